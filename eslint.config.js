@@ -1,0 +1,41 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The domain core is pure: no I/O, no framework, nothing outside core/ (docs/architecture.md).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'net', 'http', 'tls', 'child_process', 'os', 'path'], message: 'core/ is pure: no I/O modules.' },
+            { group: ['fastify', 'fastify/*', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'smpp', 'pino'], message: 'core/ imports no framework, store or protocol.' },
+            { group: ['**/services/**', '**/store/**', '**/servers/**', '**/channels/**', '**/protocols/**', '**/simulator/**', '**/cli/**', '**/roles/**', '**/config*'], message: 'core/ imports only core/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Wire formats know nothing of the platform.
+    files: ['src/protocols/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/core/**', '**/services/**', '**/store/**', '**/servers/**', '**/channels/**', '**/simulator/**', '**/cli/**', '**/roles/**'], message: 'protocols/ imports nothing from the rest of src/.' }] },
+      ],
+    },
+  },
+);
