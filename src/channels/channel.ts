@@ -1,0 +1,63 @@
+// The upstream channel contract, in the spirit of Kannel's smscconn: drivers connect, submit
+// parts and report receipts and inbound messages; they never route and never touch the store.
+// The core decides retries from the failure `reason`.
+
+export interface OutboundPart {
+  /** Our reference, echoed back with the outcome. */
+  messageId: string;
+  seq: number;
+  to: string;
+  from: string | null;
+  /** SMPP data_coding: 0 GSM 03.38, 8 UCS-2. */
+  dataCoding: number;
+  /** UDH (concatenation) or null for a single-part message. */
+  udh: Uint8Array | null;
+  /** Encoded user data, without the UDH. */
+  userData: Uint8Array;
+  /** Ask for a delivery receipt. */
+  wantReceipt: boolean;
+}
+
+export type SubmitOutcome =
+  | { ok: true; carrierId: string }
+  | {
+      ok: false;
+      /** rejected: never retry; throttled / temporary: retry later; unanswered: the carrier may have it. */
+      reason: 'rejected' | 'throttled' | 'temporary' | 'unanswered';
+      code: string;
+      commandStatus: number | null;
+      detail: string;
+    };
+
+export interface ChannelReceipt {
+  carrierId: string;
+  stat: string;
+  err: string | null;
+  status: string | null;
+}
+
+export interface ChannelInbound {
+  from: string;
+  to: string;
+  text: string;
+}
+
+export type ChannelState = 'connecting' | 'bound' | 'down' | 'stopped';
+
+export interface ChannelEvents {
+  /** A receipt arrived; call `ack` once it is stored, and the carrier is answered then. */
+  onReceipt(receipt: ChannelReceipt, ack: () => void): void;
+  onInbound(inbound: ChannelInbound, ack: () => void): void;
+  onState(state: ChannelState, detail?: string): void;
+}
+
+export interface ChannelDriver {
+  readonly id: string;
+  start(): Promise<void>;
+  /** With drain, wait (bounded) for outstanding submits to be answered. */
+  stop(opts?: { drain?: boolean }): Promise<void>;
+  submit(part: OutboundPart): Promise<SubmitOutcome>;
+  state(): ChannelState;
+  /** Parts it can take now without queueing: the dispatcher claims no more than this. */
+  capacity(): number;
+}

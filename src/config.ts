@@ -1,0 +1,189 @@
+// One validated config object: defaults < JSON file (HONGYAN_CONFIG) < environment.
+// Unknown options fail start-up, so a typo never silently falls back to a default.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type Role = 'api' | 'dispatcher' | 'worker' | 'simulator';
+export const ALL_ROLES: readonly Role[] = ['api', 'dispatcher', 'worker', 'simulator'];
+
+export interface SmppChannelConfig {
+  id: string;
+  name: string;
+  kind: 'smpp';
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+  systemType: string;
+  /** Outstanding submit_sm without a response, per bind. */
+  window: number;
+  /** Submits per second, per channel (token bucket). */
+  throughput: number;
+  enquireLinkSeconds: number;
+  /** How long to wait for submit_sm_resp before counting the part as unanswered. */
+  responseTimeoutSeconds: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  sourceAddr: string;
+  /** How this carrier's DLR ids relate to its submit_sm_resp ids (shared/reference §1.5). */
+  receiptIdMode: 'same' | 'hex-resp-dec-dlr' | 'dec-resp-hex-dlr';
+}
+
+export interface Config {
+  http: { host: string; port: number; bodyLimitBytes: number };
+  dataDir: string;
+  databaseUrl: string | null;
+  defaultRegion: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  roles: Role[];
+  nodeId: string;
+  simulator: { port: number; host: string; receiptDelayMs: number };
+  channels: SmppChannelConfig[];
+  messages: {
+    maxRecipients: number;
+    maxParts: number;
+    /** A submitted message with no receipt after this long ends as `unknown`. */
+    receiptTimeoutSeconds: number;
+    maxSubmitAttempts: number;
+  };
+  dispatcher: { batchSize: number; idleMs: number; leaseSeconds: number };
+  demo: { enabled: boolean; openingBalance: string };
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_CHANNEL: Omit<SmppChannelConfig, 'port'> = {
+  id: 'sim',
+  name: 'Built-in simulator',
+  kind: 'smpp',
+  host: '127.0.0.1',
+  systemId: 'hongyan',
+  password: 'sim',
+  systemType: '',
+  window: 100,
+  throughput: 20000,
+  enquireLinkSeconds: 30,
+  responseTimeoutSeconds: 30,
+  reconnectMinMs: 250,
+  reconnectMaxMs: 30000,
+  sourceAddr: '106900',
+  receiptIdMode: 'same',
+};
+
+function defaults(): Config {
+  return {
+    http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
+    dataDir: './data',
+    databaseUrl: null,
+    defaultRegion: 'CN',
+    logLevel: 'info',
+    roles: [...ALL_ROLES],
+    nodeId: 'node-1',
+    simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000 },
+    channels: [],
+    messages: { maxRecipients: 10000, maxParts: 10, receiptTimeoutSeconds: 72 * 3600, maxSubmitAttempts: 5 },
+    dispatcher: { batchSize: 500, idleMs: 50, leaseSeconds: 120 },
+    demo: { enabled: true, openingBalance: '1000.0000' },
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Load the config; `overrides` (tests, embedding) win over everything. */
+export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config> = {}): Config {
+  const cfg = defaults();
+  if (env.HONGYAN_CONFIG) {
+    let file: unknown;
+    try {
+      file = JSON.parse(readFileSync(resolve(env.HONGYAN_CONFIG), 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`HONGYAN_CONFIG ${env.HONGYAN_CONFIG}: ${(err as Error).message}`);
+    }
+    merge(cfg, file, 'config');
+  }
+  merge(cfg, fromEnv(env), 'env');
+  merge(cfg, overrides, 'overrides');
+  cfg.channels = cfg.channels.map((c, i) => Object.assign({}, DEFAULT_CHANNEL, { port: cfg.simulator.port }, c, { id: c.id ?? `ch${i + 1}` }));
+  if (cfg.channels.length === 0) {
+    // With no channel configured, the platform sends through the built-in simulator.
+    cfg.channels = [{ ...DEFAULT_CHANNEL, port: cfg.simulator.port }];
+  }
+  validate(cfg);
+  return cfg;
+}
+
+function fromEnv(env: Env): DeepPartial<Config> {
+  const out: DeepPartial<Config> & Record<string, unknown> = {};
+  const int = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d+$/.test(v)) throw new ConfigError(`${name} must be a whole number, got "${v}"`);
+    return Number(v);
+  };
+  const http: Record<string, unknown> = {};
+  if (env.HONGYAN_HTTP_HOST) http.host = env.HONGYAN_HTTP_HOST;
+  if (int('HONGYAN_HTTP_PORT') !== undefined) http.port = int('HONGYAN_HTTP_PORT');
+  if (Object.keys(http).length) out.http = http;
+  const sim: Record<string, unknown> = {};
+  if (int('HONGYAN_SIMULATOR_PORT') !== undefined) sim.port = int('HONGYAN_SIMULATOR_PORT');
+  if (int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS') !== undefined) sim.receiptDelayMs = int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS');
+  if (Object.keys(sim).length) out.simulator = sim;
+  if (env.HONGYAN_DATA_DIR) out.dataDir = env.HONGYAN_DATA_DIR;
+  if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  if (env.HONGYAN_DEFAULT_REGION) out.defaultRegion = env.HONGYAN_DEFAULT_REGION;
+  if (env.HONGYAN_LOG_LEVEL) out.logLevel = env.HONGYAN_LOG_LEVEL as Config['logLevel'];
+  if (env.HONGYAN_NODE_ID) out.nodeId = env.HONGYAN_NODE_ID;
+  if (env.HONGYAN_ROLES) out.roles = env.HONGYAN_ROLES.split(',').map((r) => r.trim()) as Role[];
+  return out;
+}
+
+function merge(target: Record<string, unknown> | Config, source: unknown, where: string, path = ''): void {
+  if (source === undefined) return;
+  if (!isPlainObject(source)) throw new ConfigError(`${where}: ${path || 'root'} must be an object`);
+  const t = target as Record<string, unknown>;
+  for (const [key, value] of Object.entries(source)) {
+    const here = path ? `${path}.${key}` : key;
+    if (!(key in t)) throw new ConfigError(`${where}: unknown option "${here}"`);
+    if (value === undefined) continue;
+    const current = t[key];
+    if (isPlainObject(current)) merge(current, value, where, here);
+    else t[key] = value;
+  }
+}
+
+function validate(cfg: Config): void {
+  const fail = (msg: string): never => {
+    throw new ConfigError(msg);
+  };
+  const port = (v: unknown, name: string) =>
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? undefined : fail(`${name} must be a port number 0-65535`);
+  port(cfg.http.port, 'http.port');
+  port(cfg.simulator.port, 'simulator.port');
+  if (!/^[A-Z]{2}$/.test(cfg.defaultRegion)) fail(`defaultRegion must be a two-letter region code like CN, got "${cfg.defaultRegion}"`);
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel)) fail(`logLevel "${cfg.logLevel}" is not a log level`);
+  for (const r of cfg.roles) if (!ALL_ROLES.includes(r)) fail(`unknown role "${r}" (roles: ${ALL_ROLES.join(', ')})`);
+  if (cfg.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) fail('DATABASE_URL must be a postgres:// URL (unset = SQLite in the data dir)');
+  if (!Number.isInteger(cfg.messages.maxRecipients) || cfg.messages.maxRecipients < 1) fail('messages.maxRecipients must be ≥ 1');
+  if (!Number.isInteger(cfg.messages.maxParts) || cfg.messages.maxParts < 1 || cfg.messages.maxParts > 255) fail('messages.maxParts must be 1-255');
+  const ids = new Set<string>();
+  const allowed = new Set(Object.keys(DEFAULT_CHANNEL).concat('port'));
+  for (const ch of cfg.channels) {
+    for (const key of Object.keys(ch)) if (!allowed.has(key)) fail(`channel ${ch.id}: unknown option "${key}"`);
+    if (ids.has(ch.id)) fail(`channel id "${ch.id}" appears twice`);
+    ids.add(ch.id);
+    if (ch.kind !== 'smpp') fail(`channel ${ch.id}: kind "${ch.kind}" is not supported (smpp)`);
+    port(ch.port, `channel ${ch.id} port`);
+    if (!(ch.window >= 1)) fail(`channel ${ch.id}: window must be ≥ 1`);
+    if (!(ch.throughput > 0)) fail(`channel ${ch.id}: throughput must be > 0`);
+    if (ch.systemId.length > 15) fail(`channel ${ch.id}: systemId is limited to 15 characters by SMPP`);
+    if (ch.password.length > 8) fail(`channel ${ch.id}: password is limited to 8 characters by SMPP`);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends Array<infer U> ? Array<DeepPartial<U>> : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};

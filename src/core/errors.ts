@@ -1,0 +1,44 @@
+// The error catalog: one stable machine code per failure a caller can act on.
+// Transports map these to their own wire form once (HTTP problem+json, SMPP command_status).
+
+export const errorCatalog = {
+  invalid_request: { status: 400, title: 'Invalid request' },
+  invalid_json: { status: 400, title: 'Malformed JSON' },
+  missing_text: { status: 422, title: 'Message text is missing' },
+  empty_text: { status: 422, title: 'Message text is empty' },
+  text_too_long: { status: 422, title: 'Message text is too long' },
+  invalid_number: { status: 422, title: 'Invalid phone number' },
+  no_recipients: { status: 422, title: 'No recipients' },
+  too_many_recipients: { status: 413, title: 'Too many recipients' },
+  duplicate_recipient: { status: 422, title: 'Duplicate recipient' },
+  idempotency_key_reused: { status: 409, title: 'Idempotency key reused with a different request' },
+  idempotency_key_in_flight: { status: 409, title: 'A request with this idempotency key is in progress' },
+  unauthorized: { status: 401, title: 'Missing or invalid API key' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
+  insufficient_balance: { status: 402, title: 'Insufficient balance' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** A failure the domain expects and names; never a bug. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail: string, details?: Record<string, unknown>) {
+    super(detail);
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isDomainError(value: unknown): value is DomainError {
+  return value instanceof DomainError;
+}

@@ -1,0 +1,180 @@
+// The composition root: config → store → simulator → channels → roles, wired by hand.
+// A node runs only the roles it is given (HONGYAN_ROLES); with no configuration, all of them.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { migrate, openStore, type Store } from './store/db.ts';
+import { MessageStore, type StatusChange } from './store/messages.ts';
+import { ReceiptStore } from './store/receipts.ts';
+import { TenantStore } from './store/tenants.ts';
+import { parseAmount } from './core/billing/money.ts';
+import type { ChannelDriver } from './channels/channel.ts';
+import { SmppChannel } from './channels/smpp-channel.ts';
+import { Dispatcher } from './services/dispatch-messages.ts';
+import { ReceiptRecorder } from './services/record-receipts.ts';
+import { Sweeper } from './services/sweep-messages.ts';
+import { buildHttpServer } from './servers/http/app.ts';
+import { SmscSimulator } from './simulator/smsc.ts';
+
+export interface Platform {
+  config: Config;
+  store: Store;
+  httpPort: number | null;
+  simulatorPort: number | null;
+  /** Set when this start created the demo tenant (its key is shown once). */
+  demo: { tenantId: string; apiKey: string | null; keyFile: string } | null;
+  dispatcher: Dispatcher | null;
+  channels: ChannelDriver[];
+  simulator: SmscSimulator | null;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.error({ err }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const has = (r: string) => config.roles.includes(r as never);
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    stops.push(() => store.close());
+    const applied = await migrate(store);
+    if (applied.length > 0) log.info({ applied, dialect: store.dialect }, 'database migrated');
+
+    const tenants = new TenantStore(store.db);
+    const messages = new MessageStore(store.db, store.dialect);
+    const receipts = new ReceiptStore(store.db, store.dialect);
+    const demo = config.demo.enabled ? await ensureDemoTenant(tenants, config, log) : null;
+    const onChanges = (_changes: StatusChange[]) => {};
+
+    let simulator: SmscSimulator | null = null;
+    let simulatorPort: number | null = null;
+    if (has('simulator')) {
+      simulator = new SmscSimulator({ host: config.simulator.host, port: config.simulator.port, receiptDelayMs: config.simulator.receiptDelayMs, logger: log.child({ role: 'simulator' }) });
+      simulatorPort = (await simulator.start()).port;
+      stops.push(() => simulator!.stop());
+      log.info({ port: simulatorPort }, 'carrier simulator listening (SMPP)');
+    }
+
+    let dispatcher: Dispatcher | null = null;
+    const channels: ChannelDriver[] = [];
+    if (has('dispatcher')) {
+      const recorder = new ReceiptRecorder(receipts, log.child({ role: 'receipts' }), onChanges);
+      for (const chCfg of config.channels) {
+        // Port 0 means "the embedded simulator, wherever it listens".
+        const cfg = chCfg.port === 0 && simulatorPort ? { ...chCfg, port: simulatorPort } : chCfg;
+        const channel = new SmppChannel(
+          cfg,
+          {
+            onReceipt: (r, ack) => recorder.receipt(cfg.id, r, ack),
+            onInbound: (m, ack) => recorder.inbound(cfg.id, m, ack),
+            onState: (state, detail) => log.info({ channel: cfg.id, state, detail }, 'channel state'),
+          },
+          log.child({ role: 'channel' }),
+        );
+        channels.push(channel);
+        await store.db
+          .insertInto('channels')
+          .values({ id: cfg.id, name: cfg.name, kind: cfg.kind, created_at: Date.now() })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ name: cfg.name, kind: cfg.kind }))
+          .execute();
+      }
+      dispatcher = new Dispatcher(
+        messages,
+        channels,
+        {
+          node: config.nodeId,
+          batchSize: config.dispatcher.batchSize,
+          idleMs: config.dispatcher.idleMs,
+          leaseMs: config.dispatcher.leaseSeconds * 1000,
+          maxParts: config.messages.maxParts,
+          maxAttempts: config.messages.maxSubmitAttempts,
+          onChanges,
+        },
+        log.child({ role: 'dispatcher' }),
+      );
+      for (const c of channels) await c.start();
+      stops.push(async () => {
+        for (const c of channels) await c.stop({ drain: false });
+        await recorder.flush();
+      });
+      await dispatcher.start();
+      stops.push(() => dispatcher!.stop());
+    }
+
+    if (has('worker')) {
+      const sweeper = new Sweeper(receipts, { receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000, orphanAfterMs: 10 * 60_000, everyMs: 30_000 }, log.child({ role: 'worker' }), onChanges);
+      sweeper.start();
+      stops.push(async () => sweeper.stop());
+    }
+
+    let http: FastifyInstance | null = null;
+    let httpPort: number | null = null;
+    if (has('api')) {
+      http = await buildHttpServer({
+        log,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        tenants,
+        messages,
+        defaultRegion: config.defaultRegion,
+        accept: { messages, defaultRegion: config.defaultRegion, maxRecipients: config.messages.maxRecipients, maxParts: config.messages.maxParts },
+        onAccepted: () => dispatcher?.nudge(),
+        health: async () => {
+          const parts: Record<string, string> = {};
+          let ok = true;
+          try {
+            await sql`select 1`.execute(store.db);
+            parts.database = 'up';
+          } catch {
+            parts.database = 'down';
+            ok = false;
+          }
+          if (simulator) parts.simulator = 'up';
+          for (const c of channels) {
+            parts[`channel:${c.id}`] = c.state();
+            if (c.state() !== 'bound') ok = false;
+          }
+          if (has('dispatcher')) parts.dispatcher = dispatcher ? 'running' : 'down';
+          return { ok, parts };
+        },
+      });
+      await http.listen({ host: config.http.host, port: config.http.port });
+      const addr = http.server.address();
+      httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+      // Stop taking requests first.
+      stops.push(() => http!.close());
+      log.info({ url: `http://${config.http.host}:${httpPort}`, docs: `http://${config.http.host}:${httpPort}/docs` }, 'HTTP API listening');
+    }
+
+    // Stop in the reverse order of start: HTTP, dispatcher, channels, simulator, store.
+    return { config, store, httpPort, simulatorPort, demo, dispatcher, channels, simulator, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The demo tenant is created once; its key is shown on that start and kept in the data dir. */
+async function ensureDemoTenant(tenants: TenantStore, config: Config, log: Logger): Promise<Platform['demo']> {
+  const keyFile = join(config.dataDir, 'demo-api-key.txt');
+  const existing = await tenants.findByName('Demo');
+  if (existing) {
+    const apiKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
+    return { tenantId: existing.id, apiKey, keyFile };
+  }
+  const tenant = await tenants.create({ name: 'Demo', currency: 'CNY' });
+  const { key } = await tenants.createApiKey(tenant.id, 'demo');
+  await tenants.addLedgerEntry({ tenantId: tenant.id, amount: parseAmount(config.demo.openingBalance), currency: 'CNY', kind: 'credit', reason: 'demo opening balance' });
+  writeFileSync(keyFile, key + '\n', { mode: 0o600 });
+  log.info({ tenant: tenant.id, keyFile }, 'demo tenant created');
+  return { tenantId: tenant.id, apiKey: key, keyFile };
+}

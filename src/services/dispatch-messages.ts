@@ -1,0 +1,201 @@
+// The dispatcher: claim due messages in batches, split them, hand their parts to a channel,
+// and write what the carrier answered back in batches. It owns no state the database does not
+// have: a crash loses only in-memory waiting, and the claims come due again.
+import type { Logger } from '../logger.ts';
+import type { ChannelDriver, SubmitOutcome } from '../channels/channel.ts';
+import { splitMessage } from '../core/message/parts.ts';
+import { chooseChannel, retryDelayMs } from '../core/routing/choose-channel.ts';
+import type { ClaimedMessage, FailedMessage, MessageStore, RetryMessage, StatusChange, SubmittedPart } from '../store/messages.ts';
+
+export interface DispatcherOptions {
+  node: string;
+  batchSize: number;
+  idleMs: number;
+  leaseMs: number;
+  maxParts: number;
+  maxAttempts: number;
+  /** Called with every status change written (live stream, webhooks later). */
+  onChanges?: (changes: StatusChange[]) => void;
+}
+
+interface Tracking {
+  message: ClaimedMessage;
+  channelId: string;
+  waiting: number;
+  submitted: SubmittedPart[];
+  failure: { seq: number; outcome: Extract<SubmitOutcome, { ok: false }> } | null;
+}
+
+export class Dispatcher {
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #inFlight = 0;
+  #outcomes = { submitted: [] as SubmittedPart[], failed: [] as FailedMessage[], retry: [] as RetryMessage[] };
+  #flushing: Promise<void> | null = null;
+  #flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly messages: MessageStore,
+    private readonly channels: ChannelDriver[],
+    private readonly opts: DispatcherOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const released = await this.messages.releaseLeases(this.opts.node, Date.now());
+    if (released > 0) this.log.info({ released }, 'released claims left by an earlier run of this node');
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stop claiming; wait (bounded) for parts in flight to be answered and written. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    const until = Date.now() + timeoutMs;
+    while (this.#inFlight > 0 && Date.now() < until) await sleep(10);
+    await this.flush();
+  }
+
+  /** New work was accepted: don't wait for the idle poll. */
+  nudge(): void {
+    this.#wake?.();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      try {
+        const claimed = await this.#claimOnce();
+        if (claimed === 0) await this.#idle();
+      } catch (err) {
+        this.log.error({ err }, 'dispatch loop failed; retrying');
+        await this.#idle();
+      }
+    }
+  }
+
+  async #claimOnce(): Promise<number> {
+    const choices = this.channels.map((c) => ({ id: c.id, bound: c.state() === 'bound', capacity: c.capacity() }));
+    const channelId = chooseChannel(choices);
+    if (!channelId) return 0;
+    const channel = this.channels.find((c) => c.id === channelId)!;
+    const limit = Math.min(this.opts.batchSize, channel.capacity());
+    const claimed = await this.messages.claim({ node: this.opts.node, now: Date.now(), leaseMs: this.opts.leaseMs, limit });
+    for (const m of claimed) this.#dispatch(m, channel);
+    return claimed.length;
+  }
+
+  #dispatch(message: ClaimedMessage, channel: ChannelDriver): void {
+    let split;
+    try {
+      split = splitMessage(message.text, { concatRef: message.concatRef, maxParts: this.opts.maxParts });
+    } catch (err) {
+      // Accepted under other limits: fail it visibly rather than loop on it.
+      this.#outcomes.failed.push({ messageId: message.id, seq: 1, channelId: null, commandStatus: null, errorCode: 'unsplittable', detail: (err as Error).message });
+      this.#scheduleFlush();
+      return;
+    }
+    const pending = message.pendingSeqs.length > 0 ? message.pendingSeqs : [];
+    if (pending.length === 0 || split.parts.length !== message.partsCount) {
+      this.#outcomes.failed.push({ messageId: message.id, seq: 1, channelId: null, commandStatus: null, errorCode: 'parts_mismatch', detail: `stored ${message.partsCount} parts, text splits into ${split.parts.length}` });
+      this.#scheduleFlush();
+      return;
+    }
+    const t: Tracking = { message, channelId: channel.id, waiting: pending.length, submitted: [], failure: null };
+    this.#inFlight += 1;
+    for (const seq of pending) {
+      const part = split.parts[seq - 1]!;
+      channel
+        .submit({ messageId: message.id, seq, to: message.to, from: null, dataCoding: split.dataCoding, udh: part.udh, userData: part.userData, wantReceipt: true })
+        .then((outcome) => this.#answered(t, seq, outcome))
+        .catch((err: unknown) => this.#answered(t, seq, { ok: false, reason: 'temporary', code: 'driver_error', commandStatus: null, detail: String(err) }));
+    }
+  }
+
+  #answered(t: Tracking, seq: number, outcome: SubmitOutcome): void {
+    if (outcome.ok) {
+      t.submitted.push({ messageId: t.message.id, seq, channelId: t.channelId, carrierId: outcome.carrierId, at: Date.now() });
+    } else if (!t.failure || (outcome.reason === 'rejected' && t.failure.outcome.reason !== 'rejected')) {
+      t.failure = { seq, outcome };
+    }
+    t.waiting -= 1;
+    if (t.waiting > 0) return;
+    this.#inFlight -= 1;
+    this.#outcomes.submitted.push(...t.submitted);
+    const f = t.failure;
+    if (f) {
+      const exhausted = t.message.attempts >= this.opts.maxAttempts;
+      if (f.outcome.reason === 'rejected' || exhausted) {
+        this.#outcomes.failed.push({
+          messageId: t.message.id,
+          seq: f.seq,
+          channelId: t.channelId,
+          commandStatus: f.outcome.commandStatus,
+          errorCode: f.outcome.code,
+          detail: exhausted && f.outcome.reason !== 'rejected' ? `gave up after ${t.message.attempts} attempts: ${f.outcome.detail}` : f.outcome.detail,
+        });
+      } else {
+        this.#outcomes.retry.push({ messageId: t.message.id, notBefore: Date.now() + retryDelayMs(f.outcome.reason, t.message.attempts), detail: f.outcome.detail });
+      }
+    }
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    const size = this.#outcomes.submitted.length + this.#outcomes.failed.length + this.#outcomes.retry.length;
+    if (size >= 2000) {
+      void this.flush();
+      return;
+    }
+    if (!this.#flushTimer) {
+      this.#flushTimer = setTimeout(() => {
+        this.#flushTimer = null;
+        void this.flush();
+      }, 10);
+    }
+  }
+
+  /** Write the answers gathered so far, one transaction at a time. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    const batch = this.#outcomes;
+    if (batch.submitted.length + batch.failed.length + batch.retry.length === 0) return;
+    this.#outcomes = { submitted: [], failed: [], retry: [] };
+    this.#flushing = (async () => {
+      try {
+        const changes = await this.messages.applyDispatchOutcomes({ ...batch, now: Date.now() });
+        if (changes.length > 0) this.opts.onChanges?.(changes);
+      } catch (err) {
+        // Keep them for the next flush: the claims are still ours until the lease runs out.
+        this.log.error({ err }, 'writing dispatch outcomes failed; will retry');
+        this.#outcomes.submitted.unshift(...batch.submitted);
+        this.#outcomes.failed.unshift(...batch.failed);
+        this.#outcomes.retry.unshift(...batch.retry);
+        this.#scheduleFlush();
+      } finally {
+        this.#flushing = null;
+      }
+    })();
+    await this.#flushing;
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, this.opts.idleMs);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = null;
+        done();
+      };
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,377 @@
+// Messages and their parts: the queue, the dispatch outcomes and the reads the API needs.
+// Hot paths are set-based (one statement per batch) so the queue keeps up on SQLite and PostgreSQL.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, MessageTable } from './schema.ts';
+import type { Dialect } from './db.ts';
+import { chunks, field, intField, jsonRows } from './json-rows.ts';
+
+export interface NewMessage {
+  id: string;
+  tenantId: string;
+  batchId: string;
+  clientRef: string | null;
+  to: string;
+  text: string;
+  encoding: string;
+  parts: number;
+  concatRef: number;
+  createdAt: number;
+}
+
+export interface IdempotencyRecord {
+  tenantId: string;
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: string;
+}
+
+export interface ClaimedMessage {
+  id: string;
+  tenantId: string;
+  to: string;
+  text: string;
+  encoding: string;
+  partsCount: number;
+  concatRef: number;
+  attempts: number;
+  /** Parts still to submit (1-based); on a first attempt, all of them. */
+  pendingSeqs: number[];
+}
+
+export interface SubmittedPart {
+  messageId: string;
+  seq: number;
+  channelId: string;
+  carrierId: string;
+  at: number;
+}
+
+export interface FailedMessage {
+  messageId: string;
+  seq: number;
+  channelId: string | null;
+  commandStatus: number | null;
+  errorCode: string;
+  detail: string;
+}
+
+export interface RetryMessage {
+  messageId: string;
+  notBefore: number;
+  detail: string;
+}
+
+export interface StatusChange {
+  id: string;
+  tenant_id: string;
+  status: string;
+}
+
+export interface MessageView {
+  id: string;
+  batchId: string;
+  clientRef: string | null;
+  to: string;
+  status: string;
+  parts: number;
+  encoding: string;
+  channelId: string | null;
+  errorCode: string | null;
+  errorDetail: string | null;
+  createdAt: number;
+  submittedAt: number | null;
+  doneAt: number | null;
+  partDetails?: Array<{ seq: number; status: string; carrierId: string | null; stat: string | null; err: string | null; commandStatus: number | null; submittedAt: number | null; doneAt: number | null }>;
+}
+
+export interface ListFilter {
+  status?: string;
+  to?: string;
+  clientRef?: string;
+  batchId?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  after?: string;
+  limit: number;
+}
+
+const FINAL_PART = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown'];
+
+export class MessageStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Accept: messages, parts and their first event in one transaction (with the idempotency record). */
+  async insertAccepted(messages: NewMessage[], idempotency?: IdempotencyRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (idempotency) {
+        await trx
+          .insertInto('idempotency_keys')
+          .values({ tenant_id: idempotency.tenantId, key: idempotency.key, request_hash: idempotency.requestHash, status_code: idempotency.statusCode, response: idempotency.response, created_at: Date.now() })
+          .execute();
+      }
+      for (const chunk of chunks(messages, 500)) {
+        await trx.insertInto('messages').values(chunk.map(toRow)).execute();
+        const parts = chunk.flatMap((m) => Array.from({ length: m.parts }, (_, i) => ({ message_id: m.id, seq: i + 1, status: 'queued' })));
+        for (const p of chunks(parts, 2000)) await trx.insertInto('message_parts').values(p).execute();
+        await trx
+          .insertInto('message_events')
+          .values(chunk.map((m) => ({ message_id: m.id, tenant_id: m.tenantId, status: 'queued', detail: null, created_at: m.createdAt })))
+          .execute();
+      }
+    });
+  }
+
+  async findIdempotency(tenantId: string, key: string): Promise<{ requestHash: string; statusCode: number; response: string } | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'status_code', 'response'])
+      .where('tenant_id', '=', tenantId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
+  }
+
+  /**
+   * Claim due queued messages for this node's dispatcher. The claim pushes `next_attempt_at`
+   * past the lease: if this node dies, the messages come due again for whoever is alive.
+   */
+  async claim(opts: { node: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]> {
+    const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const rows = await sql<{ id: string; tenant_id: string; to: string; text: string; encoding: string; parts_count: number; concat_ref: number; attempts: number }>`
+      update messages set next_attempt_at = ${opts.now + opts.leaseMs}, lease_node = ${opts.node}, attempts = attempts + 1
+      where id in (
+        select id from messages where status = 'queued' and next_attempt_at <= ${opts.now}
+        order by next_attempt_at, id limit ${opts.limit} ${lock})
+      returning id, tenant_id, "to", text, encoding, parts_count, concat_ref, attempts`.execute(this.db);
+    const claimed = rows.rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      to: r.to,
+      text: r.text,
+      encoding: r.encoding,
+      partsCount: Number(r.parts_count),
+      concatRef: Number(r.concat_ref),
+      attempts: Number(r.attempts),
+      pendingSeqs: Array.from({ length: Number(r.parts_count) }, (_, i) => i + 1),
+    }));
+    // A retried message may have some parts at the carrier already: send only the rest.
+    const retried = claimed.filter((m) => m.attempts > 1);
+    if (retried.length > 0) {
+      const open = await this.db
+        .selectFrom('message_parts')
+        .select(['message_id', 'seq'])
+        .where('message_id', 'in', retried.map((m) => m.id))
+        .where('status', '=', 'queued')
+        .execute();
+      const bySeq = new Map<string, number[]>();
+      for (const p of open) bySeq.set(p.message_id, [...(bySeq.get(p.message_id) ?? []), Number(p.seq)]);
+      for (const m of retried) m.pendingSeqs = (bySeq.get(m.id) ?? []).sort((a, b) => a - b);
+    }
+    return claimed;
+  }
+
+  /** A restarted node owns nothing in flight: make its old claims due now. */
+  async releaseLeases(node: string, now: number): Promise<number> {
+    const r = await this.db
+      .updateTable('messages')
+      .set({ next_attempt_at: now, lease_node: null })
+      .where('status', '=', 'queued')
+      .where('lease_node', '=', node)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Record what the carrier answered, in one transaction; returns the status changes made. */
+  async applyDispatchOutcomes(out: { submitted: SubmittedPart[]; failed: FailedMessage[]; retry: RetryMessage[]; now: number }): Promise<StatusChange[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const changes: StatusChange[] = [];
+      if (out.submitted.length > 0) {
+        const rows = out.submitted.map((s) => [s.messageId, s.seq, s.carrierId, s.channelId, s.at]);
+        await sql`
+          update message_parts set status = 'submitted', carrier_id = v.carrier_id, channel_id = v.channel_id, submitted_at = v.at
+          from (select ${field(0)} as message_id, ${intField(1)} as seq, ${field(2)} as carrier_id, ${field(3)} as channel_id, ${intField(4)} as at
+                from ${jsonRows(this.dialect, rows)}) as v
+          where message_parts.message_id = v.message_id and message_parts.seq = v.seq and message_parts.status = 'queued'`.execute(trx);
+        const ids = [...new Set(out.submitted.map((s) => s.messageId))];
+        const done = await sql<StatusChange>`
+          update messages set status = 'submitted', submitted_at = ${out.now}, lease_node = null,
+            channel_id = (select p.channel_id from message_parts p where p.message_id = messages.id and p.seq = 1)
+          where id in (select ${field(0)} from ${jsonRows(this.dialect, ids.map((id) => [id]))})
+            and status = 'queued'
+            and not exists (select 1 from message_parts p where p.message_id = messages.id and p.status = 'queued')
+          returning id, tenant_id, status`.execute(trx);
+        changes.push(...done.rows);
+      }
+      for (const f of out.failed) {
+        await trx
+          .updateTable('message_parts')
+          .set({ status: 'failed', channel_id: f.channelId, command_status: f.commandStatus, done_at: out.now })
+          .where('message_id', '=', f.messageId)
+          .where('seq', '=', f.seq)
+          .where('status', '=', 'queued')
+          .execute();
+        const row = await trx
+          .updateTable('messages')
+          .set({ status: 'failed', error_code: f.errorCode, error_detail: f.detail, channel_id: f.channelId, done_at: out.now, lease_node: null })
+          .where('id', '=', f.messageId)
+          .where('status', '=', 'queued')
+          .returning(['id', 'tenant_id', 'status'])
+          .executeTakeFirst();
+        if (row) changes.push(row);
+      }
+      for (const r of out.retry) {
+        await trx
+          .updateTable('messages')
+          .set({ next_attempt_at: r.notBefore, lease_node: null, error_detail: r.detail })
+          .where('id', '=', r.messageId)
+          .where('status', '=', 'queued')
+          .execute();
+      }
+      // Receipts that overtook their submit_sm_resp can be matched now.
+      changes.push(...(await matchPendingReceipts(trx, this.dialect, out.now)));
+      await insertEvents(trx, changes, out.now);
+      return changes;
+    });
+  }
+
+  async get(tenantId: string, id: string): Promise<MessageView | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const parts = await this.db.selectFrom('message_parts').selectAll().where('message_id', '=', id).orderBy('seq').execute();
+    return {
+      ...toView(row),
+      partDetails: parts.map((p) => ({
+        seq: Number(p.seq),
+        status: p.status,
+        carrierId: p.carrier_id,
+        stat: p.stat,
+        err: p.err,
+        commandStatus: p.command_status === null ? null : Number(p.command_status),
+        submittedAt: p.submitted_at,
+        doneAt: p.done_at,
+      })),
+    };
+  }
+
+  /** Newest first; `after` is the last id of the previous page. */
+  async list(tenantId: string, f: ListFilter): Promise<MessageView[]> {
+    let q = this.db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.to) q = q.where('to', '=', f.to);
+    if (f.clientRef) q = q.where('client_ref', '=', f.clientRef);
+    if (f.batchId) q = q.where('batch_id', '=', f.batchId);
+    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
+    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    if (f.after) q = q.where('id', '<', f.after);
+    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+    return rows.map(toView);
+  }
+
+  /** Counts by status, for one tenant or everyone (operator, tests, the crash check). */
+  async countByStatus(tenantId?: string): Promise<Record<string, number>> {
+    let q = this.db.selectFrom('messages').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status');
+    if (tenantId) q = q.where('tenant_id', '=', tenantId);
+    const rows = await q.execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}
+
+/**
+ * Match receipts waiting in `receipts` (state pending) to submitted parts, then settle every
+ * message whose parts are all final. Runs after receipts are stored and after submit
+ * responses are stored, so the order they arrive in does not matter.
+ */
+export async function matchPendingReceipts(trx: Transaction<Database>, dialect: Dialect, now: number): Promise<StatusChange[]> {
+  const touched = await sql<{ message_id: string }>`
+    update message_parts set status = r.status, stat = r.stat, err = r.err, done_at = r.received_at
+    from receipts r
+    where r.state = 'pending' and r.status is not null
+      and r.channel_id = message_parts.channel_id and r.carrier_id = message_parts.carrier_id
+      and message_parts.status = 'submitted'
+    returning message_parts.message_id`.execute(trx);
+  await sql`
+    update receipts set state = 'matched',
+      message_id = (select p.message_id from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1),
+      seq = (select p.seq from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1)
+    where state = 'pending'
+      and exists (select 1 from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id)`.execute(trx);
+  if (touched.rows.length === 0) return [];
+  const ids = [...new Set(touched.rows.map((r) => r.message_id))];
+  return settleMessages(trx, dialect, ids, now);
+}
+
+/** Give each message whose parts are all final its one final status. */
+export async function settleMessages(trx: Transaction<Database>, dialect: Dialect, ids: string[], now: number): Promise<StatusChange[]> {
+  const out: StatusChange[] = [];
+  const finals = sql.join(FINAL_PART.map((s) => sql.lit(s)));
+  for (const chunk of chunks(ids, 1000)) {
+    const r = await sql<StatusChange>`
+      update messages set
+        status = coalesce((select p.status from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1), 'delivered'),
+        error_code = (select p.stat from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1),
+        error_detail = (select case when p.err is null then null else 'err:' || p.err end from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1),
+        done_at = ${now}, lease_node = null
+      where id in (select ${field(0)} from ${jsonRows(dialect, chunk.map((id) => [id]))})
+        and status in ('queued', 'submitted')
+        and not exists (select 1 from message_parts p where p.message_id = messages.id and p.status not in (${finals}))
+      returning id, tenant_id, status`.execute(trx);
+    out.push(...r.rows);
+  }
+  return out;
+}
+
+export async function insertEvents(trx: Transaction<Database>, changes: StatusChange[], now: number): Promise<void> {
+  for (const chunk of chunks(changes, 1000)) {
+    await trx
+      .insertInto('message_events')
+      .values(chunk.map((c) => ({ message_id: c.id, tenant_id: c.tenant_id, status: c.status, detail: null, created_at: now })))
+      .execute();
+  }
+}
+
+function toRow(m: NewMessage): MessageTable {
+  return {
+    id: m.id,
+    tenant_id: m.tenantId,
+    batch_id: m.batchId,
+    client_ref: m.clientRef,
+    to: m.to,
+    from: null,
+    text: m.text,
+    encoding: m.encoding,
+    parts_count: m.parts,
+    concat_ref: m.concatRef,
+    status: 'queued',
+    channel_id: null,
+    error_code: null,
+    error_detail: null,
+    attempts: 0,
+    next_attempt_at: m.createdAt,
+    lease_node: null,
+    created_at: m.createdAt,
+    submitted_at: null,
+    done_at: null,
+  };
+}
+
+function toView(r: MessageTable): MessageView {
+  return {
+    id: r.id,
+    batchId: r.batch_id,
+    clientRef: r.client_ref,
+    to: r.to,
+    status: r.status,
+    parts: Number(r.parts_count),
+    encoding: r.encoding,
+    channelId: r.channel_id,
+    errorCode: r.error_code,
+    errorDetail: r.error_detail,
+    createdAt: r.created_at,
+    submittedAt: r.submitted_at,
+    doneAt: r.done_at,
+  };
+}

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db.ts';
+import * as m001 from './001-messages.ts';
+
+export interface Migration {
+  version: string;
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** In order; a migration, once released, never changes. */
+export const migrations: Migration[] = [{ version: '001-messages', up: m001.up }];
