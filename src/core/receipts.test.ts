@@ -124,9 +124,21 @@ describe('parseReceiptText', () => {
       'id:9 stat:DELIVRD err:000 text:id:1 stat:UNDELIV',
       { id: '9', stat: 'DELIVRD', err: '000', text: 'id:1 stat:UNDELIV' },
     ],
-    ['empty err is omitted', 'id:9 stat:DELIVRD err: text:ok', { id: '9', stat: 'DELIVRD', text: 'ok' }],
-    ['submit_date with underscore', 'id:9 submit_date:2401010000 stat:DELIVRD', { id: '9', submitDate: '2401010000', stat: 'DELIVRD' }],
-    ['trailing NUL/CRLF dropped from text', 'id:9 stat:DELIVRD text:abc\r\n\0', { id: '9', stat: 'DELIVRD', text: 'abc' }],
+    [
+      'empty err is omitted',
+      'id:9 stat:DELIVRD err: text:ok',
+      { id: '9', stat: 'DELIVRD', text: 'ok' },
+    ],
+    [
+      'submit_date with underscore',
+      'id:9 submit_date:2401010000 stat:DELIVRD',
+      { id: '9', submitDate: '2401010000', stat: 'DELIVRD' },
+    ],
+    [
+      'trailing NUL/CRLF dropped from text',
+      'id:9 stat:DELIVRD text:abc\r\n\0',
+      { id: '9', stat: 'DELIVRD', text: 'abc' },
+    ],
     ['first occurrence wins', 'id:1 id:2 stat:DELIVRD', { id: '1', stat: 'DELIVRD' }],
     ['id is its first token', 'id:123 456 stat:DELIVRD', { id: '123', stat: 'DELIVRD' }],
     ['empty string', '', null],
@@ -170,7 +182,8 @@ describe('statusFromStat', () => {
     ['   ', null],
   ];
   for (const [stat, expected] of cases) {
-    test(`${JSON.stringify(stat)} → ${expected}`, () => assert.equal(statusFromStat(stat), expected));
+    test(`${JSON.stringify(stat)} → ${expected}`, () =>
+      assert.equal(statusFromStat(stat), expected));
   }
 });
 
@@ -209,7 +222,13 @@ describe('readReceipt', () => {
     [
       'Appendix B text only',
       { esmClass: 0x04, text: APPENDIX_B },
-      { carrierId: '0123456789', stat: 'DELIVRD', status: 'delivered', err: '000', doneAt: '0809011131' },
+      {
+        carrierId: '0123456789',
+        stat: 'DELIVRD',
+        status: 'delivered',
+        err: '000',
+        doneAt: '0809011131',
+      },
     ],
     [
       'TLV-only receipt with empty text',
@@ -218,12 +237,24 @@ describe('readReceipt', () => {
     ],
     [
       'TLV-only receipt with null text and network_error_code',
-      { esmClass: 0x04, text: null, receiptedMessageId: '77', messageState: 5, networkErrorCode: nec(3, 1) },
+      {
+        esmClass: 0x04,
+        text: null,
+        receiptedMessageId: '77',
+        messageState: 5,
+        networkErrorCode: nec(3, 1),
+      },
       { carrierId: '77', stat: 'UNDELIV', status: 'undelivered', err: '001' },
     ],
     [
       'network_error_code with a big code',
-      { esmClass: 0x04, text: null, receiptedMessageId: '77', messageState: 8, networkErrorCode: nec(3, 0x0400) },
+      {
+        esmClass: 0x04,
+        text: null,
+        receiptedMessageId: '77',
+        messageState: 8,
+        networkErrorCode: nec(3, 0x0400),
+      },
       { carrierId: '77', stat: 'REJECTD', status: 'rejected', err: '1024' },
     ],
     [
@@ -237,7 +268,12 @@ describe('readReceipt', () => {
     ],
     [
       'message_state wins for the status; the raw carrier stat is kept',
-      { esmClass: 0x04, text: 'id:5 stat:MK:0005 err:005', receiptedMessageId: '5', messageState: 5 },
+      {
+        esmClass: 0x04,
+        text: 'id:5 stat:MK:0005 err:005',
+        receiptedMessageId: '5',
+        messageState: 5,
+      },
       { carrierId: '5', stat: 'MK:0005', status: 'undelivered', err: '005' },
     ],
     [
@@ -256,7 +292,13 @@ describe('readReceipt', () => {
         esmClass: 0x04,
         text: 'id:00ff10a sub:001 dlvrd:000 submit date:240131235959 done date:240201000102 stat:UNDELIV err:001 Text:Hi',
       },
-      { carrierId: '00ff10a', stat: 'UNDELIV', status: 'undelivered', err: '001', doneAt: '240201000102' },
+      {
+        carrierId: '00ff10a',
+        stat: 'UNDELIV',
+        status: 'undelivered',
+        err: '001',
+        doneAt: '240201000102',
+      },
     ],
     [
       'a bad done date is not reported',
@@ -286,9 +328,17 @@ describe('readReceipt', () => {
     ['garbage text, no TLVs → null', { esmClass: 0x04, text: 'lorem ipsum' }, null],
     ['empty receipt → null', { esmClass: 0x04, text: '' }, null],
     ['id but no state anywhere → null', { esmClass: 0x04, text: 'id:123 err:000' }, null],
-    ['TLV id but no state anywhere → null', { esmClass: 0x04, text: null, receiptedMessageId: '12' }, null],
+    [
+      'TLV id but no state anywhere → null',
+      { esmClass: 0x04, text: null, receiptedMessageId: '12' },
+      null,
+    ],
     ['state but no id anywhere → null', { esmClass: 0x04, text: null, messageState: 2 }, null],
-    ['empty receipted_message_id → text id', { esmClass: 0x04, text: 'id:3 stat:DELIVRD', receiptedMessageId: '' }, { carrierId: '3', stat: 'DELIVRD', status: 'delivered', err: null }],
+    [
+      'empty receipted_message_id → text id',
+      { esmClass: 0x04, text: 'id:3 stat:DELIVRD', receiptedMessageId: '' },
+      { carrierId: '3', stat: 'DELIVRD', status: 'delivered', err: null },
+    ],
   ];
   for (const [name, input, expected] of cases) {
     test(name, () => assert.deepEqual(readReceipt(input), expected));
@@ -314,7 +364,8 @@ describe('normaliseCarrierId', () => {
     ['123\0', '123'],
   ];
   for (const [input, expected] of cases) {
-    test(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () => assert.equal(normaliseCarrierId(input), expected));
+    test(`${JSON.stringify(input)} → ${JSON.stringify(expected)}`, () =>
+      assert.equal(normaliseCarrierId(input), expected));
   }
 });
 
@@ -322,11 +373,19 @@ describe('carrierIdVariants', () => {
   const cases: Array<[string, Parameters<typeof carrierIdVariants>, string[]]> = [
     ['same mode: only the normalised id', ['00AbC', 'same'], ['abc']],
     ['same mode with a number', ['255', 'same'], ['255']],
-    ['hex resp / dec DLR: the DLR decimal also tried as hex', ['255', 'hex-resp-dec-dlr'], ['255', 'ff']],
+    [
+      'hex resp / dec DLR: the DLR decimal also tried as hex',
+      ['255', 'hex-resp-dec-dlr'],
+      ['255', 'ff'],
+    ],
     ['hex resp / dec DLR: leading zeros', ['000255', 'hex-resp-dec-dlr', 'dlr'], ['255', 'ff']],
     ['hex resp / dec DLR: non-decimal DLR id is not converted', ['ff', 'hex-resp-dec-dlr'], ['ff']],
     ['hex resp / dec DLR, from the resp side', ['FF', 'hex-resp-dec-dlr', 'resp'], ['ff', '255']],
-    ['dec resp / hex DLR: the DLR hex also tried as decimal', ['0A', 'dec-resp-hex-dlr'], ['a', '10']],
+    [
+      'dec resp / hex DLR: the DLR hex also tried as decimal',
+      ['0A', 'dec-resp-hex-dlr'],
+      ['a', '10'],
+    ],
     ['dec resp / hex DLR, from the resp side', ['10', 'dec-resp-hex-dlr', 'resp'], ['10', 'a']],
     ['dec resp / hex DLR: dashed id is not converted', ['ab-cd', 'dec-resp-hex-dlr'], ['ab-cd']],
     ['zero converts to itself once', ['0000', 'hex-resp-dec-dlr'], ['0']],
@@ -383,7 +442,8 @@ describe('classifySubmitStatus', () => {
     [0x104, 'rejected'],
   ];
   for (const [code, expected] of cases) {
-    test(`${smppStatusName(code)} → ${expected}`, () => assert.equal(classifySubmitStatus(code), expected));
+    test(`${smppStatusName(code)} → ${expected}`, () =>
+      assert.equal(classifySubmitStatus(code), expected));
   }
   test('ESME_ROK is not a failure', () => assert.throws(() => classifySubmitStatus(0), RangeError));
 });

@@ -62,10 +62,14 @@ export function parseReceiptText(text: string): ReceiptText | null {
     const f = found[i] as (typeof found)[number];
     if (f.key in out) continue;
     if (f.key === 'text') {
-      out.text = text.slice(f.valueStart).replace(/^ /, '').replace(/[\r\n\0]+$/, '');
+      out.text = text
+        .slice(f.valueStart)
+        .replace(/^ /, '')
+        .replace(/[\r\n\0]+$/, '');
       continue;
     }
-    const end = i + 1 < found.length ? (found[i + 1] as (typeof found)[number]).keyStart : text.length;
+    const end =
+      i + 1 < found.length ? (found[i + 1] as (typeof found)[number]).keyStart : text.length;
     out[f.key] = text.slice(f.valueStart, end).trim();
   }
 
@@ -173,7 +177,8 @@ export function statusFromStat(stat: string): FinalStatus | null {
   if (s.length === 0) return null;
   if (s in STAT_WORDS) return STAT_WORDS[s] as FinalStatus | null;
   const word = /^([A-Z]+)_/.exec(s)?.[1];
-  if (word !== undefined && word in STAT_WORDS && STAT_WORDS[word] !== null) return STAT_WORDS[word] as FinalStatus;
+  if (word !== undefined && word in STAT_WORDS && STAT_WORDS[word] !== null)
+    return STAT_WORDS[word] as FinalStatus;
   return 'undelivered';
 }
 
@@ -222,11 +227,15 @@ export function readReceipt(input: ReceiptInput): Receipt | null {
   if (!isReceiptEsmClass(input.esmClass)) return null;
   const parsed = input.text ? parseReceiptText(input.text) : null;
 
-  const tlvId = typeof input.receiptedMessageId === 'string' ? input.receiptedMessageId.replace(/\0+$/, '').trim() : '';
+  const tlvId =
+    typeof input.receiptedMessageId === 'string'
+      ? input.receiptedMessageId.replace(/\0+$/, '').trim()
+      : '';
   const carrierId = tlvId.length > 0 ? tlvId : (parsed?.id.trim() ?? '');
   if (carrierId.length === 0) return null;
 
-  const tlvStat = typeof input.messageState === 'number' ? statFromMessageState(input.messageState) : null;
+  const tlvStat =
+    typeof input.messageState === 'number' ? statFromMessageState(input.messageState) : null;
   const textStat = parsed?.stat;
   const stat = textStat ?? tlvStat;
   if (stat === null || stat === undefined) return null;
@@ -239,7 +248,8 @@ export function readReceipt(input: ReceiptInput): Receipt | null {
   }
 
   const receipt: Receipt = { carrierId, stat, status, err };
-  if (parsed?.doneDate !== undefined && /^\d{10}(\d{2})?$/.test(parsed.doneDate)) receipt.doneAt = parsed.doneDate;
+  if (parsed?.doneDate !== undefined && /^\d{10}(\d{2})?$/.test(parsed.doneDate))
+    receipt.doneAt = parsed.doneDate;
   return receipt;
 }
 
@@ -271,7 +281,11 @@ const HEX_RE = /^[0-9a-f]+$/;
  * looked up against stored submit_sm_resp ids) or 'resp' (a submit_sm_resp id, e.g. to store both keys).
  * An id that is not a number in the expected base yields only itself.
  */
-export function carrierIdVariants(id: string, mode: CarrierIdMode, from: 'dlr' | 'resp' = 'dlr'): string[] {
+export function carrierIdVariants(
+  id: string,
+  mode: CarrierIdMode,
+  from: 'dlr' | 'resp' = 'dlr',
+): string[] {
   const own = normaliseCarrierId(id);
   if (mode === 'same' || own.length === 0) return [own];
   // Which base is `id` written in? The response side is hex in mode 1, decimal in mode 2.
@@ -312,8 +326,8 @@ export function classifySubmitStatus(commandStatus: number): SubmitFailure {
 }
 
 const PERMANENT = new Set<number>([
-  0x01, 0x02, 0x03, 0x06, 0x07, 0x0a, 0x0b, 0x0c, 0x15, 0x33, 0x34, 0x40, 0x42, 0x43, 0x44, 0x45, 0x48, 0x49, 0x50,
-  0x51, 0x53, 0x54, 0x55, 0x61, 0x62, 0x63, 0xfe,
+  0x01, 0x02, 0x03, 0x06, 0x07, 0x0a, 0x0b, 0x0c, 0x15, 0x33, 0x34, 0x40, 0x42, 0x43, 0x44, 0x45,
+  0x48, 0x49, 0x50, 0x51, 0x53, 0x54, 0x55, 0x61, 0x62, 0x63, 0xfe,
 ]);
 
 const STATUS_NAMES: Readonly<Record<number, string>> = {

@@ -29,7 +29,10 @@ const MAX_BODY = 64 * 1024;
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 
@@ -63,7 +66,11 @@ function parseInbound(raw: string): InboundMessage | string {
   return { from, to, text };
 }
 
-async function handle(sim: ControllableSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  sim: ControllableSimulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/stats') {
     if (req.method !== 'GET') return reply(res, 405, { error: 'use GET' });
@@ -81,10 +88,14 @@ async function handle(sim: ControllableSimulator, req: IncomingMessage, res: Ser
 }
 
 /** Starts the control API. Resolves once listening, with the port and a close() that ends it. */
-export async function startControlServer(sim: ControllableSimulator, opts: ControlServerOptions = {}): Promise<ControlServer> {
+export async function startControlServer(
+  sim: ControllableSimulator,
+  opts: ControlServerOptions = {},
+): Promise<ControlServer> {
   const server = createServer((req, res) => {
     handle(sim, req, res).catch((err: unknown) => {
-      if (!res.headersSent) reply(res, 500, { error: err instanceof Error ? err.message : 'internal error' });
+      if (!res.headersSent)
+        reply(res, 500, { error: err instanceof Error ? err.message : 'internal error' });
       else res.destroy();
     });
   });

@@ -54,7 +54,12 @@ export const DEFAULT_OUTCOME_RULES: readonly OutcomeRule[] = Object.freeze([
   { match: '0009', noReceipt: true },
 ]);
 
-export const DELIVERED_OUTCOME: Outcome = Object.freeze({ submitStatus: 0, stat: 'DELIVRD', err: '000', receipt: true });
+export const DELIVERED_OUTCOME: Outcome = Object.freeze({
+  submitStatus: 0,
+  stat: 'DELIVRD',
+  err: '000',
+  receipt: true,
+});
 
 function toOutcome(rule: OutcomeRule): Outcome {
   const submitStatus = rule.submitStatus ?? 0;
@@ -72,13 +77,19 @@ export type OutcomeResolver = (destination: string) => Outcome;
  * Compiles rules once (custom first, then the defaults, then DELIVRD) into a resolver that returns
  * shared, frozen Outcome objects: the simulator calls it for every submit_sm.
  */
-export function compileOutcomes(custom: readonly OutcomeRule[] = [], defaults: readonly OutcomeRule[] = DEFAULT_OUTCOME_RULES): OutcomeResolver {
+export function compileOutcomes(
+  custom: readonly OutcomeRule[] = [],
+  defaults: readonly OutcomeRule[] = DEFAULT_OUTCOME_RULES,
+): OutcomeResolver {
   const compiled = [...custom, ...defaults].map((rule) => {
     const outcome = toOutcome(rule);
     const { match } = rule;
     if (typeof match === 'string') return { test: (d: string) => d.endsWith(match), outcome };
     // A global or sticky RegExp keeps lastIndex between calls; test a copy without those flags.
-    const re = match.global || match.sticky ? new RegExp(match.source, match.flags.replace(/[gy]/g, '')) : match;
+    const re =
+      match.global || match.sticky
+        ? new RegExp(match.source, match.flags.replace(/[gy]/g, ''))
+        : match;
     return { test: (d: string) => re.test(d), outcome };
   });
   return (destination: string): Outcome => {

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import pino from 'pino';
 import smpp, { type PDU, type PduFields, type Session } from 'smpp';
-import { carrierIdVariants, normaliseCarrierId, readReceipt, type Receipt } from '../core/receipts.ts';
+import {
+  carrierIdVariants,
+  normaliseCarrierId,
+  readReceipt,
+  type Receipt,
+} from '../core/receipts.ts';
 import { startControlServer } from './control.ts';
 import { compileOutcomes, DEFAULT_OUTCOME_RULES, resolveOutcome } from './outcomes.ts';
 import { SmscSimulator, type SimulatorOptions, type SubmitEvent } from './smsc.ts';
@@ -16,7 +21,10 @@ const DELAY = 20;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    const t = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)),
+      ms,
+    );
     p.then(
       (v) => {
         clearTimeout(t);
@@ -66,7 +74,10 @@ function connect(port: number, ack: (pdu: PDU) => number | null = () => 0): Prom
       const call = (command: string, fields: PduFields = {}) =>
         withTimeout(
           new Promise<PDU>((r) => {
-            const method = session[command as 'submit_sm'] as (o: PduFields, cb: (pdu: PDU) => void) => boolean;
+            const method = session[command as 'submit_sm'] as (
+              o: PduFields,
+              cb: (pdu: PDU) => void,
+            ) => boolean;
             method.call(session, fields, r);
           }),
           2000,
@@ -79,7 +90,13 @@ function connect(port: number, ack: (pdu: PDU) => number | null = () => 0): Prom
   );
 }
 
-async function bound(port: number, mode = 'bind_transceiver', systemId = 'acme', password = 'pw', ack?: (pdu: PDU) => number | null): Promise<Client> {
+async function bound(
+  port: number,
+  mode = 'bind_transceiver',
+  systemId = 'acme',
+  password = 'pw',
+  ack?: (pdu: PDU) => number | null,
+): Promise<Client> {
   const c = await connect(port, ack);
   const resp = await c.call(mode, { system_id: systemId, password });
   assert.equal(resp.command_status, 0, `bind ${systemId} failed`);
@@ -125,7 +142,9 @@ after(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe('outcome rules', () => {
-  const cases: Array<[string, { submitStatus: number; stat: string; err: string; receipt: boolean }]> = [
+  const cases: Array<
+    [string, { submitStatus: number; stat: string; err: string; receipt: boolean }]
+  > = [
     ['8613800130000', { submitStatus: 0, stat: 'UNDELIV', err: '001', receipt: true }],
     ['8613800130001', { submitStatus: 0x45, stat: 'DELIVRD', err: '000', receipt: false }],
     ['8613800130002', { submitStatus: 0, stat: 'EXPIRED', err: '000', receipt: true }],
@@ -147,10 +166,18 @@ describe('outcome rules', () => {
     ]);
     assert.equal(resolve('8613800130000').stat, 'MK:0005');
     assert.equal(resolve('447700900005').submitStatus, 0x0b);
-    assert.equal(resolve('447700900005').submitStatus, 0x0b, 'a /g RegExp does not keep lastIndex between calls');
+    assert.equal(
+      resolve('447700900005').submitStatus,
+      0x0b,
+      'a /g RegExp does not keep lastIndex between calls',
+    );
     assert.equal(resolve('447700900000').submitStatus, 0, "the earlier '0000' rule wins");
     assert.equal(resolve('33600000000').stat, 'DELIVRD');
-    assert.equal(resolve('33600000001').submitStatus, 0x45, 'defaults still apply after custom rules');
+    assert.equal(
+      resolve('33600000001').submitStatus,
+      0x45,
+      'defaults still apply after custom rules',
+    );
   });
 
   test('outcomes are shared frozen objects', () => {
@@ -188,13 +215,24 @@ describe('SmscSimulator', () => {
 
   test('bind with the right password; wrong password → 0x0E; unknown system_id → 0x0F', async () => {
     const ok = await connect(port);
-    assert.equal((await ok.call('bind_transceiver', { system_id: 'acme', password: 'pw' })).command_status, 0);
+    assert.equal(
+      (await ok.call('bind_transceiver', { system_id: 'acme', password: 'pw' })).command_status,
+      0,
+    );
     const again = await ok.call('bind_transceiver', { system_id: 'acme', password: 'pw' });
     assert.equal(again.command_status, 0x05, 'already bound');
     const wrong = await connect(port);
-    assert.equal((await wrong.call('bind_transmitter', { system_id: 'acme', password: 'nope' })).command_status, 0x0e);
+    assert.equal(
+      (await wrong.call('bind_transmitter', { system_id: 'acme', password: 'nope' }))
+        .command_status,
+      0x0e,
+    );
     const unknown = await connect(port);
-    assert.equal((await unknown.call('bind_receiver', { system_id: 'mallory', password: 'pw' })).command_status, 0x0f);
+    assert.equal(
+      (await unknown.call('bind_receiver', { system_id: 'mallory', password: 'pw' }))
+        .command_status,
+      0x0f,
+    );
     ok.session.destroy();
     wrong.session.destroy();
     unknown.session.destroy();
@@ -216,7 +254,9 @@ describe('SmscSimulator', () => {
     assert.equal(dlr.destination_addr, 'HONGYAN');
     assert.match(
       textOf(dlr),
-      new RegExp(`^id:${id} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:Your code is 123456$`),
+      new RegExp(
+        `^id:${id} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:Your code is 123456$`,
+      ),
     );
     const r = receiptOf(dlr);
     assert.ok(r);
@@ -249,13 +289,18 @@ describe('SmscSimulator', () => {
     for (const dlr of c.delivered) {
       const r = receiptOf(dlr);
       assert.ok(r);
-      const [dest, stat, state, err] = ids.get(r.carrierId) ?? assert.fail(`unexpected id ${r.carrierId}`);
+      const [dest, stat, state, err] =
+        ids.get(r.carrierId) ?? assert.fail(`unexpected id ${r.carrierId}`);
       assert.equal(dlr.source_addr, dest);
       assert.equal(r.stat, stat);
       assert.equal(dlr.message_state, state);
       assert.equal(r.err, err);
-      assert.equal(r.status, stat === 'EXPIRED' ? 'expired' : stat === 'REJECTD' ? 'rejected' : 'undelivered');
-      if (stat !== 'DELIVRD' && err !== '000') assert.deepEqual([...(dlr.network_error_code as Buffer)], [3, 0, Number(err)]);
+      assert.equal(
+        r.status,
+        stat === 'EXPIRED' ? 'expired' : stat === 'REJECTD' ? 'rejected' : 'undelivered',
+      );
+      if (stat !== 'DELIVRD' && err !== '000')
+        assert.deepEqual([...(dlr.network_error_code as Buffer)], [3, 0, Number(err)]);
     }
     c.session.destroy();
   });
@@ -283,7 +328,10 @@ describe('SmscSimulator', () => {
     const c = await bound(port);
     await c.call('submit_sm', submitFields('8613800138000', { registered_delivery: 0 }));
     await c.call('submit_sm', submitFields('8613800138000', { registered_delivery: 2 }));
-    const failed = await c.call('submit_sm', submitFields('8613800130000', { registered_delivery: 2 }));
+    const failed = await c.call(
+      'submit_sm',
+      submitFields('8613800130000', { registered_delivery: 2 }),
+    );
     await waitFor(() => c.delivered.length === 1, 'the failure receipt');
     await sleep(DELAY * 3);
     assert.equal(c.delivered.length, 1);
@@ -294,13 +342,19 @@ describe('SmscSimulator', () => {
   test('a 2-part concatenated submit (UDH in a Buffer) gets 2 ids and 2 receipts', async () => {
     const c = await bound(port);
     const udh = (seq: number) => Buffer.from([0x05, 0x00, 0x03, 0x2a, 0x02, seq]);
-    const parts = [Buffer.from('First part of a long', 'latin1'), Buffer.from(' message', 'latin1')];
+    const parts = [
+      Buffer.from('First part of a long', 'latin1'),
+      Buffer.from(' message', 'latin1'),
+    ];
     const n = submits.length;
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const resp = await c.call(
         'submit_sm',
-        submitFields('8613800138000', { esm_class: 0x40, short_message: Buffer.concat([udh(i + 1), parts[i] as Buffer]) }),
+        submitFields('8613800138000', {
+          esm_class: 0x40,
+          short_message: Buffer.concat([udh(i + 1), parts[i] as Buffer]),
+        }),
       );
       assert.equal(resp.command_status, 0);
       ids.push(resp.message_id as string);
@@ -322,7 +376,10 @@ describe('SmscSimulator', () => {
     await waitFor(() => c.delivered.length === 2, 'two receipts');
     const got = c.delivered.map((p) => receiptOf(p)?.carrierId).sort();
     assert.deepEqual(got, [...ids].sort());
-    assert.match(textOf(c.delivered.find((p) => p.receipted_message_id === ids[0]) as PDU), /text:First part of a long$/);
+    assert.match(
+      textOf(c.delivered.find((p) => p.receipted_message_id === ids[0]) as PDU),
+      /text:First part of a long$/,
+    );
     c.session.destroy();
   });
 
@@ -330,11 +387,22 @@ describe('SmscSimulator', () => {
     const c = await bound(port);
     const n = submits.length;
     const ucs2 = Buffer.from([0x4f, 0x60, 0x59, 0x7d]); // 你好 in UTF-16BE
-    await c.call('submit_sm', submitFields('8613800138000', { data_coding: 8, short_message: ucs2, registered_delivery: 0 }));
+    await c.call(
+      'submit_sm',
+      submitFields('8613800138000', {
+        data_coding: 8,
+        short_message: ucs2,
+        registered_delivery: 0,
+      }),
+    );
     const payload = Buffer.from('x'.repeat(300), 'latin1');
     await c.call(
       'submit_sm',
-      submitFields('8613800138000', { short_message: Buffer.alloc(0), message_payload: payload, registered_delivery: 0 }),
+      submitFields('8613800138000', {
+        short_message: Buffer.alloc(0),
+        message_payload: payload,
+        registered_delivery: 0,
+      }),
     );
     const [u, p] = submits.slice(n) as [SubmitEvent, SubmitEvent];
     assert.equal(u.dataCoding, 8);
@@ -395,7 +463,10 @@ describe('SmscSimulator', () => {
     const trx = await bound(port, 'bind_transceiver', 'other');
     const tx = await bound(port, 'bind_transmitter', 'other');
     const before = sim.stats().inboundSent;
-    assert.equal(sim.injectInbound({ from: '+447700900123', to: '12345', text: 'Hello {world}' }), 1);
+    assert.equal(
+      sim.injectInbound({ from: '+447700900123', to: '12345', text: 'Hello {world}' }),
+      1,
+    );
     await waitFor(() => trx.delivered.length === 1, 'the MO');
     const mo = trx.delivered[0] as PDU;
     assert.equal(mo.esm_class, 0);
@@ -404,9 +475,16 @@ describe('SmscSimulator', () => {
     assert.equal(mo.source_addr_ton, 1);
     assert.equal(mo.destination_addr, '12345');
     assert.equal(textOf(mo), 'Hello {world}');
-    assert.equal(readReceipt({ esmClass: mo.esm_class as number, text: textOf(mo) }), null, 'an MO is not a receipt');
+    assert.equal(
+      readReceipt({ esmClass: mo.esm_class as number, text: textOf(mo) }),
+      null,
+      'an MO is not a receipt',
+    );
 
-    assert.equal(sim.injectInbound({ from: '8613800138000', to: '10690001', text: '你好，世界' }), 1);
+    assert.equal(
+      sim.injectInbound({ from: '8613800138000', to: '10690001', text: '你好，世界' }),
+      1,
+    );
     await waitFor(() => trx.delivered.length === 2, 'the UCS-2 MO');
     assert.equal(trx.delivered[1]?.data_coding, 8);
     assert.equal(textOf(trx.delivered[1] as PDU), '你好，世界');
@@ -426,8 +504,15 @@ describe('SmscSimulator', () => {
     const c = await connect(port);
     assert.equal((await c.call('enquire_link')).command, 'enquire_link_resp');
     assert.equal((await c.call('submit_sm', submitFields('8613800138000'))).command_status, 0x04);
-    assert.equal((await c.call('bind_transceiver', { system_id: 'acme', password: 'pw' })).command_status, 0);
-    assert.equal((await c.call('query_sm', { message_id: '1' })).command_status, 0x03, 'unsupported → RINVCMDID');
+    assert.equal(
+      (await c.call('bind_transceiver', { system_id: 'acme', password: 'pw' })).command_status,
+      0,
+    );
+    assert.equal(
+      (await c.call('query_sm', { message_id: '1' })).command_status,
+      0x03,
+      'unsupported → RINVCMDID',
+    );
     const unbind = await c.call('unbind');
     assert.equal(unbind.command, 'unbind_resp');
     await withTimeout(c.closed, 2000, 'close after unbind');
@@ -453,8 +538,14 @@ describe('SmscSimulator', () => {
   test('garbage PDUs destroy only their own session; the server and other sessions keep working', async () => {
     const good = await bound(port);
     const garbage: Array<[string, Buffer]> = [
-      ['huge command_length', Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xf0]), Buffer.from('0123456789ab')])],
-      ['command_length below the header', Buffer.from([0, 0, 0, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])],
+      [
+        'huge command_length',
+        Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xf0]), Buffer.from('0123456789ab')]),
+      ],
+      [
+        'command_length below the header',
+        Buffer.from([0, 0, 0, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+      ],
       [
         'a TLV whose value is cut off (node-smpp throws RangeError)',
         (() => {
@@ -476,11 +567,20 @@ describe('SmscSimulator', () => {
       await new Promise<void>((r) => raw.once('connect', () => r()));
       if (name.startsWith('a TLV')) {
         // Bound first, so a session with state is the one that breaks.
-        raw.write(new smpp.PDU('bind_transmitter', { system_id: 'acme', password: 'pw', sequence_number: 1 }).toBuffer());
+        raw.write(
+          new smpp.PDU('bind_transmitter', {
+            system_id: 'acme',
+            password: 'pw',
+            sequence_number: 1,
+          }).toBuffer(),
+        );
       }
       raw.write(bytes);
       await withTimeout(closed, 3000, `the server to drop the session (${name})`);
-      const resp = await good.call('submit_sm', submitFields('8613800138000', { registered_delivery: 0 }));
+      const resp = await good.call(
+        'submit_sm',
+        submitFields('8613800138000', { registered_delivery: 0 }),
+      );
       assert.equal(resp.command_status, 0, `still serving after ${name}`);
     }
     good.session.destroy();
@@ -529,12 +629,22 @@ describe('SmscSimulator', () => {
       assert.equal(stats.status, 200);
       const body = (await stats.json()) as Record<string, number>;
       assert.equal(body.inboundSent, sim.stats().inboundSent);
-      for (const k of ['binds', 'submits', 'submitErrors', 'receiptsSent', 'receiptsAcked', 'inboundSent']) {
+      for (const k of [
+        'binds',
+        'submits',
+        'submitErrors',
+        'receiptsSent',
+        'receiptsAcked',
+        'inboundSent',
+      ]) {
         assert.equal(typeof body[k], 'number', k);
       }
 
       assert.equal((await fetch(`${base}/inbound`, { method: 'POST', body: '{nope' })).status, 400);
-      assert.equal((await fetch(`${base}/inbound`, { method: 'POST', body: '{"from":"1","to":"2"}' })).status, 400);
+      assert.equal(
+        (await fetch(`${base}/inbound`, { method: 'POST', body: '{"from":"1","to":"2"}' })).status,
+        400,
+      );
       assert.equal((await fetch(`${base}/inbound`)).status, 405);
       assert.equal((await fetch(`${base}/nothing`)).status, 404);
     } finally {
@@ -546,7 +656,11 @@ describe('SmscSimulator', () => {
 
 describe('SmscSimulator options', () => {
   test('any credentials without accounts; decimal ids; receipt ids in hex (dlrIdFormat)', async () => {
-    const opts: SimulatorOptions = { receiptDelayMs: DELAY, idFormat: 'decimal', dlrIdFormat: 'hex' };
+    const opts: SimulatorOptions = {
+      receiptDelayMs: DELAY,
+      idFormat: 'decimal',
+      dlrIdFormat: 'hex',
+    };
     const sim = new SmscSimulator(opts);
     const { port } = await sim.start();
     try {
@@ -558,7 +672,9 @@ describe('SmscSimulator options', () => {
       const r = receiptOf(c.delivered[0] as PDU);
       assert.ok(r);
       assert.equal(r.carrierId, BigInt(respId).toString(16));
-      assert.ok(carrierIdVariants(r.carrierId, 'dec-resp-hex-dlr').includes(normaliseCarrierId(respId)));
+      assert.ok(
+        carrierIdVariants(r.carrierId, 'dec-resp-hex-dlr').includes(normaliseCarrierId(respId)),
+      );
       assert.equal(sim.stats().binds, 1);
       c.session.destroy();
     } finally {
@@ -574,8 +690,10 @@ describe('SmscSimulator options', () => {
     try {
       const ca = await bound(pa);
       const cb = await bound(pb);
-      const ia = (await ca.call('submit_sm', submitFields('1', { registered_delivery: 0 }))).message_id;
-      const ib = (await cb.call('submit_sm', submitFields('1', { registered_delivery: 0 }))).message_id;
+      const ia = (await ca.call('submit_sm', submitFields('1', { registered_delivery: 0 })))
+        .message_id;
+      const ib = (await cb.call('submit_sm', submitFields('1', { registered_delivery: 0 })))
+        .message_id;
       assert.notEqual(ia, ib);
     } finally {
       await a.stop();

@@ -15,7 +15,12 @@ import smpp, { type PDU, type Server, type Session } from 'smpp';
 import { messageStateFromStat } from '../core/receipts.ts';
 import { chooseEncoding, dataCodingFor, encodeUcs2 } from '../core/message/encoding.ts';
 import { encodeGsm7 } from '../core/message/gsm7.ts';
-import { compileOutcomes, type Outcome, type OutcomeResolver, type OutcomeRule } from './outcomes.ts';
+import {
+  compileOutcomes,
+  type Outcome,
+  type OutcomeResolver,
+  type OutcomeRule,
+} from './outcomes.ts';
 
 // command_status values used here (SMPP 3.4 §5.1.3; reference §1.6).
 const ESME_ROK = 0x00;
@@ -23,6 +28,7 @@ const ESME_RINVCMDLEN = 0x02;
 const ESME_RINVCMDID = 0x03;
 const ESME_RINVBNDSTS = 0x04;
 const ESME_RALYBND = 0x05;
+const ESME_RSYSERR = 0x08;
 const ESME_RINVDSTADR = 0x0b;
 const ESME_RINVPASWD = 0x0e;
 const ESME_RINVSYSID = 0x0f;
@@ -223,7 +229,12 @@ function receiptDate(ms: number): string {
   if (minute !== dateMinute) {
     const d = new Date(minute * 60_000);
     const p = (n: number) => String(n).padStart(2, '0');
-    dateText = p(d.getUTCFullYear() % 100) + p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes());
+    dateText =
+      p(d.getUTCFullYear() % 100) +
+      p(d.getUTCMonth() + 1) +
+      p(d.getUTCDate()) +
+      p(d.getUTCHours()) +
+      p(d.getUTCMinutes());
     dateMinute = minute;
   }
   return dateText;
@@ -328,7 +339,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.idFormat = opts.idFormat ?? 'hex';
     this.dlrIdFormat = opts.dlrIdFormat ?? 'same';
     // Unique per instance: a random prefix, then a counter.
-    this.idPrefix = this.idFormat === 'hex' ? randomBytes(4).toString('hex') : String(randomInt(100_000, 1_000_000));
+    this.idPrefix =
+      this.idFormat === 'hex'
+        ? randomBytes(4).toString('hex')
+        : String(randomInt(100_000, 1_000_000));
   }
 
   /** Starts listening. Resolves with the bound port (useful with port 0). */
@@ -404,7 +418,9 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
           destination_addr: msg.to.replace(/^\+/, ''),
           esm_class: 0,
           data_coding: dataCoding,
-          ...(single ? { short_message: bytes } : { short_message: Buffer.alloc(0), message_payload: bytes }),
+          ...(single
+            ? { short_message: bytes }
+            : { short_message: Buffer.alloc(0), message_payload: bytes }),
         });
         conn.session.send(pdu);
         sent++;
@@ -444,7 +460,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       if (Buffer.isBuffer(chunk)) {
         if (size === 4) {
           const length = chunk.readUInt32BE(0);
-          if (length < 16) throw new Error(`command_length ${length} is shorter than the PDU header`);
+          if (length < 16)
+            throw new Error(`command_length ${length} is shorter than the PDU header`);
         } else {
           conn.lastBody = chunk;
         }
@@ -457,14 +474,20 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
         this.onPdu(conn, pdu);
       } catch (err) {
         // Our handler failing must not reach node-smpp's read loop (it would be an uncaught exception).
-        this.log.error({ err, session: conn.id, command: pdu.command }, 'smpp simulator failed to handle a PDU');
-        this.kill(conn, ESME_RINVCMDLEN);
+        this.log.error(
+          { err, session: conn.id, command: pdu.command },
+          'smpp simulator failed to handle a PDU',
+        );
+        this.kill(conn, ESME_RSYSERR);
       }
     });
     // A PDU parse error or a socket error. After a parse error node-smpp stops reading, so the
     // session is finished: send a generic_nack (best effort) and destroy it.
     session.on('error', (err: Error) => {
-      this.log.warn({ err: err.message, session: conn.id, systemId: conn.systemId }, 'smpp simulator session error');
+      this.log.warn(
+        { err: err.message, session: conn.id, systemId: conn.systemId },
+        'smpp simulator session error',
+      );
       this.kill(conn, ESME_RINVCMDLEN);
     });
     session.on('close', () => this.onClose(conn));
@@ -475,7 +498,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     if (conn.closed || conn.socket.destroyed) return;
     const socket = conn.socket;
     if (socket.writable) {
-      const nack = new smpp.PDU('generic_nack', { command_status: nackStatus, sequence_number: 0 }).toBuffer();
+      const nack = new smpp.PDU('generic_nack', {
+        command_status: nackStatus,
+        sequence_number: 0,
+      }).toBuffer();
       socket.end(nack, () => socket.destroy());
       setTimeout(() => socket.destroy(), 1000).unref();
     } else {
@@ -558,7 +584,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     try {
       return pdu.response({ command_status: status });
     } catch {
-      return new smpp.PDU('generic_nack', { command_status: status, sequence_number: pdu.sequence_number });
+      return new smpp.PDU('generic_nack', {
+        command_status: status,
+        sequence_number: pdu.sequence_number,
+      });
     }
   }
 
@@ -575,7 +604,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       this.counters.bindFailures++;
       this.send(conn, pdu.response({ command_status: status }));
       this.log.warn({ session: conn.id, systemId, mode, status }, 'smpp simulator bind refused');
-      if (this.listenerCount('bind') > 0) this.emit('bind', { sessionId: conn.id, systemId, mode, commandStatus: status });
+      if (this.listenerCount('bind') > 0)
+        this.emit('bind', { sessionId: conn.id, systemId, mode, commandStatus: status });
       return;
     }
 
@@ -586,7 +616,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.counters.binds++;
     this.send(conn, pdu.response({ system_id: SMSC_SYSTEM_ID }));
     this.log.info({ session: conn.id, systemId, mode }, 'smpp simulator bound');
-    if (this.listenerCount('bind') > 0) this.emit('bind', { sessionId: conn.id, systemId, mode, commandStatus: ESME_ROK });
+    if (this.listenerCount('bind') > 0)
+      this.emit('bind', { sessionId: conn.id, systemId, mode, commandStatus: ESME_ROK });
     if (conn.canReceive) {
       let list = this.receivers.get(systemId);
       if (!list) this.receivers.set(systemId, (list = []));
@@ -636,7 +667,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     if (this.listenerCount('submit') > 0) {
       const esmClass = num(pdu.esm_class);
       const shortMessage = conn.lastBody ? rawUserData(conn.lastBody) : Buffer.alloc(0);
-      const udhi = (esmClass & 0x40) !== 0 && shortMessage.length > 0 && (shortMessage[0] as number) + 1 <= shortMessage.length;
+      const udhi =
+        (esmClass & 0x40) !== 0 &&
+        shortMessage.length > 0 &&
+        (shortMessage[0] as number) + 1 <= shortMessage.length;
       this.emit('submit', {
         sessionId: conn.id,
         systemId: conn.systemId,
@@ -657,18 +691,25 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
 
   private nextId(): string {
     const n = ++this.idCounter;
-    return this.idFormat === 'hex' ? this.idPrefix + n.toString(16).padStart(8, '0') : this.idPrefix + String(n).padStart(10, '0');
+    return this.idFormat === 'hex'
+      ? this.idPrefix + n.toString(16).padStart(8, '0')
+      : this.idPrefix + String(n).padStart(10, '0');
   }
 
   private receiptId(messageId: string): string {
     const to = this.dlrIdFormat;
     if (to === 'same' || to === this.idFormat) return messageId;
-    return to === 'decimal' ? BigInt('0x' + messageId).toString(10) : BigInt(messageId).toString(16);
+    return to === 'decimal'
+      ? BigInt('0x' + messageId).toString(10)
+      : BigInt(messageId).toString(16);
   }
 
   private enqueueReceipt(conn: Conn, pdu: PDU, messageId: string, outcome: Outcome): void {
     const now = Date.now();
-    const text = (decodedText(pdu.short_message) || decodedText(pdu.message_payload) || '').slice(0, 20);
+    const text = (decodedText(pdu.short_message) || decodedText(pdu.message_payload) || '').slice(
+      0,
+      20,
+    );
     this.due.push({
       id: this.receiptId(messageId),
       systemId: conn.systemId as string,
@@ -729,7 +770,12 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private hasRoom(conn: Conn): boolean {
-    return !conn.closed && conn.canReceive && conn.socket.writable && (this.window === 0 || conn.inflight.size < this.window);
+    return (
+      !conn.closed &&
+      conn.canReceive &&
+      conn.socket.writable &&
+      (this.window === 0 || conn.inflight.size < this.window)
+    );
   }
 
   /** Sends the due receipts of one system_id while a receiving session has room. */
@@ -787,9 +833,16 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const status = pdu.command_status;
     if (status === ESME_ROK) {
       this.counters.receiptsAcked++;
-    } else if (status === ESME_RX_P_APPN || status === ESME_RX_R_APPN || ++job.attempts >= MAX_RECEIPT_ATTEMPTS) {
+    } else if (
+      status === ESME_RX_P_APPN ||
+      status === ESME_RX_R_APPN ||
+      ++job.attempts >= MAX_RECEIPT_ATTEMPTS
+    ) {
       // Permanent / reject application error, or too many attempts: drop it.
-      this.log.warn({ session: conn.id, id: job.id, status, attempts: job.attempts }, 'smpp simulator receipt dropped');
+      this.log.warn(
+        { session: conn.id, id: job.id, status, attempts: job.attempts },
+        'smpp simulator receipt dropped',
+      );
     } else {
       // ESME_RX_T_APPN or anything else: retry later (the delay is constant, so the FIFO stays ordered).
       job.due = Date.now() + this.receiptDelayMs;

@@ -1,0 +1,75 @@
+// Start a whole platform in-process for end-to-end tests, on either database.
+import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startPlatform, type Platform } from '../../src/platform.ts';
+import type { TestDatabase } from './databases.ts';
+
+export interface TestPlatform {
+  platform: Platform;
+  url: string;
+  apiKey: string;
+  /** fetch against the API with the demo key (or `key`). */
+  api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestPlatform(database: TestDatabase, overrides: DeepPartial<Config> = {}): Promise<TestPlatform> {
+  const { store, databaseUrl, dataDir } = await database.open();
+  await store.close();
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      databaseUrl,
+      logLevel: (process.env.HONGYAN_TEST_LOG as Config['logLevel']) ?? 'silent',
+      ...overrides,
+      http: { port: 0, ...overrides.http },
+      simulator: { port: 0, receiptDelayMs: 20, ...overrides.simulator },
+      dispatcher: { idleMs: 10, ...overrides.dispatcher },
+    },
+  );
+  const platform = await startPlatform(config, createLogger(config.logLevel));
+  const url = `http://127.0.0.1:${platform.httpPort}`;
+  const apiKey = platform.demo?.apiKey ?? '';
+  // Wait for the channels to bind.
+  await waitFor(() => platform.channels.every((c) => c.state() === 'bound'), 10_000, 'channels bound');
+  return {
+    platform,
+    url,
+    apiKey,
+    async api(path, init = {}) {
+      const key = init.key === undefined ? apiKey : init.key;
+      const headers: Record<string, string> = { ...init.headers };
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      let body: string | undefined;
+      if (init.rawBody !== undefined) body = init.rawBody;
+      else if (init.body !== undefined) body = JSON.stringify(init.body);
+      if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+      const res = await fetch(url + path, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+    },
+    stop: () => platform.stop(),
+  };
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+const FINAL = new Set(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown']);
+
+/** Poll GET /v1/messages/:id until the message is final. */
+export async function waitFinal(t: TestPlatform, id: string, timeoutMs = 10_000): Promise<any> {
+  let last: any;
+  await waitFor(async () => {
+    last = (await t.api(`/v1/messages/${id}`)).body;
+    return FINAL.has(last?.status);
+  }, timeoutMs, `message ${id} to be final (last: ${last?.status})`);
+  return last;
+}
