@@ -19,7 +19,11 @@ export interface Child {
 
 /** Spawn `node bin/hongyan.js …` directly (no shell, no npm), so `pid` is the Hongyan process itself. */
 export function spawnHongyan(name: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(l);
@@ -54,19 +58,26 @@ export function spawnHongyan(name: string, args: string[], env: Record<string, s
 }
 
 /** Wait until `check` returns a value, failing if the child dies or the time runs out. */
-export async function waitFor<T>(what: string, child: Child, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  child: Child,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let died: string | null = null;
   void child.exited.then((c) => (died = c));
   for (;;) {
-    if (died !== null) throw new Error(`${child.name} exited (${died}) while waiting for ${what}:\n${child.tail()}`);
+    if (died !== null)
+      throw new Error(`${child.name} exited (${died}) while waiting for ${what}:\n${child.tail()}`);
     try {
       const v = await check();
       if (v !== undefined) return v;
     } catch {
       // not yet
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${child.tail()}`);
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${child.tail()}`);
     await sleep(100);
   }
 }

@@ -81,7 +81,12 @@ function defaults(): Config {
     nodeId: 'node-1',
     simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000 },
     channels: [],
-    messages: { maxRecipients: 10000, maxParts: 10, receiptTimeoutSeconds: 72 * 3600, maxSubmitAttempts: 5 },
+    messages: {
+      maxRecipients: 10000,
+      maxParts: 10,
+      receiptTimeoutSeconds: 72 * 3600,
+      maxSubmitAttempts: 5,
+    },
     dispatcher: { batchSize: 500, idleMs: 50, leaseSeconds: 120 },
     demo: { enabled: true, openingBalance: '1000.0000' },
   };
@@ -103,7 +108,11 @@ export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config
   }
   merge(cfg, fromEnv(env), 'env');
   merge(cfg, overrides, 'overrides');
-  cfg.channels = cfg.channels.map((c, i) => Object.assign({}, DEFAULT_CHANNEL, { port: cfg.simulator.port }, c, { id: c.id ?? `ch${i + 1}` }));
+  cfg.channels = cfg.channels.map((c, i) =>
+    Object.assign({}, DEFAULT_CHANNEL, { port: cfg.simulator.port }, c, {
+      id: c.id ?? `ch${i + 1}`,
+    }),
+  );
   if (cfg.channels.length === 0) {
     // With no channel configured, the platform sends through the built-in simulator.
     cfg.channels = [{ ...DEFAULT_CHANNEL, port: cfg.simulator.port }];
@@ -126,7 +135,8 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (Object.keys(http).length) out.http = http;
   const sim: Record<string, unknown> = {};
   if (int('HONGYAN_SIMULATOR_PORT') !== undefined) sim.port = int('HONGYAN_SIMULATOR_PORT');
-  if (int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS') !== undefined) sim.receiptDelayMs = int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS');
+  if (int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS') !== undefined)
+    sim.receiptDelayMs = int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS');
   if (Object.keys(sim).length) out.simulator = sim;
   if (env.HONGYAN_DATA_DIR) out.dataDir = env.HONGYAN_DATA_DIR;
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
@@ -137,9 +147,15 @@ function fromEnv(env: Env): DeepPartial<Config> {
   return out;
 }
 
-function merge(target: Record<string, unknown> | Config, source: unknown, where: string, path = ''): void {
+function merge(
+  target: Record<string, unknown> | Config,
+  source: unknown,
+  where: string,
+  path = '',
+): void {
   if (source === undefined) return;
-  if (!isPlainObject(source)) throw new ConfigError(`${where}: ${path || 'root'} must be an object`);
+  if (!isPlainObject(source))
+    throw new ConfigError(`${where}: ${path || 'root'} must be an object`);
   const t = target as Record<string, unknown>;
   for (const [key, value] of Object.entries(source)) {
     const here = path ? `${path}.${key}` : key;
@@ -156,27 +172,42 @@ function validate(cfg: Config): void {
     throw new ConfigError(msg);
   };
   const port = (v: unknown, name: string) =>
-    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? undefined : fail(`${name} must be a port number 0-65535`);
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535
+      ? undefined
+      : fail(`${name} must be a port number 0-65535`);
   port(cfg.http.port, 'http.port');
   port(cfg.simulator.port, 'simulator.port');
-  if (!/^[A-Z]{2}$/.test(cfg.defaultRegion)) fail(`defaultRegion must be a two-letter region code like CN, got "${cfg.defaultRegion}"`);
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel)) fail(`logLevel "${cfg.logLevel}" is not a log level`);
-  for (const r of cfg.roles) if (!ALL_ROLES.includes(r)) fail(`unknown role "${r}" (roles: ${ALL_ROLES.join(', ')})`);
-  if (cfg.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) fail('DATABASE_URL must be a postgres:// URL (unset = SQLite in the data dir)');
-  if (!Number.isInteger(cfg.messages.maxRecipients) || cfg.messages.maxRecipients < 1) fail('messages.maxRecipients must be ≥ 1');
-  if (!Number.isInteger(cfg.messages.maxParts) || cfg.messages.maxParts < 1 || cfg.messages.maxParts > 255) fail('messages.maxParts must be 1-255');
+  if (!/^[A-Z]{2}$/.test(cfg.defaultRegion))
+    fail(`defaultRegion must be a two-letter region code like CN, got "${cfg.defaultRegion}"`);
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel))
+    fail(`logLevel "${cfg.logLevel}" is not a log level`);
+  for (const r of cfg.roles)
+    if (!ALL_ROLES.includes(r)) fail(`unknown role "${r}" (roles: ${ALL_ROLES.join(', ')})`);
+  if (cfg.databaseUrl !== null && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl))
+    fail('DATABASE_URL must be a postgres:// URL (unset = SQLite in the data dir)');
+  if (!Number.isInteger(cfg.messages.maxRecipients) || cfg.messages.maxRecipients < 1)
+    fail('messages.maxRecipients must be ≥ 1');
+  if (
+    !Number.isInteger(cfg.messages.maxParts) ||
+    cfg.messages.maxParts < 1 ||
+    cfg.messages.maxParts > 255
+  )
+    fail('messages.maxParts must be 1-255');
   const ids = new Set<string>();
   const allowed = new Set(Object.keys(DEFAULT_CHANNEL).concat('port'));
   for (const ch of cfg.channels) {
-    for (const key of Object.keys(ch)) if (!allowed.has(key)) fail(`channel ${ch.id}: unknown option "${key}"`);
+    for (const key of Object.keys(ch))
+      if (!allowed.has(key)) fail(`channel ${ch.id}: unknown option "${key}"`);
     if (ids.has(ch.id)) fail(`channel id "${ch.id}" appears twice`);
     ids.add(ch.id);
     if (ch.kind !== 'smpp') fail(`channel ${ch.id}: kind "${ch.kind}" is not supported (smpp)`);
     port(ch.port, `channel ${ch.id} port`);
     if (!(ch.window >= 1)) fail(`channel ${ch.id}: window must be ≥ 1`);
     if (!(ch.throughput > 0)) fail(`channel ${ch.id}: throughput must be > 0`);
-    if (ch.systemId.length > 15) fail(`channel ${ch.id}: systemId is limited to 15 characters by SMPP`);
-    if (ch.password.length > 8) fail(`channel ${ch.id}: password is limited to 8 characters by SMPP`);
+    if (ch.systemId.length > 15)
+      fail(`channel ${ch.id}: systemId is limited to 15 characters by SMPP`);
+    if (ch.password.length > 8)
+      fail(`channel ${ch.id}: password is limited to 8 characters by SMPP`);
   }
 }
 
@@ -185,5 +216,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 export type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends Array<infer U> ? Array<DeepPartial<U>> : T[K] extends object ? DeepPartial<T[K]> : T[K];
+  [K in keyof T]?: T[K] extends Array<infer U>
+    ? Array<DeepPartial<U>>
+    : T[K] extends object
+      ? DeepPartial<T[K]>
+      : T[K];
 };

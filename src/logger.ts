@@ -8,7 +8,17 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     level,
     base: { ...bindings },
     redact: {
-      paths: ['password', '*.password', 'apiKey', '*.apiKey', 'authorization', '*.authorization', 'text', '*.text', 'req.headers.authorization'],
+      paths: [
+        'password',
+        '*.password',
+        'apiKey',
+        '*.apiKey',
+        'authorization',
+        '*.authorization',
+        'text',
+        '*.text',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

@@ -59,7 +59,12 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     let simulator: SmscSimulator | null = null;
     let simulatorPort: number | null = null;
     if (has('simulator')) {
-      simulator = new SmscSimulator({ host: config.simulator.host, port: config.simulator.port, receiptDelayMs: config.simulator.receiptDelayMs, logger: log.child({ role: 'simulator' }) });
+      simulator = new SmscSimulator({
+        host: config.simulator.host,
+        port: config.simulator.port,
+        receiptDelayMs: config.simulator.receiptDelayMs,
+        logger: log.child({ role: 'simulator' }),
+      });
       simulatorPort = (await simulator.start()).port;
       stops.push(() => simulator!.stop());
       log.info({ port: simulatorPort }, 'carrier simulator listening (SMPP)');
@@ -77,7 +82,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           {
             onReceipt: (r, ack) => recorder.receipt(cfg.id, r, ack),
             onInbound: (m, ack) => recorder.inbound(cfg.id, m, ack),
-            onState: (state, detail) => log.info({ channel: cfg.id, state, detail }, 'channel state'),
+            onState: (state, detail) =>
+              log.info({ channel: cfg.id, state, detail }, 'channel state'),
           },
           log.child({ role: 'channel' }),
         );
@@ -112,7 +118,16 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     }
 
     if (has('worker')) {
-      const sweeper = new Sweeper(receipts, { receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000, orphanAfterMs: 10 * 60_000, everyMs: 30_000 }, log.child({ role: 'worker' }), onChanges);
+      const sweeper = new Sweeper(
+        receipts,
+        {
+          receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000,
+          orphanAfterMs: 10 * 60_000,
+          everyMs: 30_000,
+        },
+        log.child({ role: 'worker' }),
+        onChanges,
+      );
       sweeper.start();
       stops.push(async () => sweeper.stop());
     }
@@ -126,7 +141,12 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         tenants,
         messages,
         defaultRegion: config.defaultRegion,
-        accept: { messages, defaultRegion: config.defaultRegion, maxRecipients: config.messages.maxRecipients, maxParts: config.messages.maxParts },
+        accept: {
+          messages,
+          defaultRegion: config.defaultRegion,
+          maxRecipients: config.messages.maxRecipients,
+          maxParts: config.messages.maxParts,
+        },
         onAccepted: () => dispatcher?.nudge(),
         health: async () => {
           const parts: Record<string, string> = {};
@@ -152,11 +172,27 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
       // Stop taking requests first.
       stops.push(() => http!.close());
-      log.info({ url: `http://${config.http.host}:${httpPort}`, docs: `http://${config.http.host}:${httpPort}/docs` }, 'HTTP API listening');
+      log.info(
+        {
+          url: `http://${config.http.host}:${httpPort}`,
+          docs: `http://${config.http.host}:${httpPort}/docs`,
+        },
+        'HTTP API listening',
+      );
     }
 
     // Stop in the reverse order of start: HTTP, dispatcher, channels, simulator, store.
-    return { config, store, httpPort, simulatorPort, demo, dispatcher, channels, simulator, stop: stopAll };
+    return {
+      config,
+      store,
+      httpPort,
+      simulatorPort,
+      demo,
+      dispatcher,
+      channels,
+      simulator,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
@@ -164,7 +200,11 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 }
 
 /** The demo tenant is created once; its key is shown on that start and kept in the data dir. */
-async function ensureDemoTenant(tenants: TenantStore, config: Config, log: Logger): Promise<Platform['demo']> {
+async function ensureDemoTenant(
+  tenants: TenantStore,
+  config: Config,
+  log: Logger,
+): Promise<Platform['demo']> {
   const keyFile = join(config.dataDir, 'demo-api-key.txt');
   const existing = await tenants.findByName('Demo');
   if (existing) {
@@ -173,7 +213,13 @@ async function ensureDemoTenant(tenants: TenantStore, config: Config, log: Logge
   }
   const tenant = await tenants.create({ name: 'Demo', currency: 'CNY' });
   const { key } = await tenants.createApiKey(tenant.id, 'demo');
-  await tenants.addLedgerEntry({ tenantId: tenant.id, amount: parseAmount(config.demo.openingBalance), currency: 'CNY', kind: 'credit', reason: 'demo opening balance' });
+  await tenants.addLedgerEntry({
+    tenantId: tenant.id,
+    amount: parseAmount(config.demo.openingBalance),
+    currency: 'CNY',
+    kind: 'credit',
+    reason: 'demo opening balance',
+  });
   writeFileSync(keyFile, key + '\n', { mode: 0o600 });
   log.info({ tenant: tenant.id, keyFile }, 'demo tenant created');
   return { tenantId: tenant.id, apiKey: key, keyFile };

@@ -23,7 +23,16 @@ for (const database of databases) {
     after(() => store.close());
 
     const make = (to: string, parts = 1): NewMessage => ({
-      id: newId('msg'), tenantId, batchId: 'bat_x', clientRef: null, to, text: 'hello', encoding: 'gsm7', parts, concatRef: 7, createdAt: Date.now(),
+      id: newId('msg'),
+      tenantId,
+      batchId: 'bat_x',
+      clientRef: null,
+      to,
+      text: 'hello',
+      encoding: 'gsm7',
+      parts,
+      concatRef: 7,
+      createdAt: Date.now(),
     });
 
     test('migrations are idempotent', async () => {
@@ -42,7 +51,12 @@ for (const database of databases) {
       const second = await messages.claim({ node: 'n2', now, leaseMs: 60_000, limit: 100 });
       assert.equal(second.filter((m) => batch.some((b) => b.id === m.id)).length, 0);
       // The lease ran out (node died): the messages are due again.
-      const third = await messages.claim({ node: 'n2', now: now + 60_001, leaseMs: 60_000, limit: 100 });
+      const third = await messages.claim({
+        node: 'n2',
+        now: now + 60_001,
+        leaseMs: 60_000,
+        limit: 100,
+      });
       assert.equal(third.filter((m) => batch.some((b) => b.id === m.id)).length, 2);
     });
 
@@ -51,19 +65,80 @@ for (const database of databases) {
       await messages.insertAccepted([m]);
       const now = Date.now();
       // Part 2's receipt overtakes its submit_sm_resp.
-      await receipts.record([{ channelId: 'sim', carrierId: 'c2', stat: 'DELIVRD', err: '000', status: 'delivered', receivedAt: now }], now);
-      const c1 = await messages.applyDispatchOutcomes({ submitted: [{ messageId: m.id, seq: 1, channelId: 'sim', carrierId: 'c1', at: now }], failed: [], retry: [], now });
-      assert.deepEqual(c1.filter((c) => c.id === m.id), []);
-      const c2 = await messages.applyDispatchOutcomes({ submitted: [{ messageId: m.id, seq: 2, channelId: 'sim', carrierId: 'c2', at: now }], failed: [], retry: [], now });
-      assert.deepEqual(c2.filter((c) => c.id === m.id).map((c) => c.status), ['submitted']);
+      await receipts.record(
+        [
+          {
+            channelId: 'sim',
+            carrierId: 'c2',
+            stat: 'DELIVRD',
+            err: '000',
+            status: 'delivered',
+            receivedAt: now,
+          },
+        ],
+        now,
+      );
+      const c1 = await messages.applyDispatchOutcomes({
+        submitted: [{ messageId: m.id, seq: 1, channelId: 'sim', carrierId: 'c1', at: now }],
+        failed: [],
+        retry: [],
+        now,
+      });
+      assert.deepEqual(
+        c1.filter((c) => c.id === m.id),
+        [],
+      );
+      const c2 = await messages.applyDispatchOutcomes({
+        submitted: [{ messageId: m.id, seq: 2, channelId: 'sim', carrierId: 'c2', at: now }],
+        failed: [],
+        retry: [],
+        now,
+      });
+      assert.deepEqual(
+        c2.filter((c) => c.id === m.id).map((c) => c.status),
+        ['submitted'],
+      );
       assert.equal((await messages.get(tenantId, m.id))?.status, 'submitted');
-      const c3 = await receipts.record([{ channelId: 'sim', carrierId: 'c1', stat: 'UNDELIV', err: '001', status: 'undelivered', receivedAt: now }], now);
-      assert.deepEqual(c3.map((c) => [c.id, c.status]), [[m.id, 'undelivered']]);
+      const c3 = await receipts.record(
+        [
+          {
+            channelId: 'sim',
+            carrierId: 'c1',
+            stat: 'UNDELIV',
+            err: '001',
+            status: 'undelivered',
+            receivedAt: now,
+          },
+        ],
+        now,
+      );
+      assert.deepEqual(
+        c3.map((c) => [c.id, c.status]),
+        [[m.id, 'undelivered']],
+      );
       const view = await messages.get(tenantId, m.id);
       assert.equal(view?.status, 'undelivered');
-      assert.deepEqual(view?.partDetails?.map((p) => [p.seq, p.status, p.carrierId, p.stat]), [[1, 'undelivered', 'c1', 'UNDELIV'], [2, 'delivered', 'c2', 'DELIVRD']]);
+      assert.deepEqual(
+        view?.partDetails?.map((p) => [p.seq, p.status, p.carrierId, p.stat]),
+        [
+          [1, 'undelivered', 'c1', 'UNDELIV'],
+          [2, 'delivered', 'c2', 'DELIVRD'],
+        ],
+      );
       // A duplicate receipt changes nothing.
-      const again = await receipts.record([{ channelId: 'sim', carrierId: 'c1', stat: 'DELIVRD', err: '000', status: 'delivered', receivedAt: now }], now);
+      const again = await receipts.record(
+        [
+          {
+            channelId: 'sim',
+            carrierId: 'c1',
+            stat: 'DELIVRD',
+            err: '000',
+            status: 'delivered',
+            receivedAt: now,
+          },
+        ],
+        now,
+      );
       assert.deepEqual(again, []);
       assert.equal((await messages.get(tenantId, m.id))?.status, 'undelivered');
     });
@@ -76,26 +151,70 @@ for (const database of databases) {
       await messages.claim({ node: 'n1', now: now + 1, leaseMs: 60_000, limit: 1000 });
       const changes = await messages.applyDispatchOutcomes({
         submitted: [],
-        failed: [{ messageId: bad.id, seq: 1, channelId: 'sim', commandStatus: 0x45, errorCode: 'ESME_RSUBMITFAIL', detail: 'submit failed' }],
+        failed: [
+          {
+            messageId: bad.id,
+            seq: 1,
+            channelId: 'sim',
+            commandStatus: 0x45,
+            errorCode: 'ESME_RSUBMITFAIL',
+            detail: 'submit failed',
+          },
+        ],
         retry: [{ messageId: later.id, notBefore: now + 5000, detail: 'throttled' }],
         now,
       });
-      assert.deepEqual(changes.map((c) => [c.id, c.status]), [[bad.id, 'failed']]);
+      assert.deepEqual(
+        changes.map((c) => [c.id, c.status]),
+        [[bad.id, 'failed']],
+      );
       const failed = await messages.get(tenantId, bad.id);
       assert.equal(failed?.errorCode, 'ESME_RSUBMITFAIL');
       assert.equal(failed?.partDetails?.[0]?.commandStatus, 0x45);
-      assert.equal((await messages.claim({ node: 'n1', now: now + 4000, leaseMs: 1000, limit: 1000 })).some((m) => m.id === later.id), false);
-      assert.equal((await messages.claim({ node: 'n1', now: now + 5001, leaseMs: 1000, limit: 1000 })).some((m) => m.id === later.id), true);
+      assert.equal(
+        (await messages.claim({ node: 'n1', now: now + 4000, leaseMs: 1000, limit: 1000 })).some(
+          (m) => m.id === later.id,
+        ),
+        false,
+      );
+      assert.equal(
+        (await messages.claim({ node: 'n1', now: now + 5001, leaseMs: 1000, limit: 1000 })).some(
+          (m) => m.id === later.id,
+        ),
+        true,
+      );
     });
 
     test('overdue submitted messages end as unknown; orphan receipts are kept', async () => {
       const m = make('+8613800000006');
       await messages.insertAccepted([m]);
       const now = Date.now();
-      await messages.applyDispatchOutcomes({ submitted: [{ messageId: m.id, seq: 1, channelId: 'sim', carrierId: 'late1', at: now - 10_000 }], failed: [], retry: [], now });
+      await messages.applyDispatchOutcomes({
+        submitted: [
+          { messageId: m.id, seq: 1, channelId: 'sim', carrierId: 'late1', at: now - 10_000 },
+        ],
+        failed: [],
+        retry: [],
+        now,
+      });
       const expired = await receipts.expireOverdue(now - 5000, now);
-      assert.deepEqual(expired.filter((c) => c.id === m.id).map((c) => c.status), ['unknown']);
-      await receipts.record([{ channelId: 'sim', carrierId: 'nobody-knows', stat: 'DELIVRD', err: null, status: 'delivered', receivedAt: now - 1000 }], now);
+      assert.deepEqual(
+        expired.filter((c) => c.id === m.id).map((c) => c.status),
+        ['unknown'],
+      );
+      await receipts.record(
+        [
+          {
+            channelId: 'sim',
+            carrierId: 'nobody-knows',
+            stat: 'DELIVRD',
+            err: null,
+            status: 'delivered',
+            receivedAt: now - 1000,
+          },
+        ],
+        now,
+      );
       const orphans = await receipts.markOrphans(now);
       assert.ok(orphans.some((o) => o.carrier_id === 'nobody-knows'));
       assert.ok((await receipts.countByState()).orphan! >= 1);

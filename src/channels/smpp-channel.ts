@@ -5,8 +5,20 @@
 import smpp, { type PDU, type Session } from 'smpp';
 import type { Logger } from '../logger.ts';
 import type { SmppChannelConfig } from '../config.ts';
-import type { ChannelDriver, ChannelEvents, ChannelState, OutboundPart, SubmitOutcome } from './channel.ts';
-import { carrierIdVariants, classifySubmitStatus, normaliseCarrierId, readReceipt, smppStatusName } from '../core/receipts.ts';
+import type {
+  ChannelDriver,
+  ChannelEvents,
+  ChannelState,
+  OutboundPart,
+  SubmitOutcome,
+} from './channel.ts';
+import {
+  carrierIdVariants,
+  classifySubmitStatus,
+  normaliseCarrierId,
+  readReceipt,
+  smppStatusName,
+} from '../core/receipts.ts';
 import { decodeUserData } from '../core/message/encoding.ts';
 
 interface InFlight {
@@ -67,7 +79,11 @@ export class SmppChannel implements ChannelDriver {
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     if (opts.drain) {
       const until = Date.now() + this.cfg.responseTimeoutSeconds * 1000;
-      while ((this.#inFlight.size > 0 || this.#waiting.length > 0) && Date.now() < until && this.#state === 'bound') {
+      while (
+        (this.#inFlight.size > 0 || this.#waiting.length > 0) &&
+        Date.now() < until &&
+        this.#state === 'bound'
+      ) {
         await new Promise((r) => setTimeout(r, 20));
       }
     }
@@ -91,7 +107,13 @@ export class SmppChannel implements ChannelDriver {
 
   submit(part: OutboundPart): Promise<SubmitOutcome> {
     if (this.#state !== 'bound') {
-      return Promise.resolve({ ok: false, reason: 'temporary', code: 'channel_down', commandStatus: null, detail: `channel ${this.id} is not bound` });
+      return Promise.resolve({
+        ok: false,
+        reason: 'temporary',
+        code: 'channel_down',
+        commandStatus: null,
+        detail: `channel ${this.id} is not bound`,
+      });
     }
     return new Promise((resolve) => {
       this.#waiting.push({ part, resolve });
@@ -102,15 +124,27 @@ export class SmppChannel implements ChannelDriver {
   #connect(): void {
     if (this.#stopping) return;
     this.#setState('connecting');
-    const session = smpp.connect({ host: this.cfg.host, port: this.cfg.port, connectTimeout: 10_000 } as never);
+    const session = smpp.connect({
+      host: this.cfg.host,
+      port: this.cfg.port,
+      connectTimeout: 10_000,
+    } as never);
     this.#session = session;
     let bound = false;
     session.on('connect', () => {
       session.bind_transceiver(
-        { system_id: this.cfg.systemId, password: this.cfg.password, system_type: this.cfg.systemType, interface_version: 0x34 },
+        {
+          system_id: this.cfg.systemId,
+          password: this.cfg.password,
+          system_type: this.cfg.systemType,
+          interface_version: 0x34,
+        },
         (pdu: PDU) => {
           if (pdu.command_status !== 0) {
-            this.log.error({ channel: this.id, status: smppStatusName(pdu.command_status) }, 'bind refused by carrier');
+            this.log.error(
+              { channel: this.id, status: smppStatusName(pdu.command_status) },
+              'bind refused by carrier',
+            );
             session.destroy();
             return;
           }
@@ -167,13 +201,22 @@ export class SmppChannel implements ChannelDriver {
         const waiting = this.#inFlight.get(pdu.sequence_number);
         if (waiting) {
           this.#inFlight.delete(pdu.sequence_number);
-          waiting.resolve({ ok: false, reason: 'rejected', code: 'generic_nack', commandStatus: pdu.command_status, detail: `generic_nack ${smppStatusName(pdu.command_status)}` });
+          waiting.resolve({
+            ok: false,
+            reason: 'rejected',
+            code: 'generic_nack',
+            commandStatus: pdu.command_status,
+            detail: `generic_nack ${smppStatusName(pdu.command_status)}`,
+          });
         }
         return;
       }
       default:
         if (pdu.command === 'unknown') {
-          this.log.warn({ channel: this.id, commandId: pdu.command_id }, 'unknown PDU from carrier');
+          this.log.warn(
+            { channel: this.id, commandId: pdu.command_id },
+            'unknown PDU from carrier',
+          );
           session.send(pdu.response());
         }
     }
@@ -188,14 +231,26 @@ export class SmppChannel implements ChannelDriver {
       const raw = typeof pdu.message_id === 'string' ? pdu.message_id : '';
       const carrierId = normaliseCarrierId(raw);
       if (carrierId === '') {
-        waiting.resolve({ ok: false, reason: 'unanswered', code: 'empty_message_id', commandStatus: 0, detail: 'submit_sm_resp carried no message_id' });
+        waiting.resolve({
+          ok: false,
+          reason: 'unanswered',
+          code: 'empty_message_id',
+          commandStatus: 0,
+          detail: 'submit_sm_resp carried no message_id',
+        });
       } else {
         waiting.resolve({ ok: true, carrierId });
       }
     } else {
       const reason = classifySubmitStatus(status);
       if (reason === 'throttled') this.#tokens = 0; // the carrier says slow down: spend no more tokens this second
-      waiting.resolve({ ok: false, reason, code: smppStatusName(status), commandStatus: status, detail: `carrier answered ${smppStatusName(status)}` });
+      waiting.resolve({
+        ok: false,
+        reason,
+        code: smppStatusName(status),
+        commandStatus: status,
+        detail: `carrier answered ${smppStatusName(status)}`,
+      });
     }
     this.#pump();
   }
@@ -204,11 +259,13 @@ export class SmppChannel implements ChannelDriver {
     const ack = () => session.send(pdu.response());
     const sm = pdu.short_message as { message?: string | Buffer } | Buffer | undefined;
     const payload = pdu.message_payload as { message?: string | Buffer } | Buffer | undefined;
-    const text = textOf(sm, Number(pdu.data_coding ?? 0)) || textOf(payload, Number(pdu.data_coding ?? 0));
+    const text =
+      textOf(sm, Number(pdu.data_coding ?? 0)) || textOf(payload, Number(pdu.data_coding ?? 0));
     const receipt = readReceipt({
       esmClass: Number(pdu.esm_class ?? 0),
       text,
-      receiptedMessageId: typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id : null,
+      receiptedMessageId:
+        typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id : null,
       messageState: typeof pdu.message_state === 'number' ? pdu.message_state : null,
       networkErrorCode: Buffer.isBuffer(pdu.network_error_code) ? pdu.network_error_code : null,
     });
@@ -216,7 +273,10 @@ export class SmppChannel implements ChannelDriver {
       // The carrier may write DLR ids in another base than submit_sm_resp ids (per-channel setting).
       const variants = carrierIdVariants(receipt.carrierId, this.cfg.receiptIdMode, 'dlr');
       const carrierId = variants[variants.length - 1] ?? receipt.carrierId;
-      this.events.onReceipt({ carrierId, stat: receipt.stat, err: receipt.err, status: receipt.status }, ack);
+      this.events.onReceipt(
+        { carrierId, stat: receipt.stat, err: receipt.err, status: receipt.status },
+        ack,
+      );
       return;
     }
     if ((Number(pdu.esm_class ?? 0) & 0x3c) !== 0) {
@@ -224,7 +284,10 @@ export class SmppChannel implements ChannelDriver {
       ack();
       return;
     }
-    this.events.onInbound({ from: String(pdu.source_addr ?? ''), to: String(pdu.destination_addr ?? ''), text }, ack);
+    this.events.onInbound(
+      { from: String(pdu.source_addr ?? ''), to: String(pdu.destination_addr ?? ''), text },
+      ack,
+    );
   }
 
   #pump(): void {
@@ -251,13 +314,20 @@ export class SmppChannel implements ChannelDriver {
     if (elapsed <= 0) return;
     this.#lastRefill = now;
     // Burst at most one window: the limit holds over any second.
-    this.#tokens = Math.min(Math.max(this.cfg.window, 1), this.#tokens + (elapsed * this.cfg.throughput) / 1000);
+    this.#tokens = Math.min(
+      Math.max(this.cfg.window, 1),
+      this.#tokens + (elapsed * this.cfg.throughput) / 1000,
+    );
   }
 
   #send(session: Session, w: Waiting): void {
     const { part } = w;
     const udh = part.udh ? Buffer.from(part.udh) : null;
-    const body = Buffer.from(part.userData.buffer, part.userData.byteOffset, part.userData.byteLength);
+    const body = Buffer.from(
+      part.userData.buffer,
+      part.userData.byteOffset,
+      part.userData.byteLength,
+    );
     const shortMessage = udh ? Buffer.concat([udh, body]) : body;
     const pdu = new smpp.PDU('submit_sm', {
       source_addr: part.from ?? this.cfg.sourceAddr,
@@ -272,7 +342,13 @@ export class SmppChannel implements ChannelDriver {
     });
     const sent = session.send(pdu);
     if (!sent) {
-      w.resolve({ ok: false, reason: 'temporary', code: 'channel_down', commandStatus: null, detail: 'socket not writable' });
+      w.resolve({
+        ok: false,
+        reason: 'temporary',
+        code: 'channel_down',
+        commandStatus: null,
+        detail: 'socket not writable',
+      });
       return;
     }
     this.#inFlight.set(pdu.sequence_number, { resolve: w.resolve, sentAt: Date.now() });
@@ -285,11 +361,21 @@ export class SmppChannel implements ChannelDriver {
     for (const [seq, f] of this.#inFlight) {
       if (f.sentAt < limit) {
         this.#inFlight.delete(seq);
-        f.resolve({ ok: false, reason: 'unanswered', code: 'response_timeout', commandStatus: null, detail: `no submit_sm_resp within ${this.cfg.responseTimeoutSeconds}s` });
+        f.resolve({
+          ok: false,
+          reason: 'unanswered',
+          code: 'response_timeout',
+          commandStatus: null,
+          detail: `no submit_sm_resp within ${this.cfg.responseTimeoutSeconds}s`,
+        });
       }
     }
     const session = this.#session;
-    if (session && this.#state === 'bound' && now - this.#lastActivity > this.cfg.enquireLinkSeconds * 1000) {
+    if (
+      session &&
+      this.#state === 'bound' &&
+      now - this.#lastActivity > this.cfg.enquireLinkSeconds * 1000
+    ) {
       if (this.#enquirePending) {
         this.log.warn({ channel: this.id }, 'enquire_link unanswered; reconnecting');
         session.destroy();
@@ -305,13 +391,21 @@ export class SmppChannel implements ChannelDriver {
   #failInFlight(detail: string): void {
     const all = [...this.#inFlight.values()];
     this.#inFlight.clear();
-    for (const f of all) f.resolve({ ok: false, reason: 'unanswered', code: 'connection_lost', commandStatus: null, detail });
+    for (const f of all)
+      f.resolve({
+        ok: false,
+        reason: 'unanswered',
+        code: 'connection_lost',
+        commandStatus: null,
+        detail,
+      });
   }
 
   #failWaiting(reason: 'temporary', detail: string): void {
     const all = this.#waiting;
     this.#waiting = [];
-    for (const w of all) w.resolve({ ok: false, reason, code: 'channel_down', commandStatus: null, detail });
+    for (const w of all)
+      w.resolve({ ok: false, reason, code: 'channel_down', commandStatus: null, detail });
   }
 
   #setState(state: ChannelState, detail?: string): void {
@@ -328,7 +422,10 @@ function addressing(source: string): { source_addr_ton: number; source_addr_npi:
   return { source_addr_ton: 1, source_addr_npi: 1 };
 }
 
-function textOf(value: { message?: string | Buffer } | Buffer | string | undefined, dataCoding: number): string {
+function textOf(
+  value: { message?: string | Buffer } | Buffer | string | undefined,
+  dataCoding: number,
+): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return decodeUserData(dataCoding, value);

@@ -7,23 +7,43 @@ import { startPlatform } from '../platform.ts';
 import { SmscSimulator } from '../simulator/smsc.ts';
 import { startControlServer } from '../simulator/control.ts';
 
-const program = new Command('hongyan').description('Hongyan (鸿雁) enterprise SMS platform').showHelpAfterError();
+const program = new Command('hongyan')
+  .description('Hongyan (鸿雁) enterprise SMS platform')
+  .showHelpAfterError();
 
 program
   .command('start')
-  .description('run the platform: HTTP API, dispatcher, channels and (by default) the built-in carrier simulator')
+  .description(
+    'run the platform: HTTP API, dispatcher, channels and (by default) the built-in carrier simulator',
+  )
   .action(async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel, { node: config.nodeId });
     const platform = await startPlatform(config, log);
-    const lines = ['', `  Hongyan is running (${platform.store.dialect}${platform.store.file ? `: ${platform.store.file}` : ''})`];
-    if (platform.httpPort) lines.push(`  HTTP API      http://${config.http.host}:${platform.httpPort}   (docs: /docs, health: /health)`);
-    if (platform.simulatorPort) lines.push(`  Simulator     smpp://${config.simulator.host}:${platform.simulatorPort}`);
+    const lines = [
+      '',
+      `  Hongyan is running (${platform.store.dialect}${platform.store.file ? `: ${platform.store.file}` : ''})`,
+    ];
+    if (platform.httpPort)
+      lines.push(
+        `  HTTP API      http://${config.http.host}:${platform.httpPort}   (docs: /docs, health: /health)`,
+      );
+    if (platform.simulatorPort)
+      lines.push(`  Simulator     smpp://${config.simulator.host}:${platform.simulatorPort}`);
     if (platform.demo) {
       lines.push(`  Demo tenant   ${platform.demo.tenantId}`);
-      lines.push(platform.demo.apiKey ? `  Demo API key  ${platform.demo.apiKey}   (also in ${platform.demo.keyFile})` : `  Demo API key  see ${platform.demo.keyFile}`);
+      lines.push(
+        platform.demo.apiKey
+          ? `  Demo API key  ${platform.demo.apiKey}   (also in ${platform.demo.keyFile})`
+          : `  Demo API key  see ${platform.demo.keyFile}`,
+      );
       if (platform.httpPort && platform.demo.apiKey) {
-        lines.push('', '  Try:', `  curl -s http://${config.http.host}:${platform.httpPort}/v1/messages -H 'Authorization: Bearer ${platform.demo.apiKey}' \\`, `       -H 'Content-Type: application/json' -d '{"to":"13800138000","text":"【鸿雁】您的验证码是 123456"}'`);
+        lines.push(
+          '',
+          '  Try:',
+          `  curl -s http://${config.http.host}:${platform.httpPort}/v1/messages -H 'Authorization: Bearer ${platform.demo.apiKey}' \\`,
+          `       -H 'Content-Type: application/json' -d '{"to":"13800138000","text":"【鸿雁】您的验证码是 123456"}'`,
+        );
       }
     }
     process.stdout.write(lines.join('\n') + '\n\n');
@@ -39,24 +59,42 @@ program
   .option('--port <port>', 'SMPP port (default HONGYAN_SIMULATOR_PORT or 2776)')
   .option('--host <host>', 'listen address', '127.0.0.1')
   .option('--receipt-delay-ms <ms>', 'delay before each delivery receipt')
-  .option('--control-port <port>', 'HTTP control port (POST /inbound, GET /stats); off unless given')
-  .action(async (opts: { port?: string; host: string; receiptDelayMs?: string; controlPort?: string }) => {
-    const config = loadConfig();
-    const log = createLogger(config.logLevel, { role: 'simulator' });
-    const sim = new SmscSimulator({
-      host: opts.host,
-      port: opts.port !== undefined ? Number(opts.port) : config.simulator.port,
-      receiptDelayMs: opts.receiptDelayMs !== undefined ? Number(opts.receiptDelayMs) : config.simulator.receiptDelayMs,
-      logger: log,
-    });
-    const { port } = await sim.start();
-    const control = opts.controlPort !== undefined ? await startControlServer(sim, { port: Number(opts.controlPort), host: opts.host }) : null;
-    process.stdout.write(`simulator listening on smpp://${opts.host}:${port}${control ? `, control http://${opts.host}:${control.port}` : ''}\n`);
-    onSignal(async () => {
-      await control?.close();
-      await sim.stop();
-    });
-  });
+  .option(
+    '--control-port <port>',
+    'HTTP control port (POST /inbound, GET /stats); off unless given',
+  )
+  .action(
+    async (opts: {
+      port?: string;
+      host: string;
+      receiptDelayMs?: string;
+      controlPort?: string;
+    }) => {
+      const config = loadConfig();
+      const log = createLogger(config.logLevel, { role: 'simulator' });
+      const sim = new SmscSimulator({
+        host: opts.host,
+        port: opts.port !== undefined ? Number(opts.port) : config.simulator.port,
+        receiptDelayMs:
+          opts.receiptDelayMs !== undefined
+            ? Number(opts.receiptDelayMs)
+            : config.simulator.receiptDelayMs,
+        logger: log,
+      });
+      const { port } = await sim.start();
+      const control =
+        opts.controlPort !== undefined
+          ? await startControlServer(sim, { port: Number(opts.controlPort), host: opts.host })
+          : null;
+      process.stdout.write(
+        `simulator listening on smpp://${opts.host}:${port}${control ? `, control http://${opts.host}:${control.port}` : ''}\n`,
+      );
+      onSignal(async () => {
+        await control?.close();
+        await sim.stop();
+      });
+    },
+  );
 
 program
   .command('migrate')
@@ -66,7 +104,9 @@ program
     const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     const applied = await migrate(store);
     await store.close();
-    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    process.stdout.write(
+      applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n',
+    );
   });
 
 function onSignal(stop: () => Promise<void>): void {

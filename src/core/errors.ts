@@ -12,7 +12,10 @@ export const errorCatalog = {
   too_many_recipients: { status: 413, title: 'Too many recipients' },
   duplicate_recipient: { status: 422, title: 'Duplicate recipient' },
   idempotency_key_reused: { status: 409, title: 'Idempotency key reused with a different request' },
-  idempotency_key_in_flight: { status: 409, title: 'A request with this idempotency key is in progress' },
+  idempotency_key_in_flight: {
+    status: 409,
+    title: 'A request with this idempotency key is in progress',
+  },
   unauthorized: { status: 401, title: 'Missing or invalid API key' },
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },

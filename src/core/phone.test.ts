@@ -24,7 +24,19 @@ describe('normaliseNumber', () => {
     });
   }
 
-  const invalid = ['', '   ', 'abc', '+86138', '1380013800', '138001380001', '+8613812345', '12345', '+86 138 0013 800a', '++8613800138000', '+999123456789'];
+  const invalid = [
+    '',
+    '   ',
+    'abc',
+    '+86138',
+    '1380013800',
+    '138001380001',
+    '+8613812345',
+    '12345',
+    '+86 138 0013 800a',
+    '++8613800138000',
+    '+999123456789',
+  ];
   for (const input of invalid) {
     test(`${JSON.stringify(input)} is rejected with invalid_number`, () => {
       const r = normaliseNumber(input, 'CN');

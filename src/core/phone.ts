@@ -4,8 +4,7 @@
 import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
 
 export type NormalisedNumber =
-  | { ok: true; e164: string }
-  | { ok: false; code: 'invalid_number'; detail: string };
+  { ok: true; e164: string } | { ok: false; code: 'invalid_number'; detail: string };
 
 const INTERNATIONAL_PREFIX = /^(00|\+)/;
 
@@ -17,15 +16,19 @@ export function normaliseNumber(input: string, defaultRegion: string): Normalise
   if (typeof input !== 'string') return invalid(String(input), 'not a string');
   const cleaned = input.trim().replace(/[\s\-().\u00a0]/g, '');
   if (cleaned === '') return invalid(input, 'empty');
-  if (!/^\+?\d{3,20}$/.test(cleaned)) return invalid(input, 'contains characters other than digits');
+  if (!/^\+?\d{3,20}$/.test(cleaned))
+    return invalid(input, 'contains characters other than digits');
   // "0086…" is the international call prefix from China and most of the world.
-  const candidate = INTERNATIONAL_PREFIX.test(cleaned) ? '+' + cleaned.replace(INTERNATIONAL_PREFIX, '') : cleaned;
+  const candidate = INTERNATIONAL_PREFIX.test(cleaned)
+    ? '+' + cleaned.replace(INTERNATIONAL_PREFIX, '')
+    : cleaned;
   try {
     const parsed = parsePhoneNumberWithError(candidate, defaultRegion as CountryCode);
     if (!parsed.isValid()) return invalid(input, 'not a valid number for its country');
     return { ok: true, e164: parsed.number };
   } catch (err) {
-    const reason = err instanceof ParseError ? err.message.toLowerCase().replace(/_/g, ' ') : 'unparseable';
+    const reason =
+      err instanceof ParseError ? err.message.toLowerCase().replace(/_/g, ' ') : 'unparseable';
     return invalid(input, reason);
   }
 }
@@ -37,5 +40,9 @@ export function maskNumber(e164: string): string {
 }
 
 function invalid(input: string, why: string): NormalisedNumber {
-  return { ok: false, code: 'invalid_number', detail: `"${input}" is not a valid phone number (${why})` };
+  return {
+    ok: false,
+    code: 'invalid_number',
+    detail: `"${input}" is not a valid phone number (${why})`,
+  };
 }

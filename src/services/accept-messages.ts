@@ -51,7 +51,12 @@ export interface AcceptOutcome {
 
 const CLIENT_REF_MAX = 64;
 
-export async function acceptMessages(deps: AcceptDeps, tenant: Tenant, req: SendRequest, idempotencyKey?: string): Promise<AcceptOutcome> {
+export async function acceptMessages(
+  deps: AcceptDeps,
+  tenant: Tenant,
+  req: SendRequest,
+  idempotencyKey?: string,
+): Promise<AcceptOutcome> {
   const requestHash = idempotencyKey ? hashRequest(req) : '';
   if (idempotencyKey) {
     const earlier = await deps.messages.findIdempotency(tenant.id, idempotencyKey);
@@ -62,11 +67,15 @@ export async function acceptMessages(deps: AcceptDeps, tenant: Tenant, req: Send
   // One split decides encoding and part count for every recipient; the bytes are built at dispatch.
   const count = countParts(text, { maxParts: deps.maxParts });
   if (count.parts > deps.maxParts) {
-    throw new DomainError('text_too_long', `message needs ${count.parts} parts (${count.units} ${count.encoding === 'gsm7' ? 'GSM-7 septets' : 'UCS-2 units'}); the limit is ${deps.maxParts} parts`, {
-      parts: count.parts,
-      maxParts: deps.maxParts,
-      encoding: count.encoding,
-    });
+    throw new DomainError(
+      'text_too_long',
+      `message needs ${count.parts} parts (${count.units} ${count.encoding === 'gsm7' ? 'GSM-7 septets' : 'UCS-2 units'}); the limit is ${deps.maxParts} parts`,
+      {
+        parts: count.parts,
+        maxParts: deps.maxParts,
+        encoding: count.encoding,
+      },
+    );
   }
 
   const now = Date.now();
@@ -76,7 +85,11 @@ export async function acceptMessages(deps: AcceptDeps, tenant: Tenant, req: Send
   const seen = new Set<string>();
   for (const raw of recipients) {
     if (typeof raw !== 'string') {
-      rejected.push({ to: String(raw), code: 'invalid_number', detail: 'a recipient must be a string' });
+      rejected.push({
+        to: String(raw),
+        code: 'invalid_number',
+        detail: 'a recipient must be a string',
+      });
       continue;
     }
     const n = normaliseNumber(raw, deps.defaultRegion);
@@ -85,27 +98,60 @@ export async function acceptMessages(deps: AcceptDeps, tenant: Tenant, req: Send
       continue;
     }
     if (seen.has(n.e164)) {
-      rejected.push({ to: raw, code: 'duplicate_recipient', detail: `${n.e164} appears more than once in this request` });
+      rejected.push({
+        to: raw,
+        code: 'duplicate_recipient',
+        detail: `${n.e164} appears more than once in this request`,
+      });
       continue;
     }
     seen.add(n.e164);
-    rows.push({ id: newId('msg', now), tenantId: tenant.id, batchId, clientRef, to: n.e164, text, encoding: count.encoding, parts: count.parts, concatRef: randomInt(256), createdAt: now });
+    rows.push({
+      id: newId('msg', now),
+      tenantId: tenant.id,
+      batchId,
+      clientRef,
+      to: n.e164,
+      text,
+      encoding: count.encoding,
+      parts: count.parts,
+      concatRef: randomInt(256),
+      createdAt: now,
+    });
   }
   if (rows.length === 0) {
     const first = rejected[0];
-    throw new DomainError(first?.code === 'duplicate_recipient' ? 'duplicate_recipient' : 'invalid_number', rejected.length === 1 && first ? first.detail : 'no recipient is a valid phone number', { rejected });
+    throw new DomainError(
+      first?.code === 'duplicate_recipient' ? 'duplicate_recipient' : 'invalid_number',
+      rejected.length === 1 && first ? first.detail : 'no recipient is a valid phone number',
+      { rejected },
+    );
   }
 
   const body: SendResult = {
     batchId,
-    messages: rows.map((m) => ({ id: m.id, to: m.to, status: 'queued', parts: m.parts, encoding: m.encoding })),
+    messages: rows.map((m) => ({
+      id: m.id,
+      to: m.to,
+      status: 'queued',
+      parts: m.parts,
+      encoding: m.encoding,
+    })),
     rejected,
   };
   const statusCode = 202;
   try {
     await deps.messages.insertAccepted(
       rows,
-      idempotencyKey ? { tenantId: tenant.id, key: idempotencyKey, requestHash, statusCode, response: JSON.stringify(body) } : undefined,
+      idempotencyKey
+        ? {
+            tenantId: tenant.id,
+            key: idempotencyKey,
+            requestHash,
+            statusCode,
+            response: JSON.stringify(body),
+          }
+        : undefined,
     );
   } catch (err) {
     // Two requests with one key raced: the other one won; answer as it did.
@@ -118,33 +164,58 @@ export async function acceptMessages(deps: AcceptDeps, tenant: Tenant, req: Send
   return { statusCode, body, replayed: false };
 }
 
-function validate(deps: AcceptDeps, req: SendRequest): { text: string; recipients: unknown[]; clientRef: string | null } {
-  if (req.text === undefined || req.text === null) throw new DomainError('missing_text', 'the request has no "text"');
-  if (typeof req.text !== 'string') throw new DomainError('invalid_request', '"text" must be a string');
+function validate(
+  deps: AcceptDeps,
+  req: SendRequest,
+): { text: string; recipients: unknown[]; clientRef: string | null } {
+  if (req.text === undefined || req.text === null)
+    throw new DomainError('missing_text', 'the request has no "text"');
+  if (typeof req.text !== 'string')
+    throw new DomainError('invalid_request', '"text" must be a string');
   if (req.text.trim() === '') throw new DomainError('empty_text', '"text" is empty');
-  if (req.to === undefined || req.to === null) throw new DomainError('no_recipients', 'the request has no "to"');
+  if (req.to === undefined || req.to === null)
+    throw new DomainError('no_recipients', 'the request has no "to"');
   const recipients = Array.isArray(req.to) ? req.to : [req.to];
   if (recipients.length === 0) throw new DomainError('no_recipients', '"to" is an empty list');
   if (recipients.length > deps.maxRecipients) {
-    throw new DomainError('too_many_recipients', `${recipients.length} recipients; at most ${deps.maxRecipients} per request`, { count: recipients.length, max: deps.maxRecipients });
+    throw new DomainError(
+      'too_many_recipients',
+      `${recipients.length} recipients; at most ${deps.maxRecipients} per request`,
+      { count: recipients.length, max: deps.maxRecipients },
+    );
   }
   let clientRef: string | null = null;
   if (req.clientRef !== undefined && req.clientRef !== null) {
     if (typeof req.clientRef !== 'string' || req.clientRef.length > CLIENT_REF_MAX) {
-      throw new DomainError('invalid_request', `"clientRef" must be a string of at most ${CLIENT_REF_MAX} characters`);
+      throw new DomainError(
+        'invalid_request',
+        `"clientRef" must be a string of at most ${CLIENT_REF_MAX} characters`,
+      );
     }
     clientRef = req.clientRef;
   }
   return { text: req.text, recipients, clientRef };
 }
 
-function replay(earlier: { requestHash: string; statusCode: number; response: string }, requestHash: string): AcceptOutcome {
+function replay(
+  earlier: { requestHash: string; statusCode: number; response: string },
+  requestHash: string,
+): AcceptOutcome {
   if (earlier.requestHash !== requestHash) {
-    throw new DomainError('idempotency_key_reused', 'this Idempotency-Key was used with a different request body');
+    throw new DomainError(
+      'idempotency_key_reused',
+      'this Idempotency-Key was used with a different request body',
+    );
   }
-  return { statusCode: earlier.statusCode, body: JSON.parse(earlier.response) as SendResult, replayed: true };
+  return {
+    statusCode: earlier.statusCode,
+    body: JSON.parse(earlier.response) as SendResult,
+    replayed: true,
+  };
 }
 
 function hashRequest(req: SendRequest): string {
-  return createHash('sha256').update(JSON.stringify([req.to, req.text, req.clientRef ?? null])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([req.to, req.text, req.clientRef ?? null]))
+    .digest('hex');
 }

@@ -5,7 +5,14 @@ import type { Logger } from '../logger.ts';
 import type { ChannelDriver, SubmitOutcome } from '../channels/channel.ts';
 import { splitMessage } from '../core/message/parts.ts';
 import { chooseChannel, retryDelayMs } from '../core/routing/choose-channel.ts';
-import type { ClaimedMessage, FailedMessage, MessageStore, RetryMessage, StatusChange, SubmittedPart } from '../store/messages.ts';
+import type {
+  ClaimedMessage,
+  FailedMessage,
+  MessageStore,
+  RetryMessage,
+  StatusChange,
+  SubmittedPart,
+} from '../store/messages.ts';
 
 export interface DispatcherOptions {
   node: string;
@@ -31,7 +38,11 @@ export class Dispatcher {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #inFlight = 0;
-  #outcomes = { submitted: [] as SubmittedPart[], failed: [] as FailedMessage[], retry: [] as RetryMessage[] };
+  #outcomes = {
+    submitted: [] as SubmittedPart[],
+    failed: [] as FailedMessage[],
+    retry: [] as RetryMessage[],
+  };
   #flushing: Promise<void> | null = null;
   #flushTimer: NodeJS.Timeout | null = null;
 
@@ -44,7 +55,8 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     const released = await this.messages.releaseLeases(this.opts.node, Date.now());
-    if (released > 0) this.log.info({ released }, 'released claims left by an earlier run of this node');
+    if (released > 0)
+      this.log.info({ released }, 'released claims left by an earlier run of this node');
     this.#running = true;
     this.#loop = this.#run();
   }
@@ -77,12 +89,21 @@ export class Dispatcher {
   }
 
   async #claimOnce(): Promise<number> {
-    const choices = this.channels.map((c) => ({ id: c.id, bound: c.state() === 'bound', capacity: c.capacity() }));
+    const choices = this.channels.map((c) => ({
+      id: c.id,
+      bound: c.state() === 'bound',
+      capacity: c.capacity(),
+    }));
     const channelId = chooseChannel(choices);
     if (!channelId) return 0;
     const channel = this.channels.find((c) => c.id === channelId)!;
     const limit = Math.min(this.opts.batchSize, channel.capacity());
-    const claimed = await this.messages.claim({ node: this.opts.node, now: Date.now(), leaseMs: this.opts.leaseMs, limit });
+    const claimed = await this.messages.claim({
+      node: this.opts.node,
+      now: Date.now(),
+      leaseMs: this.opts.leaseMs,
+      limit,
+    });
     for (const m of claimed) this.#dispatch(m, channel);
     return claimed.length;
   }
@@ -90,34 +111,83 @@ export class Dispatcher {
   #dispatch(message: ClaimedMessage, channel: ChannelDriver): void {
     let split;
     try {
-      split = splitMessage(message.text, { concatRef: message.concatRef, maxParts: this.opts.maxParts });
+      split = splitMessage(message.text, {
+        concatRef: message.concatRef,
+        maxParts: this.opts.maxParts,
+      });
     } catch (err) {
       // Accepted under other limits: fail it visibly rather than loop on it.
-      this.#outcomes.failed.push({ messageId: message.id, seq: 1, channelId: null, commandStatus: null, errorCode: 'unsplittable', detail: (err as Error).message });
+      this.#outcomes.failed.push({
+        messageId: message.id,
+        seq: 1,
+        channelId: null,
+        commandStatus: null,
+        errorCode: 'unsplittable',
+        detail: (err as Error).message,
+      });
       this.#scheduleFlush();
       return;
     }
     const pending = message.pendingSeqs.length > 0 ? message.pendingSeqs : [];
     if (pending.length === 0 || split.parts.length !== message.partsCount) {
-      this.#outcomes.failed.push({ messageId: message.id, seq: 1, channelId: null, commandStatus: null, errorCode: 'parts_mismatch', detail: `stored ${message.partsCount} parts, text splits into ${split.parts.length}` });
+      this.#outcomes.failed.push({
+        messageId: message.id,
+        seq: 1,
+        channelId: null,
+        commandStatus: null,
+        errorCode: 'parts_mismatch',
+        detail: `stored ${message.partsCount} parts, text splits into ${split.parts.length}`,
+      });
       this.#scheduleFlush();
       return;
     }
-    const t: Tracking = { message, channelId: channel.id, waiting: pending.length, submitted: [], failure: null };
+    const t: Tracking = {
+      message,
+      channelId: channel.id,
+      waiting: pending.length,
+      submitted: [],
+      failure: null,
+    };
     this.#inFlight += 1;
     for (const seq of pending) {
       const part = split.parts[seq - 1]!;
       channel
-        .submit({ messageId: message.id, seq, to: message.to, from: null, dataCoding: split.dataCoding, udh: part.udh, userData: part.userData, wantReceipt: true })
+        .submit({
+          messageId: message.id,
+          seq,
+          to: message.to,
+          from: null,
+          dataCoding: split.dataCoding,
+          udh: part.udh,
+          userData: part.userData,
+          wantReceipt: true,
+        })
         .then((outcome) => this.#answered(t, seq, outcome))
-        .catch((err: unknown) => this.#answered(t, seq, { ok: false, reason: 'temporary', code: 'driver_error', commandStatus: null, detail: String(err) }));
+        .catch((err: unknown) =>
+          this.#answered(t, seq, {
+            ok: false,
+            reason: 'temporary',
+            code: 'driver_error',
+            commandStatus: null,
+            detail: String(err),
+          }),
+        );
     }
   }
 
   #answered(t: Tracking, seq: number, outcome: SubmitOutcome): void {
     if (outcome.ok) {
-      t.submitted.push({ messageId: t.message.id, seq, channelId: t.channelId, carrierId: outcome.carrierId, at: Date.now() });
-    } else if (!t.failure || (outcome.reason === 'rejected' && t.failure.outcome.reason !== 'rejected')) {
+      t.submitted.push({
+        messageId: t.message.id,
+        seq,
+        channelId: t.channelId,
+        carrierId: outcome.carrierId,
+        at: Date.now(),
+      });
+    } else if (
+      !t.failure ||
+      (outcome.reason === 'rejected' && t.failure.outcome.reason !== 'rejected')
+    ) {
       t.failure = { seq, outcome };
     }
     t.waiting -= 1;
@@ -134,17 +204,25 @@ export class Dispatcher {
           channelId: t.channelId,
           commandStatus: f.outcome.commandStatus,
           errorCode: f.outcome.code,
-          detail: exhausted && f.outcome.reason !== 'rejected' ? `gave up after ${t.message.attempts} attempts: ${f.outcome.detail}` : f.outcome.detail,
+          detail:
+            exhausted && f.outcome.reason !== 'rejected'
+              ? `gave up after ${t.message.attempts} attempts: ${f.outcome.detail}`
+              : f.outcome.detail,
         });
       } else {
-        this.#outcomes.retry.push({ messageId: t.message.id, notBefore: Date.now() + retryDelayMs(f.outcome.reason, t.message.attempts), detail: f.outcome.detail });
+        this.#outcomes.retry.push({
+          messageId: t.message.id,
+          notBefore: Date.now() + retryDelayMs(f.outcome.reason, t.message.attempts),
+          detail: f.outcome.detail,
+        });
       }
     }
     this.#scheduleFlush();
   }
 
   #scheduleFlush(): void {
-    const size = this.#outcomes.submitted.length + this.#outcomes.failed.length + this.#outcomes.retry.length;
+    const size =
+      this.#outcomes.submitted.length + this.#outcomes.failed.length + this.#outcomes.retry.length;
     if (size >= 2000) {
       void this.flush();
       return;

@@ -21,12 +21,32 @@ export class ReceiptRecorder {
   ) {}
 
   receipt(channelId: string, r: ChannelReceipt, ack: () => void): void {
-    this.#receipts.push({ row: { channelId, carrierId: r.carrierId, stat: r.stat, err: r.err, status: r.status, receivedAt: Date.now() }, ack });
+    this.#receipts.push({
+      row: {
+        channelId,
+        carrierId: r.carrierId,
+        stat: r.stat,
+        err: r.err,
+        status: r.status,
+        receivedAt: Date.now(),
+      },
+      ack,
+    });
     this.#schedule();
   }
 
   inbound(channelId: string, m: ChannelInbound, ack: () => void): void {
-    this.#inbound.push({ row: { id: newId('inb'), channelId, from: m.from, to: m.to, text: m.text, receivedAt: Date.now() }, ack });
+    this.#inbound.push({
+      row: {
+        id: newId('inb'),
+        channelId,
+        from: m.from,
+        to: m.to,
+        text: m.text,
+        receivedAt: Date.now(),
+      },
+      ack,
+    });
     this.log.info({ channel: channelId, from: maskNumber(m.from), to: m.to }, 'inbound message');
     this.#schedule();
   }
@@ -64,7 +84,10 @@ export class ReceiptRecorder {
       }
       try {
         if (receipts.length > 0) {
-          const changes = await this.store.record(receipts.map((r) => r.row), Date.now());
+          const changes = await this.store.record(
+            receipts.map((r) => r.row),
+            Date.now(),
+          );
           for (const r of receipts) r.ack();
           if (changes.length > 0) this.onChanges?.(changes);
         }

@@ -35,11 +35,20 @@ export class Sweeper {
     if (this.#running) return this.#running;
     this.#running = (async () => {
       try {
+        const rematched = await this.receipts.rematch(now);
+        if (rematched.length > 0) this.onChanges?.(rematched);
         const orphans = await this.receipts.markOrphans(now - this.opts.orphanAfterMs);
-        for (const o of orphans) this.log.warn({ channel: o.channel_id, carrierId: o.carrier_id, stat: o.stat }, 'receipt for an unknown message id kept as orphan');
+        for (const o of orphans)
+          this.log.warn(
+            { channel: o.channel_id, carrierId: o.carrier_id, stat: o.stat },
+            'receipt for an unknown message id kept as orphan',
+          );
         const expired = await this.receipts.expireOverdue(now - this.opts.receiptTimeoutMs, now);
         if (expired.length > 0) {
-          this.log.warn({ count: expired.length }, 'messages with no receipt in time marked unknown');
+          this.log.warn(
+            { count: expired.length },
+            'messages with no receipt in time marked unknown',
+          );
           this.onChanges?.(expired);
         }
       } catch (err) {

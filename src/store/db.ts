@@ -43,7 +43,9 @@ export function openStore(opts: OpenOptions): Store {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingStatements(raw) }),
+  });
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
 }
 
@@ -73,16 +75,22 @@ function cachingStatements(raw: BetterSqlite3.Database) {
 /** Apply pending migrations, in order, each in its own transaction. Safe to run on every start. */
 export async function migrate(store: Store): Promise<string[]> {
   const { db, dialect } = store;
-  await sql`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`.execute(db);
+  await sql`create table if not exists schema_migrations (version text primary key, applied_at bigint not null)`.execute(
+    db,
+  );
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await db.transaction().execute(async (trx) => {
       // Several nodes may start at once on one PostgreSQL: one migrates, the others wait.
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(727272)`.execute(trx);
-      const row = await sql<{ version: string }>`select version from schema_migrations where version = ${m.version}`.execute(trx);
+      const row = await sql<{
+        version: string;
+      }>`select version from schema_migrations where version = ${m.version}`.execute(trx);
       if (row.rows.length > 0) return false;
       await m.up(trx as unknown as Kysely<unknown>, dialect);
-      await sql`insert into schema_migrations (version, applied_at) values (${m.version}, ${Date.now()})`.execute(trx);
+      await sql`insert into schema_migrations (version, applied_at) values (${m.version}, ${Date.now()})`.execute(
+        trx,
+      );
       return true;
     });
     if (done) applied.push(m.version);

@@ -5,7 +5,9 @@ import type { Dialect } from './db.ts';
 
 export function jsonRows(dialect: Dialect, rows: unknown[]): RawBuilder<unknown> {
   const json = JSON.stringify(rows);
-  return dialect === 'postgres' ? sql`json_array_elements(${json}::json) as j(value)` : sql`json_each(${json}) as j`;
+  return dialect === 'postgres'
+    ? sql`json_array_elements(${json}::json) as j(value)`
+    : sql`json_each(${json}) as j`;
 }
 
 /** Field `i` of the JSON array row `j.value`, as text. */

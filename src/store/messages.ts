@@ -82,7 +82,16 @@ export interface MessageView {
   createdAt: number;
   submittedAt: number | null;
   doneAt: number | null;
-  partDetails?: Array<{ seq: number; status: string; carrierId: string | null; stat: string | null; err: string | null; commandStatus: number | null; submittedAt: number | null; doneAt: number | null }>;
+  partDetails?: Array<{
+    seq: number;
+    status: string;
+    carrierId: string | null;
+    stat: string | null;
+    err: string | null;
+    commandStatus: number | null;
+    submittedAt: number | null;
+    doneAt: number | null;
+  }>;
 }
 
 export interface ListFilter {
@@ -110,43 +119,86 @@ export class MessageStore {
       if (idempotency) {
         await trx
           .insertInto('idempotency_keys')
-          .values({ tenant_id: idempotency.tenantId, key: idempotency.key, request_hash: idempotency.requestHash, status_code: idempotency.statusCode, response: idempotency.response, created_at: Date.now() })
+          .values({
+            tenant_id: idempotency.tenantId,
+            key: idempotency.key,
+            request_hash: idempotency.requestHash,
+            status_code: idempotency.statusCode,
+            response: idempotency.response,
+            created_at: Date.now(),
+          })
           .execute();
       }
       for (const chunk of chunks(messages, 500)) {
         await trx.insertInto('messages').values(chunk.map(toRow)).execute();
-        const parts = chunk.flatMap((m) => Array.from({ length: m.parts }, (_, i) => ({ message_id: m.id, seq: i + 1, status: 'queued' })));
-        for (const p of chunks(parts, 2000)) await trx.insertInto('message_parts').values(p).execute();
+        const parts = chunk.flatMap((m) =>
+          Array.from({ length: m.parts }, (_, i) => ({
+            message_id: m.id,
+            seq: i + 1,
+            status: 'queued',
+          })),
+        );
+        for (const p of chunks(parts, 2000))
+          await trx.insertInto('message_parts').values(p).execute();
         await trx
           .insertInto('message_events')
-          .values(chunk.map((m) => ({ message_id: m.id, tenant_id: m.tenantId, status: 'queued', detail: null, created_at: m.createdAt })))
+          .values(
+            chunk.map((m) => ({
+              message_id: m.id,
+              tenant_id: m.tenantId,
+              status: 'queued',
+              detail: null,
+              created_at: m.createdAt,
+            })),
+          )
           .execute();
       }
     });
   }
 
-  async findIdempotency(tenantId: string, key: string): Promise<{ requestHash: string; statusCode: number; response: string } | undefined> {
+  async findIdempotency(
+    tenantId: string,
+    key: string,
+  ): Promise<{ requestHash: string; statusCode: number; response: string } | undefined> {
     const row = await this.db
       .selectFrom('idempotency_keys')
       .select(['request_hash', 'status_code', 'response'])
       .where('tenant_id', '=', tenantId)
       .where('key', '=', key)
       .executeTakeFirst();
-    return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
+    return (
+      row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response }
+    );
   }
 
   /**
    * Claim due queued messages for this node's dispatcher. The claim pushes `next_attempt_at`
    * past the lease: if this node dies, the messages come due again for whoever is alive.
    */
-  async claim(opts: { node: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]> {
+  async claim(opts: {
+    node: string;
+    now: number;
+    leaseMs: number;
+    limit: number;
+  }): Promise<ClaimedMessage[]> {
     const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
-    const rows = await sql<{ id: string; tenant_id: string; to: string; text: string; encoding: string; parts_count: number; concat_ref: number; attempts: number }>`
+    const rows = await sql<{
+      id: string;
+      tenant_id: string;
+      to: string;
+      text: string;
+      encoding: string;
+      parts_count: number;
+      concat_ref: number;
+      attempts: number;
+    }>`
       update messages set next_attempt_at = ${opts.now + opts.leaseMs}, lease_node = ${opts.node}, attempts = attempts + 1
       where id in (
         select id from messages where status = 'queued' and next_attempt_at <= ${opts.now}
         order by next_attempt_at, id limit ${opts.limit} ${lock})
-      returning id, tenant_id, "to", text, encoding, parts_count, concat_ref, attempts`.execute(this.db);
+      returning id, tenant_id, "to", text, encoding, parts_count, concat_ref, attempts`.execute(
+      this.db,
+    );
     const claimed = rows.rows.map((r) => ({
       id: r.id,
       tenantId: r.tenant_id,
@@ -164,11 +216,16 @@ export class MessageStore {
       const open = await this.db
         .selectFrom('message_parts')
         .select(['message_id', 'seq'])
-        .where('message_id', 'in', retried.map((m) => m.id))
+        .where(
+          'message_id',
+          'in',
+          retried.map((m) => m.id),
+        )
         .where('status', '=', 'queued')
         .execute();
       const bySeq = new Map<string, number[]>();
-      for (const p of open) bySeq.set(p.message_id, [...(bySeq.get(p.message_id) ?? []), Number(p.seq)]);
+      for (const p of open)
+        bySeq.set(p.message_id, [...(bySeq.get(p.message_id) ?? []), Number(p.seq)]);
       for (const m of retried) m.pendingSeqs = (bySeq.get(m.id) ?? []).sort((a, b) => a - b);
     }
     return claimed;
@@ -186,7 +243,12 @@ export class MessageStore {
   }
 
   /** Record what the carrier answered, in one transaction; returns the status changes made. */
-  async applyDispatchOutcomes(out: { submitted: SubmittedPart[]; failed: FailedMessage[]; retry: RetryMessage[]; now: number }): Promise<StatusChange[]> {
+  async applyDispatchOutcomes(out: {
+    submitted: SubmittedPart[];
+    failed: FailedMessage[];
+    retry: RetryMessage[];
+    now: number;
+  }): Promise<StatusChange[]> {
     return this.db.transaction().execute(async (trx) => {
       const changes: StatusChange[] = [];
       if (out.submitted.length > 0) {
@@ -195,12 +257,17 @@ export class MessageStore {
           update message_parts set status = 'submitted', carrier_id = v.carrier_id, channel_id = v.channel_id, submitted_at = v.at
           from (select ${field(0)} as message_id, ${intField(1)} as seq, ${field(2)} as carrier_id, ${field(3)} as channel_id, ${intField(4)} as at
                 from ${jsonRows(this.dialect, rows)}) as v
-          where message_parts.message_id = v.message_id and message_parts.seq = v.seq and message_parts.status = 'queued'`.execute(trx);
+          where message_parts.message_id = v.message_id and message_parts.seq = v.seq and message_parts.status = 'queued'`.execute(
+          trx,
+        );
         const ids = [...new Set(out.submitted.map((s) => s.messageId))];
         const done = await sql<StatusChange>`
           update messages set status = 'submitted', submitted_at = ${out.now}, lease_node = null,
             channel_id = (select p.channel_id from message_parts p where p.message_id = messages.id and p.seq = 1)
-          where id in (select ${field(0)} from ${jsonRows(this.dialect, ids.map((id) => [id]))})
+          where id in (select ${field(0)} from ${jsonRows(
+            this.dialect,
+            ids.map((id) => [id]),
+          )})
             and status = 'queued'
             and not exists (select 1 from message_parts p where p.message_id = messages.id and p.status = 'queued')
           returning id, tenant_id, status`.execute(trx);
@@ -209,14 +276,26 @@ export class MessageStore {
       for (const f of out.failed) {
         await trx
           .updateTable('message_parts')
-          .set({ status: 'failed', channel_id: f.channelId, command_status: f.commandStatus, done_at: out.now })
+          .set({
+            status: 'failed',
+            channel_id: f.channelId,
+            command_status: f.commandStatus,
+            done_at: out.now,
+          })
           .where('message_id', '=', f.messageId)
           .where('seq', '=', f.seq)
           .where('status', '=', 'queued')
           .execute();
         const row = await trx
           .updateTable('messages')
-          .set({ status: 'failed', error_code: f.errorCode, error_detail: f.detail, channel_id: f.channelId, done_at: out.now, lease_node: null })
+          .set({
+            status: 'failed',
+            error_code: f.errorCode,
+            error_detail: f.detail,
+            channel_id: f.channelId,
+            done_at: out.now,
+            lease_node: null,
+          })
           .where('id', '=', f.messageId)
           .where('status', '=', 'queued')
           .returning(['id', 'tenant_id', 'status'])
@@ -239,9 +318,19 @@ export class MessageStore {
   }
 
   async get(tenantId: string, id: string): Promise<MessageView | undefined> {
-    const row = await this.db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return undefined;
-    const parts = await this.db.selectFrom('message_parts').selectAll().where('message_id', '=', id).orderBy('seq').execute();
+    const parts = await this.db
+      .selectFrom('message_parts')
+      .selectAll()
+      .where('message_id', '=', id)
+      .orderBy('seq')
+      .execute();
     return {
       ...toView(row),
       partDetails: parts.map((p) => ({
@@ -273,7 +362,10 @@ export class MessageStore {
 
   /** Counts by status, for one tenant or everyone (operator, tests, the crash check). */
   async countByStatus(tenantId?: string): Promise<Record<string, number>> {
-    let q = this.db.selectFrom('messages').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status');
+    let q = this.db
+      .selectFrom('messages')
+      .select(['status', sql<number>`count(*)`.as('n')])
+      .groupBy('status');
     if (tenantId) q = q.where('tenant_id', '=', tenantId);
     const rows = await q.execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
@@ -285,7 +377,15 @@ export class MessageStore {
  * message whose parts are all final. Runs after receipts are stored and after submit
  * responses are stored, so the order they arrive in does not matter.
  */
-export async function matchPendingReceipts(trx: Transaction<Database>, dialect: Dialect, now: number): Promise<StatusChange[]> {
+export async function matchPendingReceipts(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  now: number,
+): Promise<StatusChange[]> {
+  // Receipts and submit responses are written by different transactions (and nodes). Matching
+  // under one lock means each matcher sees what the other committed: on PostgreSQL's READ
+  // COMMITTED every statement after the lock gets a fresh snapshot. SQLite has one writer anyway.
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(727273)`.execute(trx);
   const touched = await sql<{ message_id: string }>`
     update message_parts set status = r.status, stat = r.stat, err = r.err, done_at = r.received_at
     from receipts r
@@ -293,19 +393,27 @@ export async function matchPendingReceipts(trx: Transaction<Database>, dialect: 
       and r.channel_id = message_parts.channel_id and r.carrier_id = message_parts.carrier_id
       and message_parts.status = 'submitted'
     returning message_parts.message_id`.execute(trx);
+  // A receipt is done with once its part has settled (by it, or earlier: a duplicate), or when it
+  // is an intermediate one (ENROUTE, ACCEPTD) for a part we know.
   await sql`
     update receipts set state = 'matched',
       message_id = (select p.message_id from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1),
       seq = (select p.seq from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1)
     where state = 'pending'
-      and exists (select 1 from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id)`.execute(trx);
+      and exists (select 1 from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id
+                  and (p.status <> 'submitted' or receipts.status is null))`.execute(trx);
   if (touched.rows.length === 0) return [];
   const ids = [...new Set(touched.rows.map((r) => r.message_id))];
   return settleMessages(trx, dialect, ids, now);
 }
 
 /** Give each message whose parts are all final its one final status. */
-export async function settleMessages(trx: Transaction<Database>, dialect: Dialect, ids: string[], now: number): Promise<StatusChange[]> {
+export async function settleMessages(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  ids: string[],
+  now: number,
+): Promise<StatusChange[]> {
   const out: StatusChange[] = [];
   const finals = sql.join(FINAL_PART.map((s) => sql.lit(s)));
   for (const chunk of chunks(ids, 1000)) {
@@ -315,7 +423,10 @@ export async function settleMessages(trx: Transaction<Database>, dialect: Dialec
         error_code = (select p.stat from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1),
         error_detail = (select case when p.err is null then null else 'err:' || p.err end from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1),
         done_at = ${now}, lease_node = null
-      where id in (select ${field(0)} from ${jsonRows(dialect, chunk.map((id) => [id]))})
+      where id in (select ${field(0)} from ${jsonRows(
+        dialect,
+        chunk.map((id) => [id]),
+      )})
         and status in ('queued', 'submitted')
         and not exists (select 1 from message_parts p where p.message_id = messages.id and p.status not in (${finals}))
       returning id, tenant_id, status`.execute(trx);
@@ -324,11 +435,23 @@ export async function settleMessages(trx: Transaction<Database>, dialect: Dialec
   return out;
 }
 
-export async function insertEvents(trx: Transaction<Database>, changes: StatusChange[], now: number): Promise<void> {
+export async function insertEvents(
+  trx: Transaction<Database>,
+  changes: StatusChange[],
+  now: number,
+): Promise<void> {
   for (const chunk of chunks(changes, 1000)) {
     await trx
       .insertInto('message_events')
-      .values(chunk.map((c) => ({ message_id: c.id, tenant_id: c.tenant_id, status: c.status, detail: null, created_at: now })))
+      .values(
+        chunk.map((c) => ({
+          message_id: c.id,
+          tenant_id: c.tenant_id,
+          status: c.status,
+          detail: null,
+          created_at: now,
+        })),
+      )
       .execute();
   }
 }

@@ -3,7 +3,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
-import { insertEvents, matchPendingReceipts, settleMessages, type StatusChange } from './messages.ts';
+import {
+  insertEvents,
+  matchPendingReceipts,
+  settleMessages,
+  type StatusChange,
+} from './messages.ts';
 import { chunks } from './json-rows.ts';
 
 export interface IncomingReceipt {
@@ -37,7 +42,19 @@ export class ReceiptStore {
       for (const chunk of chunks(receipts, 1000)) {
         await trx
           .insertInto('receipts')
-          .values(chunk.map((r) => ({ channel_id: r.channelId, carrier_id: r.carrierId, stat: r.stat, err: r.err, status: r.status, state: 'pending', message_id: null, seq: null, received_at: r.receivedAt })))
+          .values(
+            chunk.map((r) => ({
+              channel_id: r.channelId,
+              carrier_id: r.carrierId,
+              stat: r.stat,
+              err: r.err,
+              status: r.status,
+              state: 'pending',
+              message_id: null,
+              seq: null,
+              received_at: r.receivedAt,
+            })),
+          )
           .execute();
       }
       const changes = await matchPendingReceipts(trx, this.dialect, now);
@@ -46,8 +63,19 @@ export class ReceiptStore {
     });
   }
 
+  /** Match what is still pending (a safety net; normally every flush matches). */
+  async rematch(now: number): Promise<StatusChange[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const changes = await matchPendingReceipts(trx, this.dialect, now);
+      await insertEvents(trx, changes, now);
+      return changes;
+    });
+  }
+
   /** Receipts still unmatched after the window are orphans: kept for the operator, never matched. */
-  async markOrphans(olderThan: number): Promise<Array<{ id: number; channel_id: string; carrier_id: string; stat: string }>> {
+  async markOrphans(
+    olderThan: number,
+  ): Promise<Array<{ id: number; channel_id: string; carrier_id: string; stat: string }>> {
     const r = await sql<{ id: number; channel_id: string; carrier_id: string; stat: string }>`
       update receipts set state = 'orphan' where state = 'pending' and received_at < ${olderThan}
       returning id, channel_id, carrier_id, stat`.execute(this.db);
@@ -62,14 +90,23 @@ export class ReceiptStore {
         where status = 'submitted' and submitted_at < ${submittedBefore}
         returning message_id`.execute(trx);
       if (parts.rows.length === 0) return [];
-      const changes = await settleMessages(trx, this.dialect, [...new Set(parts.rows.map((p) => p.message_id))], now);
+      const changes = await settleMessages(
+        trx,
+        this.dialect,
+        [...new Set(parts.rows.map((p) => p.message_id))],
+        now,
+      );
       await insertEvents(trx, changes, now);
       return changes;
     });
   }
 
   async countByState(): Promise<Record<string, number>> {
-    const rows = await this.db.selectFrom('receipts').select(['state', sql<number>`count(*)`.as('n')]).groupBy('state').execute();
+    const rows = await this.db
+      .selectFrom('receipts')
+      .select(['state', sql<number>`count(*)`.as('n')])
+      .groupBy('state')
+      .execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
@@ -77,7 +114,17 @@ export class ReceiptStore {
     if (rows.length === 0) return;
     await this.db
       .insertInto('inbound_messages')
-      .values(rows.map((r) => ({ id: r.id, channel_id: r.channelId, from: r.from, to: r.to, text: r.text, tenant_id: null, received_at: r.receivedAt })))
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          channel_id: r.channelId,
+          from: r.from,
+          to: r.to,
+          text: r.text,
+          tenant_id: null,
+          received_at: r.receivedAt,
+        })),
+      )
       .execute();
   }
 }

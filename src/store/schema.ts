@@ -135,4 +135,13 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
 }
 
-export const MESSAGE_STATUSES = ['queued', 'submitted', 'delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown'] as const;
+export const MESSAGE_STATUSES = [
+  'queued',
+  'submitted',
+  'delivered',
+  'undelivered',
+  'expired',
+  'rejected',
+  'failed',
+  'unknown',
+] as const;

@@ -38,26 +38,61 @@ export class TenantStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(input: { name: string; currency?: string; id?: string }): Promise<Tenant> {
-    const tenant: Tenant = { id: input.id ?? newId('ten'), name: input.name, status: 'active', currency: input.currency ?? 'CNY' };
-    await this.db.insertInto('tenants').values({ ...tenant, created_at: Date.now() }).execute();
+    const tenant: Tenant = {
+      id: input.id ?? newId('ten'),
+      name: input.name,
+      status: 'active',
+      currency: input.currency ?? 'CNY',
+    };
+    await this.db
+      .insertInto('tenants')
+      .values({ ...tenant, created_at: Date.now() })
+      .execute();
     return tenant;
   }
 
   async find(id: string): Promise<Tenant | undefined> {
-    return this.db.selectFrom('tenants').select(['id', 'name', 'status', 'currency']).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('tenants')
+      .select(['id', 'name', 'status', 'currency'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   async findByName(name: string): Promise<Tenant | undefined> {
-    return this.db.selectFrom('tenants').select(['id', 'name', 'status', 'currency']).where('name', '=', name).executeTakeFirst();
+    return this.db
+      .selectFrom('tenants')
+      .select(['id', 'name', 'status', 'currency'])
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   /** Returns the key itself once; only its hash is kept. */
-  async createApiKey(tenantId: string, name: string): Promise<{ key: string; record: ApiKeyRecord }> {
+  async createApiKey(
+    tenantId: string,
+    name: string,
+  ): Promise<{ key: string; record: ApiKeyRecord }> {
     const key = generateApiKey('live');
-    const record: ApiKeyRecord = { id: newId('key'), tenantId, name, prefix: key.slice(0, 12), createdAt: Date.now(), revokedAt: null };
+    const record: ApiKeyRecord = {
+      id: newId('key'),
+      tenantId,
+      name,
+      prefix: key.slice(0, 12),
+      createdAt: Date.now(),
+      revokedAt: null,
+    };
     await this.db
       .insertInto('api_keys')
-      .values({ id: record.id, tenant_id: tenantId, name, prefix: record.prefix, key_hash: hashApiKey(key), created_at: record.createdAt, revoked_at: null, last_used_at: null })
+      .values({
+        id: record.id,
+        tenant_id: tenantId,
+        name,
+        prefix: record.prefix,
+        key_hash: hashApiKey(key),
+        created_at: record.createdAt,
+        revoked_at: null,
+        last_used_at: null,
+      })
       .execute();
     return { key, record };
   }
@@ -67,12 +102,21 @@ export class TenantStore {
     const row = await this.db
       .selectFrom('api_keys')
       .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-      .select(['api_keys.id as key_id', 'tenants.id', 'tenants.name', 'tenants.status', 'tenants.currency'])
+      .select([
+        'api_keys.id as key_id',
+        'tenants.id',
+        'tenants.name',
+        'tenants.status',
+        'tenants.currency',
+      ])
       .where('api_keys.key_hash', '=', hashApiKey(key))
       .where('api_keys.revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    return { tenant: { id: row.id, name: row.name, status: row.status, currency: row.currency }, keyId: row.key_id };
+    return {
+      tenant: { id: row.id, name: row.name, status: row.status, currency: row.currency },
+      keyId: row.key_id,
+    };
   }
 
   async revokeApiKey(tenantId: string, keyId: string): Promise<boolean> {
@@ -87,10 +131,25 @@ export class TenantStore {
   }
 
   /** Every balance change is a ledger row; this is the only way to add one here. */
-  async addLedgerEntry(entry: { tenantId: string; amount: number; currency: string; kind: string; reason: string; reference?: string }): Promise<void> {
+  async addLedgerEntry(entry: {
+    tenantId: string;
+    amount: number;
+    currency: string;
+    kind: string;
+    reason: string;
+    reference?: string;
+  }): Promise<void> {
     await this.db
       .insertInto('ledger_entries')
-      .values({ tenant_id: entry.tenantId, amount: entry.amount, currency: entry.currency, kind: entry.kind, reason: entry.reason, reference: entry.reference ?? null, created_at: Date.now() })
+      .values({
+        tenant_id: entry.tenantId,
+        amount: entry.amount,
+        currency: entry.currency,
+        kind: entry.kind,
+        reason: entry.reason,
+        reference: entry.reference ?? null,
+        created_at: Date.now(),
+      })
       .execute();
   }
 

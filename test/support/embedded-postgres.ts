@@ -38,7 +38,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     onLog: () => {},
     onError: () => {},
     // Tests want speed, not durability across power loss.
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+    ],
   } as ConstructorParameters<typeof EmbeddedPostgres>[0]);
   await server.initialise();
   await server.start();
@@ -63,7 +72,9 @@ export async function startPostgres(): Promise<PostgresServer> {
 
 /** A PostgreSQL url to create test databases on: the shared server of `npm test`, or our own. */
 let own: Promise<PostgresServer> | null = null;
-export async function testPostgres(): Promise<{ createDatabase(prefix?: string): Promise<string> }> {
+export async function testPostgres(): Promise<{
+  createDatabase(prefix?: string): Promise<string>;
+}> {
   const shared = process.env.HONGYAN_TEST_PG_URL;
   if (shared) {
     let n = 0;

@@ -9,11 +9,23 @@ export interface TestPlatform {
   url: string;
   apiKey: string;
   /** fetch against the API with the demo key (or `key`). */
-  api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    path: string,
+    init?: {
+      method?: string;
+      body?: unknown;
+      key?: string | null;
+      headers?: Record<string, string>;
+      rawBody?: string;
+    },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(database: TestDatabase, overrides: DeepPartial<Config> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  database: TestDatabase,
+  overrides: DeepPartial<Config> = {},
+): Promise<TestPlatform> {
   const { store, databaseUrl, dataDir } = await database.open();
   await store.close();
   const config = loadConfig(
@@ -32,7 +44,11 @@ export async function startTestPlatform(database: TestDatabase, overrides: DeepP
   const url = `http://127.0.0.1:${platform.httpPort}`;
   const apiKey = platform.demo?.apiKey ?? '';
   // Wait for the channels to bind.
-  await waitFor(() => platform.channels.every((c) => c.state() === 'bound'), 10_000, 'channels bound');
+  await waitFor(
+    () => platform.channels.every((c) => c.state() === 'bound'),
+    10_000,
+    'channels bound',
+  );
   return {
     platform,
     url,
@@ -44,8 +60,13 @@ export async function startTestPlatform(database: TestDatabase, overrides: DeepP
       let body: string | undefined;
       if (init.rawBody !== undefined) body = init.rawBody;
       else if (init.body !== undefined) body = JSON.stringify(init.body);
-      if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-      const res = await fetch(url + path, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, ...(body !== undefined ? { body } : {}) });
+      if (body !== undefined && !headers['content-type'])
+        headers['content-type'] = 'application/json';
+      const res = await fetch(url + path, {
+        method: init.method ?? (body !== undefined ? 'POST' : 'GET'),
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
     },
@@ -53,7 +74,11 @@ export async function startTestPlatform(database: TestDatabase, overrides: DeepP
   };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
@@ -67,9 +92,13 @@ const FINAL = new Set(['delivered', 'undelivered', 'expired', 'rejected', 'faile
 /** Poll GET /v1/messages/:id until the message is final. */
 export async function waitFinal(t: TestPlatform, id: string, timeoutMs = 10_000): Promise<any> {
   let last: any;
-  await waitFor(async () => {
-    last = (await t.api(`/v1/messages/${id}`)).body;
-    return FINAL.has(last?.status);
-  }, timeoutMs, `message ${id} to be final (last: ${last?.status})`);
+  await waitFor(
+    async () => {
+      last = (await t.api(`/v1/messages/${id}`)).body;
+      return FINAL.has(last?.status);
+    },
+    timeoutMs,
+    `message ${id} to be final (last: ${last?.status})`,
+  );
   return last;
 }

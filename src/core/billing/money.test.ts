@@ -19,5 +19,6 @@ test('parseAmount and formatAmount are exact inverses', () => {
 });
 
 test('parseAmount refuses what it cannot hold exactly', () => {
-  for (const bad of ['', 'abc', '1.23456', '1e5', '1,000', '.5', '12.']) assert.throws(() => parseAmount(bad), RangeError, bad);
+  for (const bad of ['', 'abc', '1.23456', '1e5', '1,000', '.5', '12.'])
+    assert.throws(() => parseAmount(bad), RangeError, bad);
 });

@@ -1,6 +1,5 @@
-// eslint-disable-next-line no-restricted-imports -- tests run on node:test; core purity is for module code
 import { describe, test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports -- tests run on node:test; core purity is for module code
+
 import assert from 'node:assert/strict';
 import {
   GSM7_ESC,

@@ -1,8 +1,8 @@
 // Random strings: splitMessage must agree with countParts and with a naive, independent splitter
 // that walks every grapheme cluster (the module itself only segments around each cut).
-// eslint-disable-next-line no-restricted-imports -- tests run on node:test; core purity is for module code
+
 import { describe, test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports -- tests run on node:test; core purity is for module code
+
 import assert from 'node:assert/strict';
 import { DomainError } from '../errors.ts';
 import { decodeUcs2, encodeUcs2 } from './encoding.ts';

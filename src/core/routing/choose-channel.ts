@@ -14,7 +14,10 @@ export function chooseChannel(channels: readonly ChannelChoice[]): string | null
 }
 
 /** Backoff before the next attempt of a message, by why the last one failed. */
-export function retryDelayMs(reason: 'throttled' | 'temporary' | 'unanswered', attempts: number): number {
+export function retryDelayMs(
+  reason: 'throttled' | 'temporary' | 'unanswered',
+  attempts: number,
+): number {
   const base = reason === 'throttled' ? 1000 : 2000;
   return Math.min(60_000, base * 2 ** Math.max(0, attempts - 1));
 }

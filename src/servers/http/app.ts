@@ -41,12 +41,23 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Hongyan SMS API', version: '1', description: 'Send SMS, follow delivery. Errors are application/problem+json with a stable `code`.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: hy_live_…' } } },
+      info: {
+        title: 'Hongyan SMS API',
+        version: '1',
+        description:
+          'Send SMS, follow delivery. Errors are application/problem+json with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: hy_live_…' },
+        },
+      },
       security: [{ apiKey: [] }],
     },
   });
@@ -56,17 +67,32 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     if (!req.url.startsWith('/v1/')) return;
     const header = req.headers.authorization;
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!m) return sendProblem(reply, problem('unauthorized', 'send an API key as Authorization: Bearer <key>'), { 'WWW-Authenticate': 'Bearer' });
+    if (!m)
+      return sendProblem(
+        reply,
+        problem('unauthorized', 'send an API key as Authorization: Bearer <key>'),
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     const found = await deps.tenants.authenticate(m[1]!);
-    if (!found) return sendProblem(reply, problem('unauthorized', 'this API key is unknown or revoked'), { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (!found)
+      return sendProblem(reply, problem('unauthorized', 'this API key is unknown or revoked'), {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      });
     req.tenant = found.tenant;
   });
 
   app.get('/health', { schema: { hide: true } }, async (_req, reply) => {
     const report = await deps.health();
-    return reply.code(report.ok ? 200 : 503).send({ status: report.ok ? 'ok' : 'degraded', parts: report.parts });
+    return reply
+      .code(report.ok ? 200 : 503)
+      .send({ status: report.ok ? 'ok' : 'degraded', parts: report.parts });
   });
 
-  messageRoutes(app, { accept: deps.accept, messages: deps.messages, defaultRegion: deps.defaultRegion, onAccepted: deps.onAccepted });
+  messageRoutes(app, {
+    accept: deps.accept,
+    messages: deps.messages,
+    defaultRegion: deps.defaultRegion,
+    onAccepted: deps.onAccepted,
+  });
   return app;
 }

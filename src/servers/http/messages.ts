@@ -11,21 +11,40 @@ import type { MessageStore, MessageView } from '../../store/messages.ts';
 import { problem, sendProblem } from './problem.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
 
 const SendBody = Type.Object(
   {
-    to: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'One number or up to 10,000, in any common form; stored as E.164.' })),
-    text: Type.Optional(Type.String({ description: 'The message; split into parts (GSM-7 160/153, UCS-2 70/67).' })),
-    clientRef: Type.Optional(Type.String({ maxLength: 64, description: 'Your own reference, searchable.' })),
+    to: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'One number or up to 10,000, in any common form; stored as E.164.',
+      }),
+    ),
+    text: Type.Optional(
+      Type.String({ description: 'The message; split into parts (GSM-7 160/153, UCS-2 70/67).' }),
+    ),
+    clientRef: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Your own reference, searchable.' }),
+    ),
   },
   { additionalProperties: false },
 );
 
 const Accepted = Type.Object({
   batchId: Type.String(),
-  messages: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), status: Type.String(), parts: Type.Integer(), encoding: Type.String() })),
-  rejected: Type.Array(Type.Object({ to: Type.String(), code: Type.String(), detail: Type.String() })),
+  messages: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      to: Type.String(),
+      status: Type.String(),
+      parts: Type.Integer(),
+      encoding: Type.String(),
+    }),
+  ),
+  rejected: Type.Array(
+    Type.Object({ to: Type.String(), code: Type.String(), detail: Type.String() }),
+  ),
 });
 
 const Part = Type.Object({
@@ -57,7 +76,9 @@ const Message = Type.Object({
 
 const ListQuery = Type.Object(
   {
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: '1-1000, default 50' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,4}$', description: '1-1000, default 50' }),
+    ),
     after: Type.Optional(Type.String({ description: 'The nextCursor of the previous page' })),
     status: Type.Optional(Type.String({ enum: [...MESSAGE_STATUSES] })),
     to: Type.Optional(Type.String()),
@@ -69,9 +90,26 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const ProblemSchema = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.String() }, { additionalProperties: true });
+const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+  },
+  { additionalProperties: true },
+);
 
-export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptDeps; messages: MessageStore; defaultRegion: string; onAccepted: () => void }): void {
+export function messageRoutes(
+  app: FastifyInstance,
+  deps: {
+    accept: AcceptDeps;
+    messages: MessageStore;
+    defaultRegion: string;
+    onAccepted: () => void;
+  },
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post(
@@ -80,14 +118,28 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptDeps; 
       schema: {
         summary: 'Send a message to one or many recipients',
         tags: ['messages'],
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        }),
         body: SendBody,
-        response: { 202: Accepted, 400: ProblemSchema, 401: ProblemSchema, 409: ProblemSchema, 413: ProblemSchema, 422: ProblemSchema },
+        response: {
+          202: Accepted,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          409: ProblemSchema,
+          413: ProblemSchema,
+          422: ProblemSchema,
+        },
       },
     },
     async (req, reply) => {
       const key = req.headers['idempotency-key'];
-      const outcome = await acceptMessages(deps.accept, req.tenant!, req.body ?? {}, typeof key === 'string' ? key : undefined);
+      const outcome = await acceptMessages(
+        deps.accept,
+        req.tenant!,
+        req.body ?? {},
+        typeof key === 'string' ? key : undefined,
+      );
       if (!outcome.replayed) deps.onAccepted();
       if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
       return reply.code(outcome.statusCode as 202).send(outcome.body);
@@ -96,10 +148,19 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptDeps; 
 
   r.get(
     '/v1/messages/:id',
-    { schema: { summary: 'One message with its parts', tags: ['messages'], params: Type.Object({ id: Type.String() }), response: { 200: Message, 404: ProblemSchema } } },
+    {
+      schema: {
+        summary: 'One message with its parts',
+        tags: ['messages'],
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Message, 404: ProblemSchema },
+      },
+    },
     async (req, reply) => {
       // Another tenant's message and a missing one look the same: never reveal existence.
-      const view = isId('msg', req.params.id) ? await deps.messages.get(req.tenant!.id, req.params.id) : undefined;
+      const view = isId('msg', req.params.id)
+        ? await deps.messages.get(req.tenant!.id, req.params.id)
+        : undefined;
       if (!view) return sendProblem(reply, problem('not_found', `no message ${req.params.id}`));
       return toApi(view);
     },
@@ -112,14 +173,19 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptDeps; 
         summary: 'List messages, newest first',
         tags: ['messages'],
         querystring: ListQuery,
-        response: { 200: Type.Object({ data: Type.Array(Message), nextCursor: Nullable(Type.String()) }), 400: ProblemSchema },
+        response: {
+          200: Type.Object({ data: Type.Array(Message), nextCursor: Nullable(Type.String()) }),
+          400: ProblemSchema,
+        },
       },
     },
     async (req) => {
       const q = req.query;
       const limit = q.limit === undefined ? 50 : Number(q.limit);
-      if (limit < 1 || limit > 1000) throw new DomainError('invalid_request', 'limit must be 1-1000');
-      if (q.status && !isMessageStatus(q.status)) throw new DomainError('invalid_request', `unknown status ${q.status}`);
+      if (limit < 1 || limit > 1000)
+        throw new DomainError('invalid_request', 'limit must be 1-1000');
+      if (q.status && !isMessageStatus(q.status))
+        throw new DomainError('invalid_request', `unknown status ${q.status}`);
       let to: string | undefined;
       if (q.to) {
         const n = normaliseNumber(q.to, deps.defaultRegion);
@@ -136,14 +202,18 @@ export function messageRoutes(app: FastifyInstance, deps: { accept: AcceptDeps; 
         ...(q.createdAfter ? { createdFrom: parseTime(q.createdAfter, 'createdAfter') } : {}),
         ...(q.createdBefore ? { createdTo: parseTime(q.createdBefore, 'createdBefore') } : {}),
       });
-      return { data: rows.map(toApi), nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
+      return {
+        data: rows.map(toApi),
+        nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
     },
   );
 }
 
 function parseTime(value: string, name: string): number {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new DomainError('invalid_request', `${name} must be an ISO-8601 time, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+    throw new DomainError('invalid_request', `${name} must be an ISO-8601 time, got "${value}"`);
   return ms;
 }
 
@@ -162,7 +232,13 @@ function toApi(v: MessageView) {
     submittedAt: iso(v.submittedAt),
     doneAt: iso(v.doneAt),
     ...(v.partDetails
-      ? { partDetails: v.partDetails.map((p) => ({ ...p, submittedAt: iso(p.submittedAt), doneAt: iso(p.doneAt) })) }
+      ? {
+          partDetails: v.partDetails.map((p) => ({
+            ...p,
+            submittedAt: iso(p.submittedAt),
+            doneAt: iso(p.doneAt),
+          })),
+        }
       : {}),
   };
 }

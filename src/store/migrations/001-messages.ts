@@ -4,7 +4,9 @@ import type { Dialect } from '../db.ts';
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   // An auto-incrementing id: cursor order for events and receipts.
   const serial = (t: 'integer' | 'bigint') =>
-    dialect === 'postgres' ? sql`bigint generated always as identity primary key` : sql`${sql.raw(t)} primary key autoincrement`;
+    dialect === 'postgres'
+      ? sql`bigint generated always as identity primary key`
+      : sql`${sql.raw(t)} primary key autoincrement`;
 
   await db.schema
     .createTable('tenants')
@@ -38,7 +40,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('reference', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('ledger_entries_tenant').on('ledger_entries').columns(['tenant_id', 'id']).execute();
+  await db.schema
+    .createIndex('ledger_entries_tenant')
+    .on('ledger_entries')
+    .columns(['tenant_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('channels')
@@ -71,9 +77,21 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('submitted_at', 'bigint')
     .addColumn('done_at', 'bigint')
     .execute();
-  await db.schema.createIndex('messages_tenant').on('messages').columns(['tenant_id', 'id']).execute();
-  await db.schema.createIndex('messages_tenant_to').on('messages').columns(['tenant_id', 'to', 'id']).execute();
-  await db.schema.createIndex('messages_tenant_client_ref').on('messages').columns(['tenant_id', 'client_ref']).execute();
+  await db.schema
+    .createIndex('messages_tenant')
+    .on('messages')
+    .columns(['tenant_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('messages_tenant_to')
+    .on('messages')
+    .columns(['tenant_id', 'to', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('messages_tenant_client_ref')
+    .on('messages')
+    .columns(['tenant_id', 'client_ref'])
+    .execute();
   await db.schema.createIndex('messages_batch').on('messages').columns(['batch_id']).execute();
   // The queue: only queued rows are in this index, so claiming stays cheap however large the table.
   await db.schema
@@ -103,7 +121,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('done_at', 'bigint')
     .addPrimaryKeyConstraint('message_parts_pk', ['message_id', 'seq'])
     .execute();
-  await db.schema.createIndex('message_parts_carrier').on('message_parts').columns(['channel_id', 'carrier_id']).execute();
+  await db.schema
+    .createIndex('message_parts_carrier')
+    .on('message_parts')
+    .columns(['channel_id', 'carrier_id'])
+    .execute();
 
   await db.schema
     .createTable('message_events')
@@ -114,8 +136,16 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('detail', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('message_events_tenant').on('message_events').columns(['tenant_id', 'id']).execute();
-  await db.schema.createIndex('message_events_message').on('message_events').columns(['message_id']).execute();
+  await db.schema
+    .createIndex('message_events_tenant')
+    .on('message_events')
+    .columns(['tenant_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('message_events_message')
+    .on('message_events')
+    .columns(['message_id'])
+    .execute();
 
   await db.schema
     .createTable('receipts')

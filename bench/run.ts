@@ -1,0 +1,395 @@
+// `npm run bench -- [--messages N] [--batch B] [--concurrency C] [--db sqlite|postgres|both] [--receipt-delay-ms MS]`
+// End-to-end throughput of one Hongyan node: the simulator and Hongyan each run in their own
+// process, as in production; this process is the HTTP client and reads the database read-only
+// to see when every message has reached a final status.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { freePort, startPostgres, type PostgresServer } from '../test/support/embedded-postgres.ts';
+import {
+  mobile,
+  percentile,
+  procCounters,
+  sleep,
+  spawnHongyan,
+  waitFor,
+  type Child,
+  type ProcCounters,
+} from './harness.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '4' },
+    db: { type: 'string', default: 'both' },
+    'receipt-delay-ms': { type: 'string', default: '100' },
+    /** Give up when the run has not finished after this long (default: 15 minutes). */
+    'timeout-s': { type: 'string', default: '900' },
+    /** Write a V8 CPU profile of the Hongyan process into this directory (node --cpu-prof). */
+    'cpu-prof': { type: 'string' },
+  },
+  strict: true,
+});
+const int = (name: keyof typeof args, min: number): number => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`--${name} must be a whole number ≥ ${min}, got "${args[name]}"`);
+  return v;
+};
+const N = int('messages', 1);
+const B = int('batch', 1);
+const C = int('concurrency', 1);
+const receiptDelayMs = int('receipt-delay-ms', 0);
+const timeoutMs = int('timeout-s', 1) * 1000;
+if (B > 10_000) throw new Error('--batch is limited to 10,000 recipients per request by the API');
+const dbs =
+  args.db === 'both'
+    ? (['sqlite', 'postgres'] as const)
+    : args.db === 'sqlite' || args.db === 'postgres'
+      ? ([args.db] as const)
+      : null;
+if (!dbs) throw new Error(`--db must be sqlite, postgres or both, got "${args.db}"`);
+const TEXT = '【鸿雁】您的验证码是 123456，5 分钟内有效。';
+const FINAL = new Set(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown']);
+
+interface Row {
+  status: string;
+  created_at: number;
+  submitted_at: number | null;
+  done_at: number | null;
+}
+interface Reader {
+  counts(): Promise<Record<string, number>>;
+  /** Part and receipt states, to explain a stall. */
+  diagnose(): Promise<string>;
+  rows(): Promise<Row[]>;
+  close(): Promise<void>;
+}
+interface Result {
+  db: string;
+  messages: number;
+  wallS: number;
+  acceptedPerS: number;
+  submittedPerS: number;
+  e2ePerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<string, number>;
+  allFinal: boolean;
+  /** Why the run did not finish (timeout, stall), or null. */
+  failure: string | null;
+  hongyan: ProcCounters | null;
+  simulatorCpuS: number | null;
+}
+
+const DIAG_PARTS =
+  'select status, count(*) as n from message_parts group by status order by status';
+const DIAG_RECEIPTS = 'select state, count(*) as n from receipts group by state order by state';
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+function sqliteReader(file: string): Reader {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  const countQ = db.prepare('select status, count(*) as n from messages group by status');
+  const rowsQ = db.prepare('select status, created_at, submitted_at, done_at from messages');
+  return {
+    counts: async () =>
+      Object.fromEntries(
+        (countQ.all() as Array<{ status: string; n: number }>).map((r) => [r.status, Number(r.n)]),
+      ),
+    rows: async () => rowsQ.all() as Row[],
+    diagnose: async () =>
+      JSON.stringify({
+        parts: db.prepare(DIAG_PARTS).all(),
+        receipts: db.prepare(DIAG_RECEIPTS).all(),
+      }),
+    close: async () => void db.close(),
+  };
+}
+
+async function postgresReader(url: string): Promise<Reader> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('set session characteristics as transaction read only');
+  const num = (v: unknown) => (v === null ? null : Number(v));
+  return {
+    counts: async () =>
+      Object.fromEntries(
+        (
+          await client.query<{ status: string; n: string }>(
+            'select status, count(*) as n from messages group by status',
+          )
+        ).rows.map((r) => [r.status, Number(r.n)]),
+      ),
+    rows: async () =>
+      (
+        await client.query('select status, created_at, submitted_at, done_at from messages')
+      ).rows.map((r) => ({
+        status: r.status as string,
+        created_at: Number(r.created_at),
+        submitted_at: num(r.submitted_at),
+        done_at: num(r.done_at),
+      })),
+    diagnose: async () =>
+      JSON.stringify({
+        parts: (await client.query(DIAG_PARTS)).rows,
+        receipts: (await client.query(DIAG_RECEIPTS)).rows,
+      }),
+    close: () => client.end(),
+  };
+}
+
+/** Send N messages in requests of B recipients, C requests at a time. Returns [first request, last 202] (epoch ms). */
+async function send(baseUrl: string, key: string, hongyan: Child): Promise<[number, number]> {
+  const requests = Math.ceil(N / B);
+  let next = 0;
+  let first = 0;
+  let last = 0;
+  let died: string | null = null;
+  void hongyan.exited.then((c) => (died = c));
+  const worker = async () => {
+    while (next < requests && died === null) {
+      const r = next++;
+      const to: string[] = [];
+      for (let i = r * B; i < Math.min(N, (r + 1) * B); i++) to.push(mobile(i));
+      first ||= Date.now();
+      const res = await fetch(`${baseUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to, text: TEXT }),
+      });
+      const body = (await res.json()) as {
+        messages?: Array<{ parts: number }>;
+        rejected?: unknown[];
+      };
+      if (res.status !== 202)
+        throw new Error(`request ${r}: HTTP ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
+      if (body.messages?.length !== to.length || body.rejected?.length)
+        throw new Error(
+          `request ${r}: ${body.messages?.length} accepted, rejected ${JSON.stringify(body.rejected).slice(0, 500)}`,
+        );
+      if (body.messages.some((m) => m.parts !== 1))
+        throw new Error(`request ${r}: expected one part per message`);
+      last = Date.now();
+    }
+  };
+  await Promise.all(Array.from({ length: C }, worker));
+  if (died !== null) throw new Error(`Hongyan exited (${died}) while sending:\n${hongyan.tail()}`);
+  return [first, last];
+}
+
+/**
+ * Poll until all N messages are final. On the overall timeout or a minute without progress,
+ * return the reason (the run is then reported as FAILED, with what was measured so far).
+ */
+async function waitAllFinal(
+  reader: Reader,
+  hongyan: Child,
+  startedAt: number,
+): Promise<{ at: number; failure: string | null }> {
+  let lastFinal = -1;
+  let lastProgress = Date.now();
+  let lastLog = 0;
+  for (;;) {
+    const counts = await reader.counts();
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const final = Object.entries(counts).reduce((a, [s, n]) => a + (FINAL.has(s) ? n : 0), 0);
+    const now = Date.now();
+    if (total === N && final === N) return { at: now, failure: null };
+    if (final !== lastFinal) [lastFinal, lastProgress] = [final, now];
+    if (now - lastLog > 5000) {
+      log(
+        `  ${final}/${N} final after ${((now - startedAt) / 1000).toFixed(1)} s ${JSON.stringify(counts)}`,
+      );
+      lastLog = now;
+    }
+    const exited = await Promise.race([hongyan.exited, sleep(250).then(() => null)]);
+    if (exited !== null)
+      throw new Error(
+        `Hongyan exited (${exited}) before all messages were final:\n${hongyan.tail()}`,
+      );
+    let failure: string | null = null;
+    if (now - startedAt > timeoutMs)
+      failure = `TIMEOUT: only ${final}/${N} messages final after ${timeoutMs / 1000} s`;
+    else if (now - lastProgress > 60_000)
+      failure = `STALLED: no message became final for 60 s (${final}/${N} final)`;
+    if (failure) {
+      failure += `: messages ${JSON.stringify(counts)}; ${await reader.diagnose()}`;
+      log(failure);
+      return { at: lastProgress, failure };
+    }
+  }
+}
+
+async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null): Promise<Result> {
+  const dataDir = mkdtempSync(join(tmpdir(), `hongyan-bench-${db}-`));
+  const children: Child[] = [];
+  let reader: Reader | null = null;
+  try {
+    const databaseUrl = db === 'postgres' ? await pgServer!.createDatabase('bench') : '';
+    const simPort = await freePort();
+    const sim = spawnHongyan(
+      'simulator',
+      ['simulator', '--port', String(simPort), '--receipt-delay-ms', String(receiptDelayMs)],
+      { HONGYAN_LOG_LEVEL: 'warn', HONGYAN_CONFIG: '' },
+    );
+    children.push(sim);
+    await waitFor('the simulator', sim, 30_000, async () =>
+      sim.tail().includes('simulator listening') ? true : undefined,
+    );
+
+    const httpPort = await freePort();
+    const baseUrl = `http://127.0.0.1:${httpPort}`;
+    const hongyan = spawnHongyan('hongyan', ['start'], {
+      HONGYAN_CONFIG: '',
+      HONGYAN_ROLES: 'api,dispatcher,worker',
+      HONGYAN_HTTP_HOST: '127.0.0.1',
+      HONGYAN_HTTP_PORT: String(httpPort),
+      HONGYAN_SIMULATOR_PORT: String(simPort),
+      HONGYAN_DATA_DIR: dataDir,
+      HONGYAN_LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      NODE_OPTIONS: args['cpu-prof']
+        ? `--cpu-prof --cpu-prof-dir=${args['cpu-prof']} --cpu-prof-name=hongyan-${db}-${Date.now()}.cpuprofile`
+        : '',
+    });
+    children.push(hongyan);
+    await waitFor('GET /health 200', hongyan, 60_000, async () =>
+      (await fetch(`${baseUrl}/health`)).status === 200 ? true : undefined,
+    );
+    const key = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
+    reader =
+      db === 'sqlite'
+        ? sqliteReader(join(dataDir, 'hongyan.db'))
+        : await postgresReader(databaseUrl);
+
+    log(
+      `${db}: sending ${N} messages, ${B} per request, ${C} at a time (receipt delay ${receiptDelayMs} ms)`,
+    );
+    const [firstReq, last202] = await send(baseUrl, key, hongyan);
+    log(
+      `${db}: all ${N} accepted in ${((last202 - firstReq) / 1000).toFixed(2)} s; waiting for final statuses`,
+    );
+    const { at: allFinalAt, failure } = await waitAllFinal(reader, hongyan, firstReq);
+
+    const rows = await reader.rows();
+    const statuses: Record<string, number> = {};
+    let minCreated = Infinity;
+    let maxSubmitted = -Infinity;
+    let submitted = 0;
+    let maxDone = -Infinity;
+    const latencies: number[] = [];
+    for (const r of rows) {
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      minCreated = Math.min(minCreated, r.created_at);
+      if (r.submitted_at !== null)
+        [maxSubmitted, submitted] = [Math.max(maxSubmitted, r.submitted_at), submitted + 1];
+      if (r.done_at !== null) {
+        maxDone = Math.max(maxDone, r.done_at);
+        latencies.push(r.done_at - r.created_at);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    // Peak RSS and CPU just before stopping (after the run, so VmHWM covers all of it).
+    const hongyanCounters = procCounters(hongyan.pid);
+    const simCounters = procCounters(sim.pid);
+    return {
+      db,
+      messages: rows.length,
+      wallS: (allFinalAt - firstReq) / 1000,
+      acceptedPerS: N / ((last202 - firstReq) / 1000),
+      // A failed run counts only what got there; a finished one counts N, as the issue defines it.
+      submittedPerS: (failure ? submitted : N) / ((maxSubmitted - minCreated) / 1000),
+      e2ePerS: (failure ? latencies.length : N) / ((maxDone - minCreated) / 1000),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      statuses,
+      allFinal: rows.length === N && rows.every((r) => FINAL.has(r.status)),
+      failure,
+      hongyan: hongyanCounters,
+      simulatorCpuS: simCounters?.cpuSeconds ?? null,
+    };
+  } finally {
+    await reader?.close().catch(() => {});
+    for (const c of children.reverse()) await c.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (v: number, digits = 0) =>
+  Number.isFinite(v)
+    ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
+
+function printResult(r: Result): void {
+  const lines = [
+    ...(r.failure
+      ? [
+          `${r.db}: FAILED — ${r.failure}`,
+          `  (figures below cover only the messages that did become final)`,
+        ]
+      : []),
+    `${r.db}: ${r.messages} messages in ${fmt(r.wallS, 1)} s (first request → ${r.failure ? 'last progress' : 'all final'})`,
+    `  accepted/s ${fmt(r.acceptedPerS)}   submitted/s ${fmt(r.submittedPerS)}   end-to-end/s ${fmt(r.e2ePerS)}`,
+    `  latency (done_at − created_at) p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms`,
+    `  statuses ${JSON.stringify(r.statuses)} — ${r.allFinal ? 'all final' : 'NOT ALL FINAL'}`,
+    `  Hongyan peak RSS ${r.hongyan ? fmt(r.hongyan.peakRss / 2 ** 20) + ' MB' : 'n/a'}, CPU ${r.hongyan ? fmt(r.hongyan.cpuSeconds, 1) + ' s' : 'n/a'}; simulator CPU ${r.simulatorCpuS === null ? 'n/a' : fmt(r.simulatorCpuS, 1) + ' s'}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+function printTable(results: Result[]): void {
+  const row = (label: string, f: (r: Result) => string) =>
+    `| ${label} | ${results.map(f).join(' | ')} |`;
+  const out = [
+    `| | ${results.map((r) => r.db).join(' | ')} |`,
+    `|---|${results.map(() => '---:').join('|')}|`,
+    row('messages', (r) => fmt(r.messages)),
+    row('wall time (s)', (r) => fmt(r.wallS, 1)),
+    row('accepted/s', (r) => fmt(r.acceptedPerS)),
+    row('submitted/s', (r) => fmt(r.submittedPerS)),
+    row('end-to-end msg/s', (r) => fmt(r.e2ePerS)),
+    row('latency p50 (ms)', (r) => fmt(r.p50Ms)),
+    row('latency p99 (ms)', (r) => fmt(r.p99Ms)),
+    row(
+      'final statuses',
+      (r) =>
+        `${Object.entries(r.statuses)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')}${r.allFinal ? ' (all final)' : ' (NOT ALL FINAL)'}`,
+    ),
+    row('Hongyan peak RSS (MB)', (r) => (r.hongyan ? fmt(r.hongyan.peakRss / 2 ** 20) : 'n/a')),
+    row('Hongyan CPU (s)', (r) => (r.hongyan ? fmt(r.hongyan.cpuSeconds, 1) : 'n/a')),
+    row('simulator CPU (s)', (r) => (r.simulatorCpuS === null ? 'n/a' : fmt(r.simulatorCpuS, 1))),
+  ];
+  const failures = results.filter((r) => r.failure).map((r) => `\n${r.db} FAILED: ${r.failure}`);
+  process.stdout.write(
+    `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms\n\n${out.join('\n')}\n${failures.join('')}\n`,
+  );
+}
+
+const results: Result[] = [];
+let pgServer: PostgresServer | null = null;
+let failed = false;
+try {
+  if (dbs.includes('postgres' as never)) {
+    log('starting embedded PostgreSQL');
+    pgServer = await startPostgres();
+  }
+  for (const db of dbs) {
+    const r = await runOne(db, pgServer);
+    printResult(r);
+    results.push(r);
+    if (!r.allFinal || r.failure) failed = true;
+  }
+} catch (err) {
+  failed = true;
+  process.stderr.write(`\nBENCHMARK FAILED: ${(err as Error).stack ?? String(err)}\n`);
+} finally {
+  await pgServer?.stop().catch((err: unknown) => log(`stopping PostgreSQL failed: ${String(err)}`));
+}
+if (results.length > 0) printTable(results);
+process.exit(failed ? 1 : 0);
