@@ -9,13 +9,21 @@ import { ESLint } from 'eslint';
 const run = promisify(execFile);
 
 test('TypeScript compiles with no errors (strict)', async () => {
-  await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], { maxBuffer: 10 * 1024 * 1024 });
+  await run(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'],
+    { maxBuffer: 10 * 1024 * 1024 },
+  );
 });
 
 test('ESLint passes on src, test, bench and bin', async () => {
   const eslint = new ESLint();
   const results = await eslint.lintFiles(['src', 'test', 'bin']);
-  const errors = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${r.filePath}:${m.line} ${m.ruleId} ${m.message}`));
+  const errors = results.flatMap((r) =>
+    r.messages
+      .filter((m) => m.severity === 2)
+      .map((m) => `${r.filePath}:${m.line} ${m.ruleId} ${m.message}`),
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -29,9 +37,20 @@ test('the core may not import I/O, frameworks, the store or the transports', asy
     "import { SmppChannel } from '../../channels/smpp-channel.ts';",
   ];
   for (const line of bad) {
-    const [result] = await eslint.lintText(`${line}\nexport const x = 1;\n`, { filePath: 'src/core/message/probe.ts' });
-    assert.ok(result!.messages.some((m) => m.ruleId === 'no-restricted-imports'), `core must refuse: ${line}`);
+    const [result] = await eslint.lintText(`${line}\nexport const x = 1;\n`, {
+      filePath: 'src/core/message/probe.ts',
+    });
+    assert.ok(
+      result!.messages.some((m) => m.ruleId === 'no-restricted-imports'),
+      `core must refuse: ${line}`,
+    );
   }
-  const [ok] = await eslint.lintText("import { DomainError } from '../errors.ts';\nexport const x = DomainError;\n", { filePath: 'src/core/message/probe.ts' });
-  assert.deepEqual(ok!.messages.filter((m) => m.ruleId === 'no-restricted-imports'), []);
+  const [ok] = await eslint.lintText(
+    "import { DomainError } from '../errors.ts';\nexport const x = DomainError;\n",
+    { filePath: 'src/core/message/probe.ts' },
+  );
+  assert.deepEqual(
+    ok!.messages.filter((m) => m.ruleId === 'no-restricted-imports'),
+    [],
+  );
 });
