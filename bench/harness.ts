@@ -17,9 +17,17 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Spawn `node bin/hongyan.js …` directly (no shell, no npm), so `pid` is the Hongyan process itself. */
-export function spawnHongyan(name: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Spawn `node [nodeArgs] bin/hongyan.js …` directly (no shell, no npm), so `pid` is the Hongyan
+ * process itself. `nodeArgs` is for flags NODE_OPTIONS refuses, such as --cpu-prof.
+ */
+export function spawnHongyan(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Child {
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

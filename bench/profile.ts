@@ -27,7 +27,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '15' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { top: { type: 'string', default: '15' } },
+  allowPositionals: true,
+});
 if (positionals.length !== 1) throw new Error('usage: bench/profile.ts FILE.cpuprofile [--top N]');
 const top = Number(values.top);
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
@@ -36,7 +39,7 @@ const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
 const tsxCache = new Map<string, Array<{ code: string; map: SourceMap; mtime: number }>>();
 const uid = process.getuid?.() ?? 0;
 for (const dir of [join(tmpdir(), `tsx-${uid}`), join(tmpdir(), 'tsx')]) {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
@@ -45,11 +48,18 @@ for (const dir of [join(tmpdir(), `tsx-${uid}`), join(tmpdir(), 'tsx')]) {
   for (const name of names) {
     try {
       const file = join(dir, name);
-      const entry = JSON.parse(readFileSync(file, 'utf8')) as { code?: string; map?: { sources?: string[] } };
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as {
+        code?: string;
+        map?: { sources?: string[] };
+      };
       const source = entry.map?.sources?.[0];
       if (!entry.code || !source) continue;
       const list = tsxCache.get(source) ?? [];
-      list.push({ code: entry.code, map: new SourceMap(entry.map as never), mtime: statSync(file).mtimeMs });
+      list.push({
+        code: entry.code,
+        map: new SourceMap(entry.map as never),
+        mtime: statSync(file).mtimeMs,
+      });
       tsxCache.set(source, list);
     } catch {
       // not a transform entry
@@ -67,8 +77,16 @@ function where(cf: CallFrame): string {
     // Prefer the cached version whose code names this function at this position; else the newest.
     const byNewest = [...versions].sort((a, b) => b.mtime - a.mtime);
     const line = (v: { code: string }) => v.code.split('\n')[cf.lineNumber] ?? '';
-    const fits = byNewest.find((v) => cf.functionName !== '' && line(v).slice(Math.max(0, cf.columnNumber - 40), cf.columnNumber + 60).includes(cf.functionName.replace(/^(get |set )/, '')));
-    const entry = (fits ?? byNewest[0]!).map.findEntry(cf.lineNumber, cf.columnNumber) as { originalLine?: number };
+    const fits = byNewest.find(
+      (v) =>
+        cf.functionName !== '' &&
+        line(v)
+          .slice(Math.max(0, cf.columnNumber - 40), cf.columnNumber + 60)
+          .includes(cf.functionName.replace(/^(get |set )/, '')),
+    );
+    const entry = (fits ?? byNewest[0]!).map.findEntry(cf.lineNumber, cf.columnNumber) as {
+      originalLine?: number;
+    };
     if (typeof entry.originalLine === 'number') return `${rel}:${entry.originalLine + 1}`;
   }
   return `${rel}:${cf.lineNumber + 1}`;
@@ -120,11 +138,19 @@ const pct = (us: number, of: number) => `${((100 * us) / of).toFixed(1).padStart
 const busy = total - idle;
 const show = (title: string, m: Map<string, number>, n: number, skip = (_k: string) => false) => {
   process.stdout.write(`\n${title}\n`);
-  const rows = [...m.entries()].filter(([k]) => !skip(k)).sort((a, b) => b[1] - a[1]).slice(0, n);
-  for (const [k, v] of rows) process.stdout.write(`  ${ms(v)} ${pct(v, total)} of all ${pct(v, busy)} of busy  ${k}\n`);
+  const rows = [...m.entries()]
+    .filter(([k]) => !skip(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n);
+  for (const [k, v] of rows)
+    process.stdout.write(`  ${ms(v)} ${pct(v, total)} of all ${pct(v, busy)} of busy  ${k}\n`);
 };
-process.stdout.write(`profile: ${ms(total).trim()} sampled, idle ${ms(idle).trim()} (${pct(idle, total).trim()}), busy ${ms(busy).trim()}\n`);
+process.stdout.write(
+  `profile: ${ms(total).trim()} sampled, idle ${ms(idle).trim()} (${pct(idle, total).trim()}), busy ${ms(busy).trim()}\n`,
+);
 show(`top ${top} by self time`, self, top);
-show(`top ${top} by self time, excluding (idle)/(program)/(garbage collector)`, self, top, (k) => /^\((idle|program|garbage collector)\)/.test(k));
+show(`top ${top} by self time, excluding (idle)/(program)/(garbage collector)`, self, top, (k) =>
+  /^\((idle|program|garbage collector)\)/.test(k),
+);
 show(`top ${top} src/ functions by inclusive time`, inclusive, top, (k) => !/ src\//.test(k));
 show('self time by package / source folder', byPackage, 20);

@@ -243,19 +243,23 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
 
     const httpPort = await freePort();
     const baseUrl = `http://127.0.0.1:${httpPort}`;
-    const hongyan = spawnHongyan('hongyan', ['start'], {
-      HONGYAN_CONFIG: '',
-      HONGYAN_ROLES: 'api,dispatcher,worker',
-      HONGYAN_HTTP_HOST: '127.0.0.1',
-      HONGYAN_HTTP_PORT: String(httpPort),
-      HONGYAN_SIMULATOR_PORT: String(simPort),
-      HONGYAN_DATA_DIR: dataDir,
-      HONGYAN_LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      NODE_OPTIONS: args['cpu-prof']
-        ? `--cpu-prof --cpu-prof-dir=${args['cpu-prof']} --cpu-prof-name=hongyan-${db}-${Date.now()}.cpuprofile`
-        : '',
-    });
+    const hongyan = spawnHongyan(
+      'hongyan',
+      ['start'],
+      {
+        HONGYAN_CONFIG: '',
+        HONGYAN_ROLES: 'api,dispatcher,worker',
+        HONGYAN_HTTP_HOST: '127.0.0.1',
+        HONGYAN_HTTP_PORT: String(httpPort),
+        HONGYAN_SIMULATOR_PORT: String(simPort),
+        HONGYAN_DATA_DIR: dataDir,
+        HONGYAN_LOG_LEVEL: 'warn',
+        DATABASE_URL: databaseUrl,
+      },
+      // Written when the process exits (SIGTERM → platform.stop() → exit), one file per thread
+      // (tsx's loader thread too): CPU.<date>.<pid>.<thread>.<seq>.cpuprofile; the main thread is 0.
+      args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(args['cpu-prof'], db)}`] : [],
+    );
     children.push(hongyan);
     await waitFor('GET /health 200', hongyan, 60_000, async () =>
       (await fetch(`${baseUrl}/health`)).status === 200 ? true : undefined,
