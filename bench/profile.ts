@@ -104,6 +104,8 @@ for (const n of profile.nodes) {
 const self = new Map<string, number>();
 const inclusive = new Map<string, number>();
 const byPackage = new Map<string, number>();
+/** Self time of library/native frames, charged to the nearest src/ frame that called them. */
+const onBehalfOf = new Map<string, number>();
 let total = 0;
 let idle = 0;
 for (let i = 0; i < profile.samples.length; i++) {
@@ -116,6 +118,16 @@ for (let i = 0; i < profile.samples.length; i++) {
   if (node.callFrame.functionName === '(idle)') idle += dt;
   const pkg = packageOf(node.callFrame);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt);
+  if (!/ src\//.test(key) && !key.startsWith('(')) {
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+      const k = keyOf.get(at)!;
+      if (/ src\//.test(k)) {
+        const label = `${node.callFrame.functionName || '(anonymous)'} ← ${k}`;
+        onBehalfOf.set(label, (onBehalfOf.get(label) ?? 0) + dt);
+        break;
+      }
+    }
+  }
   const seen = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const k = keyOf.get(at)!;
@@ -153,4 +165,5 @@ show(`top ${top} by self time, excluding (idle)/(program)/(garbage collector)`, 
   /^\((idle|program|garbage collector)\)/.test(k),
 );
 show(`top ${top} src/ functions by inclusive time`, inclusive, top, (k) => !/ src\//.test(k));
+show(`top ${top} library/native self time ← the nearest src/ caller`, onBehalfOf, top);
 show('self time by package / source folder', byPackage, 20);

@@ -2,9 +2,9 @@
 // End-to-end throughput of one Hongyan node: the simulator and Hongyan each run in their own
 // process, as in production; this process is the HTTP client and reads the database read-only
 // to see when every message has reached a final status.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -31,6 +31,10 @@ const { values: args } = parseArgs({
     'timeout-s': { type: 'string', default: '900' },
     /** Write a V8 CPU profile of the Hongyan process into this directory (node --cpu-prof). */
     'cpu-prof': { type: 'string' },
+    /** SQLite only: time every SQL statement inside Hongyan (bench/sql-timing.ts) and print the top ones. */
+    'sql-timing': { type: 'boolean', default: false },
+    /** A Hongyan JSON config file (HONGYAN_CONFIG) for tuning experiments; the env still wins. */
+    'hongyan-config': { type: 'string' },
   },
   strict: true,
 });
@@ -53,6 +57,7 @@ const dbs =
       ? ([args.db] as const)
       : null;
 if (!dbs) throw new Error(`--db must be sqlite, postgres or both, got "${args.db}"`);
+const SQL_TIMING_HOOK = new URL('./sql-timing.ts', import.meta.url).href;
 const TEXT = '【鸿雁】您的验证码是 123456，5 分钟内有效。';
 const FINAL = new Set(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown']);
 
@@ -229,6 +234,8 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
   const children: Child[] = [];
   let reader: Reader | null = null;
   try {
+    const sqlTimingFile =
+      args['sql-timing'] && db === 'sqlite' ? join(dataDir, 'sql-timing.json') : null;
     const databaseUrl = db === 'postgres' ? await pgServer!.createDatabase('bench') : '';
     const simPort = await freePort();
     const sim = spawnHongyan(
@@ -247,7 +254,7 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
       'hongyan',
       ['start'],
       {
-        HONGYAN_CONFIG: '',
+        HONGYAN_CONFIG: args['hongyan-config'] ? resolve(args['hongyan-config']) : '',
         HONGYAN_ROLES: 'api,dispatcher,worker',
         HONGYAN_HTTP_HOST: '127.0.0.1',
         HONGYAN_HTTP_PORT: String(httpPort),
@@ -255,10 +262,14 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
         HONGYAN_DATA_DIR: dataDir,
         HONGYAN_LOG_LEVEL: 'warn',
         DATABASE_URL: databaseUrl,
+        HONGYAN_BENCH_SQL_TIMING: sqlTimingFile ?? '',
       },
       // Written when the process exits (SIGTERM → platform.stop() → exit), one file per thread
       // (tsx's loader thread too): CPU.<date>.<pid>.<thread>.<seq>.cpuprofile; the main thread is 0.
-      args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(args['cpu-prof'], db)}`] : [],
+      [
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(args['cpu-prof'], db)}`] : []),
+        ...(sqlTimingFile ? ['--import', 'tsx', '--import', SQL_TIMING_HOOK] : []),
+      ],
     );
     children.push(hongyan);
     await waitFor('GET /health 200', hongyan, 60_000, async () =>
@@ -319,8 +330,28 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
   } finally {
     await reader?.close().catch(() => {});
     for (const c of children.reverse()) await c.stop();
+    if (args['sql-timing'] && existsSync(join(dataDir, 'sql-timing.json')))
+      printSqlTiming(join(dataDir, 'sql-timing.json'));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function printSqlTiming(file: string): void {
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+    ms: number;
+    calls: number;
+    sql: string;
+  }>;
+  const total = rows.reduce((a, r) => a + r.ms, 0);
+  const lines = rows
+    .slice(0, 12)
+    .map(
+      (r) =>
+        `  ${fmt(r.ms).padStart(7)} ms ${fmt(r.calls).padStart(7)} calls  ${r.sql.slice(0, 150)}`,
+    );
+  process.stdout.write(
+    `SQLite time inside Hongyan: ${fmt(total)} ms in ${rows.length} distinct statements; top:\n${lines.join('\n')}\n\n`,
+  );
 }
 
 const fmt = (v: number, digits = 0) =>
@@ -371,7 +402,7 @@ function printTable(results: Result[]): void {
   ];
   const failures = results.filter((r) => r.failure).map((r) => `\n${r.db} FAILED: ${r.failure}`);
   process.stdout.write(
-    `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms\n\n${out.join('\n')}\n${failures.join('')}\n`,
+    `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}\n\n${out.join('\n')}\n${failures.join('')}\n`,
   );
 }
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// The `hongyan` command. Runs the compiled build when there is one (npm run build),
-// otherwise the TypeScript sources through tsx, so a fresh clone needs no build step.
+// The `hongyan` command. In a checkout it runs the TypeScript sources through tsx, so a fresh
+// clone needs no build step; a package without src/ runs the compiled dist/ (npm run build).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const built = fileURLToPath(new URL('../dist/cli/hongyan.js', import.meta.url));
-if (existsSync(built)) {
-  await import(built);
-} else {
+const source = fileURLToPath(new URL('../src/cli/hongyan.ts', import.meta.url));
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../src/cli/hongyan.ts');
+  await import(source);
+} else {
+  await import(fileURLToPath(new URL('../dist/cli/hongyan.js', import.meta.url)));
 }
