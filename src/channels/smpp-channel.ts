@@ -63,7 +63,8 @@ export class SmppChannel implements ChannelDriver {
 
   capacity(): number {
     if (this.#state !== 'bound') return 0;
-    return Math.max(0, this.cfg.window * 2 - this.#inFlight.size - this.#waiting.length);
+    // Room for one window in flight and two more queued, so the next parts are ready when answers come.
+    return Math.max(0, this.cfg.window * 3 - this.#inFlight.size - this.#waiting.length);
   }
 
   async start(): Promise<void> {

@@ -98,6 +98,8 @@ export class Dispatcher {
     if (!channelId) return 0;
     const channel = this.channels.find((c) => c.id === channelId)!;
     const limit = Math.min(this.opts.batchSize, channel.capacity());
+    // While answers are still coming, wait for room for a worthwhile batch: one claim per few parts is all overhead.
+    if (this.#inFlight > 0 && limit < Math.min(50, this.opts.batchSize)) return 0;
     const claimed = await this.messages.claim({
       node: this.opts.node,
       now: Date.now(),
@@ -193,6 +195,8 @@ export class Dispatcher {
     t.waiting -= 1;
     if (t.waiting > 0) return;
     this.#inFlight -= 1;
+    // The channel has room again: claim the next batch now rather than at the next poll.
+    this.#wake?.();
     this.#outcomes.submitted.push(...t.submitted);
     const f = t.failure;
     if (f) {
