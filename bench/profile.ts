@@ -67,29 +67,49 @@ for (const dir of [join(tmpdir(), `tsx-${uid}`), join(tmpdir(), 'tsx')]) {
   }
 }
 
+type Version = { code: string; map: SourceMap; mtime: number };
+const original = (v: Version, cf: CallFrame): number | null => {
+  const e = v.map.findEntry(cf.lineNumber, cf.columnNumber) as { originalLine?: number };
+  return typeof e.originalLine === 'number' ? e.originalLine : null;
+};
+
+/**
+ * Several transforms of one file may be cached (it changed between runs). Pick, per file, the one
+ * under which the most named frames of this profile land on a source line naming that function.
+ */
+const chosen = new Map<string, Version>();
+function versionFor(path: string): Version | undefined {
+  const versions = tsxCache.get(path);
+  if (!versions) return undefined;
+  if (!chosen.has(path)) {
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(path, 'utf8').split('\n');
+    } catch {
+      // gone since: score stays 0, the newest wins
+    }
+    const frames = profile.nodes
+      .map((n) => n.callFrame)
+      .filter((cf) => cf.url.endsWith(path) && /^[\w$#]+$/.test(cf.functionName));
+    const score = (v: Version) =>
+      frames.filter((cf) => {
+        const line = original(v, cf);
+        return line !== null && (lines[line] ?? '').includes(cf.functionName);
+      }).length;
+    const best = [...versions].sort((a, b) => score(b) - score(a) || b.mtime - a.mtime)[0]!;
+    chosen.set(path, best);
+  }
+  return chosen.get(path);
+}
+
 /** file:line in the repository's source for a call frame (1-based line). */
 function where(cf: CallFrame): string {
   if (!cf.url) return '';
   const path = cf.url.startsWith('file://') ? fileURLToPath(cf.url) : cf.url;
   const rel = path.startsWith(ROOT) ? relative(ROOT, path) : path;
-  const versions = tsxCache.get(path);
-  if (versions && path.endsWith('.ts')) {
-    // Prefer the cached version whose code names this function at this position; else the newest.
-    const byNewest = [...versions].sort((a, b) => b.mtime - a.mtime);
-    const line = (v: { code: string }) => v.code.split('\n')[cf.lineNumber] ?? '';
-    const fits = byNewest.find(
-      (v) =>
-        cf.functionName !== '' &&
-        line(v)
-          .slice(Math.max(0, cf.columnNumber - 40), cf.columnNumber + 60)
-          .includes(cf.functionName.replace(/^(get |set )/, '')),
-    );
-    const entry = (fits ?? byNewest[0]!).map.findEntry(cf.lineNumber, cf.columnNumber) as {
-      originalLine?: number;
-    };
-    if (typeof entry.originalLine === 'number') return `${rel}:${entry.originalLine + 1}`;
-  }
-  return `${rel}:${cf.lineNumber + 1}`;
+  const version = path.endsWith('.ts') ? versionFor(path) : undefined;
+  const line = version ? original(version, cf) : null;
+  return `${rel}:${(line ?? cf.lineNumber) + 1}`;
 }
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

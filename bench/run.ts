@@ -1,13 +1,13 @@
 // `npm run bench -- [--messages N] [--batch B] [--concurrency C] [--db sqlite|postgres|both] [--receipt-delay-ms MS]`
 // End-to-end throughput of one Hongyan node: the simulator and Hongyan each run in their own
 // process, as in production; this process is the HTTP client and reads the database read-only
-// to see when every message has reached a final status.
+// to see when every message has reached a final status. Results: docs/benchmarks.md.
+// Diagnostics: --cpu-prof DIR (then bench/profile.ts), --sql-timing (SQLite), --hongyan-config FILE,
+// --timeout-s S. Exits 1 when a run fails or any message is not final.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { freePort, startPostgres, type PostgresServer } from '../test/support/embedded-postgres.ts';
 import {
   mobile,
@@ -17,8 +17,9 @@ import {
   spawnHongyan,
   waitFor,
   type Child,
-  type ProcCounters,
 } from './harness.ts';
+import { postgresReader, sqliteReader, type Reader } from './readers.ts';
+import { printResult, printSqlTiming, printTable, type Result } from './report.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,91 +62,7 @@ const SQL_TIMING_HOOK = new URL('./sql-timing.ts', import.meta.url).href;
 const TEXT = '【鸿雁】您的验证码是 123456，5 分钟内有效。';
 const FINAL = new Set(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown']);
 
-interface Row {
-  status: string;
-  created_at: number;
-  submitted_at: number | null;
-  done_at: number | null;
-}
-interface Reader {
-  counts(): Promise<Record<string, number>>;
-  /** Part and receipt states, to explain a stall. */
-  diagnose(): Promise<string>;
-  rows(): Promise<Row[]>;
-  close(): Promise<void>;
-}
-interface Result {
-  db: string;
-  messages: number;
-  wallS: number;
-  acceptedPerS: number;
-  submittedPerS: number;
-  e2ePerS: number;
-  p50Ms: number;
-  p99Ms: number;
-  statuses: Record<string, number>;
-  allFinal: boolean;
-  /** Why the run did not finish (timeout, stall), or null. */
-  failure: string | null;
-  hongyan: ProcCounters | null;
-  simulatorCpuS: number | null;
-}
-
-const DIAG_PARTS =
-  'select status, count(*) as n from message_parts group by status order by status';
-const DIAG_RECEIPTS = 'select state, count(*) as n from receipts group by state order by state';
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-
-function sqliteReader(file: string): Reader {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  const countQ = db.prepare('select status, count(*) as n from messages group by status');
-  const rowsQ = db.prepare('select status, created_at, submitted_at, done_at from messages');
-  return {
-    counts: async () =>
-      Object.fromEntries(
-        (countQ.all() as Array<{ status: string; n: number }>).map((r) => [r.status, Number(r.n)]),
-      ),
-    rows: async () => rowsQ.all() as Row[],
-    diagnose: async () =>
-      JSON.stringify({
-        parts: db.prepare(DIAG_PARTS).all(),
-        receipts: db.prepare(DIAG_RECEIPTS).all(),
-      }),
-    close: async () => void db.close(),
-  };
-}
-
-async function postgresReader(url: string): Promise<Reader> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('set session characteristics as transaction read only');
-  const num = (v: unknown) => (v === null ? null : Number(v));
-  return {
-    counts: async () =>
-      Object.fromEntries(
-        (
-          await client.query<{ status: string; n: string }>(
-            'select status, count(*) as n from messages group by status',
-          )
-        ).rows.map((r) => [r.status, Number(r.n)]),
-      ),
-    rows: async () =>
-      (
-        await client.query('select status, created_at, submitted_at, done_at from messages')
-      ).rows.map((r) => ({
-        status: r.status as string,
-        created_at: Number(r.created_at),
-        submitted_at: num(r.submitted_at),
-        done_at: num(r.done_at),
-      })),
-    diagnose: async () =>
-      JSON.stringify({
-        parts: (await client.query(DIAG_PARTS)).rows,
-        receipts: (await client.query(DIAG_RECEIPTS)).rows,
-      }),
-    close: () => client.end(),
-  };
-}
 
 /** Send N messages in requests of B recipients, C requests at a time. Returns [first request, last 202] (epoch ms). */
 async function send(baseUrl: string, key: string, hongyan: Child): Promise<[number, number]> {
@@ -336,76 +253,6 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
   }
 }
 
-function printSqlTiming(file: string): void {
-  const rows = JSON.parse(readFileSync(file, 'utf8')) as Array<{
-    ms: number;
-    calls: number;
-    sql: string;
-  }>;
-  const total = rows.reduce((a, r) => a + r.ms, 0);
-  const lines = rows
-    .slice(0, 12)
-    .map(
-      (r) =>
-        `  ${fmt(r.ms).padStart(7)} ms ${fmt(r.calls).padStart(7)} calls  ${r.sql.slice(0, 150)}`,
-    );
-  process.stdout.write(
-    `SQLite time inside Hongyan: ${fmt(total)} ms in ${rows.length} distinct statements; top:\n${lines.join('\n')}\n\n`,
-  );
-}
-
-const fmt = (v: number, digits = 0) =>
-  Number.isFinite(v)
-    ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : 'n/a';
-
-function printResult(r: Result): void {
-  const lines = [
-    ...(r.failure
-      ? [
-          `${r.db}: FAILED — ${r.failure}`,
-          `  (figures below cover only the messages that did become final)`,
-        ]
-      : []),
-    `${r.db}: ${r.messages} messages in ${fmt(r.wallS, 1)} s (first request → ${r.failure ? 'last progress' : 'all final'})`,
-    `  accepted/s ${fmt(r.acceptedPerS)}   submitted/s ${fmt(r.submittedPerS)}   end-to-end/s ${fmt(r.e2ePerS)}`,
-    `  latency (done_at − created_at) p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms`,
-    `  statuses ${JSON.stringify(r.statuses)} — ${r.allFinal ? 'all final' : 'NOT ALL FINAL'}`,
-    `  Hongyan peak RSS ${r.hongyan ? fmt(r.hongyan.peakRss / 2 ** 20) + ' MB' : 'n/a'}, CPU ${r.hongyan ? fmt(r.hongyan.cpuSeconds, 1) + ' s' : 'n/a'}; simulator CPU ${r.simulatorCpuS === null ? 'n/a' : fmt(r.simulatorCpuS, 1) + ' s'}`,
-  ];
-  process.stdout.write(lines.join('\n') + '\n\n');
-}
-
-function printTable(results: Result[]): void {
-  const row = (label: string, f: (r: Result) => string) =>
-    `| ${label} | ${results.map(f).join(' | ')} |`;
-  const out = [
-    `| | ${results.map((r) => r.db).join(' | ')} |`,
-    `|---|${results.map(() => '---:').join('|')}|`,
-    row('messages', (r) => fmt(r.messages)),
-    row('wall time (s)', (r) => fmt(r.wallS, 1)),
-    row('accepted/s', (r) => fmt(r.acceptedPerS)),
-    row('submitted/s', (r) => fmt(r.submittedPerS)),
-    row('end-to-end msg/s', (r) => fmt(r.e2ePerS)),
-    row('latency p50 (ms)', (r) => fmt(r.p50Ms)),
-    row('latency p99 (ms)', (r) => fmt(r.p99Ms)),
-    row(
-      'final statuses',
-      (r) =>
-        `${Object.entries(r.statuses)
-          .map(([s, n]) => `${s} ${n}`)
-          .join(', ')}${r.allFinal ? ' (all final)' : ' (NOT ALL FINAL)'}`,
-    ),
-    row('Hongyan peak RSS (MB)', (r) => (r.hongyan ? fmt(r.hongyan.peakRss / 2 ** 20) : 'n/a')),
-    row('Hongyan CPU (s)', (r) => (r.hongyan ? fmt(r.hongyan.cpuSeconds, 1) : 'n/a')),
-    row('simulator CPU (s)', (r) => (r.simulatorCpuS === null ? 'n/a' : fmt(r.simulatorCpuS, 1))),
-  ];
-  const failures = results.filter((r) => r.failure).map((r) => `\n${r.db} FAILED: ${r.failure}`);
-  process.stdout.write(
-    `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}\n\n${out.join('\n')}\n${failures.join('')}\n`,
-  );
-}
-
 const results: Result[] = [];
 let pgServer: PostgresServer | null = null;
 let failed = false;
@@ -426,5 +273,6 @@ try {
 } finally {
   await pgServer?.stop().catch((err: unknown) => log(`stopping PostgreSQL failed: ${String(err)}`));
 }
-if (results.length > 0) printTable(results);
+const header = `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}`;
+if (results.length > 0) printTable(results, header);
 process.exit(failed ? 1 : 0);

@@ -18,7 +18,7 @@ test('TypeScript compiles with no errors (strict)', async () => {
 
 test('ESLint passes on src, test, bench and bin', async () => {
   const eslint = new ESLint();
-  const results = await eslint.lintFiles(['src', 'test', 'bin']);
+  const results = await eslint.lintFiles(['src', 'test', 'bench', 'bin']);
   const errors = results.flatMap((r) =>
     r.messages
       .filter((m) => m.severity === 2)

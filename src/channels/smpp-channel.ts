@@ -46,6 +46,7 @@ export class SmppChannel implements ChannelDriver {
   #lastActivity = Date.now();
   #enquirePending = false;
   #stopping = false;
+  #corked = false;
 
   constructor(
     private readonly cfg: SmppChannelConfig,
@@ -257,7 +258,7 @@ export class SmppChannel implements ChannelDriver {
   }
 
   #onDeliver(session: Session, pdu: PDU): void {
-    const ack = () => session.send(pdu.response());
+    const ack = () => void this.#write(session, pdu.response());
     const sm = pdu.short_message as { message?: string | Buffer } | Buffer | undefined;
     const payload = pdu.message_payload as { message?: string | Buffer } | Buffer | undefined;
     const text =
@@ -341,7 +342,7 @@ export class SmppChannel implements ChannelDriver {
       data_coding: part.dataCoding,
       short_message: shortMessage,
     });
-    const sent = session.send(pdu);
+    const sent = this.#write(session, pdu);
     if (!sent) {
       w.resolve({
         ok: false,
@@ -353,6 +354,19 @@ export class SmppChannel implements ChannelDriver {
       return;
     }
     this.#inFlight.set(pdu.sequence_number, { resolve: w.resolve, sentAt: Date.now() });
+  }
+
+  /** Writes made in one tick go out in one syscall: bursts of submit_sm, batches of receipt acks. */
+  #write(session: Session, pdu: PDU): boolean {
+    if (!this.#corked) {
+      this.#corked = true;
+      session.socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        session.socket.uncork();
+      });
+    }
+    return session.send(pdu);
   }
 
   /** Response timeouts and keep-alive, once a second instead of a timer per PDU. */

@@ -64,7 +64,8 @@ function cachingStatements(raw: BetterSqlite3.Database) {
       let stmt = cache.get(text);
       if (!stmt) {
         stmt = raw.prepare(text);
-        if (cache.size > 500) cache.clear();
+        // Multi-row inserts make one text per row count; a few thousand statements is little memory.
+        if (cache.size > 5000) cache.clear();
         cache.set(text, stmt);
       }
       return stmt;

@@ -397,8 +397,7 @@ export async function matchPendingReceipts(
   // is an intermediate one (ENROUTE, ACCEPTD) for a part we know.
   await sql`
     update receipts set state = 'matched',
-      message_id = (select p.message_id from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1),
-      seq = (select p.seq from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1)
+      message_id = (select p.message_id from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1)
     where state = 'pending'
       and exists (select 1 from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id
                   and (p.status <> 'submitted' or receipts.status is null))`.execute(trx);

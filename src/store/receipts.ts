@@ -51,7 +51,6 @@ export class ReceiptStore {
               status: r.status,
               state: 'pending',
               message_id: null,
-              seq: null,
               received_at: r.receivedAt,
             })),
           )

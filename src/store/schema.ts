@@ -99,7 +99,6 @@ export interface ReceiptTable {
   /** pending (not yet matched to a part), matched, orphan (no part after the matching window). */
   state: string;
   message_id: string | null;
-  seq: number | null;
   received_at: number;
 }
 

@@ -157,7 +157,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('status', 'text')
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text')
-    .addColumn('seq', 'integer')
     .addColumn('received_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema
