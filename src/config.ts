@@ -27,10 +27,12 @@ export interface SmppChannelConfig {
   sourceAddr: string;
   /** How this carrier's DLR ids relate to its submit_sm_resp ids (shared/reference §1.5). */
   receiptIdMode: 'same' | 'hex-resp-dec-dlr' | 'dec-resp-hex-dlr';
+  /** Which traffic it carries: live, test (messages sent with hy_test_ keys) or both. */
+  use: 'live' | 'test' | 'both';
 }
 
 export interface Config {
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: { host: string; port: number; bodyLimitBytes: number; secureCookies: boolean };
   dataDir: string;
   databaseUrl: string | null;
   defaultRegion: string;
@@ -48,6 +50,9 @@ export interface Config {
   };
   dispatcher: { batchSize: number; idleMs: number; leaseSeconds: number };
   demo: { enabled: boolean; openingBalance: string };
+  /** Requests per second and burst, per API key (or user) and per tenant; 429 beyond. */
+  limits: { keyPerSecond: number; keyBurst: number; tenantPerSecond: number; tenantBurst: number };
+  login: { maxFailures: number; lockMinutes: number; sessionHours: number };
 }
 
 export class ConfigError extends Error {}
@@ -68,11 +73,12 @@ const DEFAULT_CHANNEL: Omit<SmppChannelConfig, 'port'> = {
   reconnectMaxMs: 30000,
   sourceAddr: '106900',
   receiptIdMode: 'same',
+  use: 'live',
 };
 
 function defaults(): Config {
   return {
-    http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024 },
+    http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024, secureCookies: false },
     dataDir: './data',
     databaseUrl: null,
     defaultRegion: 'CN',
@@ -89,6 +95,8 @@ function defaults(): Config {
     },
     dispatcher: { batchSize: 500, idleMs: 50, leaseSeconds: 120 },
     demo: { enabled: true, openingBalance: '1000.0000' },
+    limits: { keyPerSecond: 50, keyBurst: 100, tenantPerSecond: 100, tenantBurst: 200 },
+    login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
   };
 }
 
@@ -114,8 +122,17 @@ export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config
     }),
   );
   if (cfg.channels.length === 0) {
-    // With no channel configured, the platform sends through the built-in simulator.
-    cfg.channels = [{ ...DEFAULT_CHANNEL, port: cfg.simulator.port }];
+    // With no channel configured, the platform sends everything through the built-in simulator.
+    cfg.channels = [{ ...DEFAULT_CHANNEL, port: cfg.simulator.port, use: 'both' }];
+  } else if (cfg.roles.includes('simulator') && !cfg.channels.some((c) => c.use !== 'live')) {
+    // Test keys' messages never reach a carrier: they go to the embedded simulator.
+    cfg.channels.push({
+      ...DEFAULT_CHANNEL,
+      id: 'sim-test',
+      name: 'Built-in simulator (test keys)',
+      port: cfg.simulator.port,
+      use: 'test',
+    });
   }
   validate(cfg);
   return cfg;
@@ -200,6 +217,8 @@ function validate(cfg: Config): void {
       if (!allowed.has(key)) fail(`channel ${ch.id}: unknown option "${key}"`);
     if (ids.has(ch.id)) fail(`channel id "${ch.id}" appears twice`);
     ids.add(ch.id);
+    if (!['live', 'test', 'both'].includes(ch.use))
+      fail(`channel ${ch.id}: use must be live, test or both`);
     if (ch.kind !== 'smpp') fail(`channel ${ch.id}: kind "${ch.kind}" is not supported (smpp)`);
     port(ch.port, `channel ${ch.id} port`);
     if (!(ch.window >= 1)) fail(`channel ${ch.id}: window must be ≥ 1`);

@@ -10,6 +10,9 @@ import { migrate, openStore, type Store } from './store/db.ts';
 import { MessageStore, type StatusChange } from './store/messages.ts';
 import { ReceiptStore } from './store/receipts.ts';
 import { TenantStore } from './store/tenants.ts';
+import { UserStore } from './store/users.ts';
+import { AuditStore } from './store/audit.ts';
+import { applyDueTerminations } from './services/accounts.ts';
 import { parseAmount } from './core/billing/money.ts';
 import type { ChannelDriver } from './channels/channel.ts';
 import { SmppChannel } from './channels/smpp-channel.ts';
@@ -17,6 +20,7 @@ import { Dispatcher } from './services/dispatch-messages.ts';
 import { ReceiptRecorder } from './services/record-receipts.ts';
 import { Sweeper } from './services/sweep-messages.ts';
 import { buildHttpServer } from './servers/http/app.ts';
+import type { Access } from './servers/http/auth.ts';
 import { SmscSimulator } from './simulator/smsc.ts';
 
 export interface Platform {
@@ -29,6 +33,8 @@ export interface Platform {
   dispatcher: Dispatcher | null;
   channels: ChannelDriver[];
   simulator: SmscSimulator | null;
+  /** The API's routes and the access each needs. */
+  routes: Array<{ method: string; url: string; access: Access }>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +59,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const tenants = new TenantStore(store.db);
     const messages = new MessageStore(store.db, store.dialect);
     const receipts = new ReceiptStore(store.db, store.dialect);
+    const users = new UserStore(store.db);
+    const audit = new AuditStore(store.db);
     const demo = config.demo.enabled ? await ensureDemoTenant(tenants, config, log) : null;
     const onChanges = (_changes: StatusChange[]) => {};
 
@@ -130,13 +138,33 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       );
       sweeper.start();
       stops.push(async () => sweeper.stop());
+      // Tenants' own termination requests take effect when due (at most 24 h after asking).
+      const terminations = setInterval(() => {
+        applyDueTerminations({ db: store.db, tenants, users, audit }, Date.now()).catch(
+          (err: unknown) => log.error({ err }, 'applying terminations failed'),
+        );
+      }, 60_000);
+      terminations.unref();
+      stops.push(async () => clearInterval(terminations));
     }
 
+    const routes: Platform['routes'] = [];
     let http: FastifyInstance | null = null;
     let httpPort: number | null = null;
     if (has('api')) {
       http = await buildHttpServer({
         log,
+        routes,
+        db: store.db,
+        users,
+        audit,
+        limits: config.limits,
+        loginPolicy: {
+          maxFailures: config.login.maxFailures,
+          lockMs: config.login.lockMinutes * 60_000,
+          sessionTtlMs: config.login.sessionHours * 3600_000,
+        },
+        secureCookies: config.http.secureCookies,
         bodyLimitBytes: config.http.bodyLimitBytes,
         tenants,
         messages,
@@ -185,6 +213,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     return {
       config,
       store,
+      routes,
       httpPort,
       simulatorPort,
       demo,

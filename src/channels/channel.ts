@@ -53,6 +53,8 @@ export interface ChannelEvents {
 
 export interface ChannelDriver {
   readonly id: string;
+  /** Which traffic it may carry: test messages only ever go to a test (simulator) channel. */
+  readonly use: 'live' | 'test' | 'both';
   start(): Promise<void>;
   /** With drain, wait (bounded) for outstanding submits to be answered. */
   stop(opts?: { drain?: boolean }): Promise<void>;

@@ -33,6 +33,7 @@ interface Waiting {
 
 export class SmppChannel implements ChannelDriver {
   readonly id: string;
+  readonly use: 'live' | 'test' | 'both';
   #session: Session | null = null;
   #state: ChannelState = 'stopped';
   #inFlight = new Map<number, InFlight>();
@@ -54,6 +55,7 @@ export class SmppChannel implements ChannelDriver {
     private readonly log: Logger,
   ) {
     this.id = cfg.id;
+    this.use = cfg.use;
     this.#tokens = Math.min(cfg.throughput, cfg.window);
     this.#backoffMs = cfg.reconnectMinMs;
   }

@@ -6,6 +6,11 @@ import { migrate, openStore } from '../store/db.ts';
 import { startPlatform } from '../platform.ts';
 import { SmscSimulator } from '../simulator/smsc.ts';
 import { startControlServer } from '../simulator/control.ts';
+import { DomainError } from '../core/errors.ts';
+import { createUser } from '../services/accounts.ts';
+import { AuditStore } from '../store/audit.ts';
+import { TenantStore } from '../store/tenants.ts';
+import { UserStore } from '../store/users.ts';
 
 const program = new Command('hongyan')
   .description('Hongyan (鸿雁) enterprise SMS platform')
@@ -107,6 +112,44 @@ program
     process.stdout.write(
       applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n',
     );
+  });
+
+const admin = program.command('admin').description('operator administration');
+admin
+  .command('create')
+  .description(
+    'create an operator admin (the first one, or another); prints a temporary password, changed at first login',
+  )
+  .requiredOption('--email <email>', 'login email')
+  .option('--name <name>', 'display name', 'Administrator')
+  .option('--role <role>', 'admin, reviewer, finance or support', 'admin')
+  .action(async (opts: { email: string; name: string; role: string }) => {
+    const config = loadConfig();
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await migrate(store);
+      const deps = {
+        db: store.db,
+        tenants: new TenantStore(store.db),
+        users: new UserStore(store.db),
+        audit: new AuditStore(store.db),
+      };
+      const { user, temporaryPassword } = await createUser(
+        deps,
+        { tenantId: null, email: opts.email, name: opts.name, role: opts.role },
+        { type: 'system', id: null, ip: null },
+      );
+      process.stdout.write(
+        `operator ${user.role} ${user.email} created (${user.id})\ntemporary password: ${temporaryPassword}\nlog in with POST /v1/auth/login and change it (POST /v1/auth/password)\n`,
+      );
+    } catch (err) {
+      if (err instanceof DomainError) {
+        process.stderr.write(`hongyan: ${err.message}\n`);
+        process.exitCode = 1;
+      } else throw err;
+    } finally {
+      await store.close();
+    }
   });
 
 function onSignal(stop: () => Promise<void>): void {

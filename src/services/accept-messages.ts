@@ -6,6 +6,7 @@ import { DomainError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { countParts } from '../core/message/parts.ts';
 import { normaliseNumber } from '../core/phone.ts';
+import { assertCanSend } from '../core/tenancy/lifecycle.ts';
 import type { MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
 
@@ -55,14 +56,16 @@ export async function acceptMessages(
   deps: AcceptDeps,
   tenant: Tenant,
   req: SendRequest,
-  idempotencyKey?: string,
+  opts: { idempotencyKey?: string; test?: boolean } = {},
 ): Promise<AcceptOutcome> {
+  const idempotencyKey = opts.idempotencyKey;
   const requestHash = idempotencyKey ? hashRequest(req) : '';
   if (idempotencyKey) {
     const earlier = await deps.messages.findIdempotency(tenant.id, idempotencyKey);
     if (earlier) return replay(earlier, requestHash);
   }
 
+  assertCanSend(tenant.status);
   const { text, recipients, clientRef } = validate(deps, req);
   // One split decides encoding and part count for every recipient; the bytes are built at dispatch.
   const count = countParts(text, { maxParts: deps.maxParts });
@@ -117,6 +120,7 @@ export async function acceptMessages(
       parts: count.parts,
       concatRef: randomInt(256),
       createdAt: now,
+      test: opts.test === true,
     });
   }
   if (rows.length === 0) {

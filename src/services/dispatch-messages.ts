@@ -89,25 +89,33 @@ export class Dispatcher {
   }
 
   async #claimOnce(): Promise<number> {
-    const choices = this.channels.map((c) => ({
-      id: c.id,
-      bound: c.state() === 'bound',
-      capacity: c.capacity(),
-    }));
-    const channelId = chooseChannel(choices);
-    if (!channelId) return 0;
-    const channel = this.channels.find((c) => c.id === channelId)!;
-    const limit = Math.min(this.opts.batchSize, channel.capacity());
-    // While answers are still coming, wait for room for a worthwhile batch: one claim per few parts is all overhead.
-    if (this.#inFlight > 0 && limit < Math.min(50, this.opts.batchSize)) return 0;
-    const claimed = await this.messages.claim({
-      node: this.opts.node,
-      now: Date.now(),
-      leaseMs: this.opts.leaseMs,
-      limit,
-    });
-    for (const m of claimed) this.#dispatch(m, channel);
-    return claimed.length;
+    let claimed = 0;
+    for (const test of [false, true]) {
+      const eligible = this.channels.filter(
+        (c) => c.use === 'both' || c.use === (test ? 'test' : 'live'),
+      );
+      const choices = eligible.map((c) => ({
+        id: c.id,
+        bound: c.state() === 'bound',
+        capacity: c.capacity(),
+      }));
+      const channelId = chooseChannel(choices);
+      if (!channelId) continue;
+      const channel = eligible.find((c) => c.id === channelId)!;
+      const limit = Math.min(this.opts.batchSize, channel.capacity());
+      // While answers are still coming, wait for room for a worthwhile batch: one claim per few parts is all overhead.
+      if (this.#inFlight > 0 && limit < Math.min(50, this.opts.batchSize)) continue;
+      const batch = await this.messages.claim({
+        node: this.opts.node,
+        now: Date.now(),
+        leaseMs: this.opts.leaseMs,
+        limit,
+        test,
+      });
+      for (const m of batch) this.#dispatch(m, channel);
+      claimed += batch.length;
+    }
+    return claimed;
   }
 
   #dispatch(message: ClaimedMessage, channel: ChannelDriver): void {

@@ -16,6 +16,8 @@ export interface NewMessage {
   parts: number;
   concatRef: number;
   createdAt: number;
+  /** Sent with a test key: simulator only, never billed. */
+  test?: boolean;
 }
 
 export interface IdempotencyRecord {
@@ -140,18 +142,11 @@ export class MessageStore {
         );
         for (const p of chunks(parts, 2000))
           await trx.insertInto('message_parts').values(p).execute();
-        await trx
-          .insertInto('message_events')
-          .values(
-            chunk.map((m) => ({
-              message_id: m.id,
-              tenant_id: m.tenantId,
-              status: 'queued',
-              detail: null,
-              created_at: m.createdAt,
-            })),
-          )
-          .execute();
+        await insertEvents(
+          trx,
+          chunk.map((m) => ({ id: m.id, tenant_id: m.tenantId, status: 'queued' })),
+          chunk[0]!.createdAt,
+        );
       }
     });
   }
@@ -180,8 +175,11 @@ export class MessageStore {
     now: number;
     leaseMs: number;
     limit: number;
+    /** Only test (true) or only live (false) messages; undefined = both. */
+    test?: boolean;
   }): Promise<ClaimedMessage[]> {
     const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const kind = opts.test === undefined ? sql`` : sql`and test = ${opts.test ? 1 : 0}`;
     const rows = await sql<{
       id: string;
       tenant_id: string;
@@ -194,7 +192,7 @@ export class MessageStore {
     }>`
       update messages set next_attempt_at = ${opts.now + opts.leaseMs}, lease_node = ${opts.node}, attempts = attempts + 1
       where id in (
-        select id from messages where status = 'queued' and next_attempt_at <= ${opts.now}
+        select id from messages where status = 'queued' and next_attempt_at <= ${opts.now} ${kind}
         order by next_attempt_at, id limit ${opts.limit} ${lock})
       returning id, tenant_id, "to", text, encoding, parts_count, concat_ref, attempts`.execute(
       this.db,
@@ -360,6 +358,18 @@ export class MessageStore {
     return rows.map(toView);
   }
 
+  /** Message bodies, for the few views allowed to show them. */
+  async texts(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['id', 'text'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.text]));
+  }
+
   /** Counts by status, for one tenant or everyone (operator, tests, the crash check). */
   async countByStatus(tenantId?: string): Promise<Record<string, number>> {
     let q = this.db
@@ -477,6 +487,8 @@ function toRow(m: NewMessage): MessageTable {
     created_at: m.createdAt,
     submitted_at: null,
     done_at: null,
+    test: m.test ? 1 : 0,
+    text_key_id: null,
   };
 }
 

@@ -5,8 +5,74 @@ import type { Generated } from 'kysely';
 export interface TenantTable {
   id: string;
   name: string;
+  /** pending → active → suspended → terminated (core/tenancy/lifecycle.ts). */
   status: string;
   currency: string;
+  created_at: number;
+  credit_code: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  status_reason: string | null;
+  /** A tenant's own termination request takes effect at this time (≤ 24 h after it). */
+  terminate_at: number | null;
+  updated_at: number | null;
+}
+
+export interface UserTable {
+  id: string;
+  /** null for operator staff. */
+  tenant_id: string | null;
+  email: string;
+  name: string;
+  role: string;
+  status: string;
+  password_hash: string;
+  must_change_password: number;
+  totp_secret: string | null;
+  totp_enabled: number;
+  totp_last_step: number | null;
+  failed_logins: number;
+  locked_until: number | null;
+  last_login_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface SmppAccountTable {
+  id: string;
+  tenant_id: string;
+  system_id: string;
+  password_hash: string;
+  bind_types: string;
+  max_binds: number;
+  throughput: number;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  tenant_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string | null;
   created_at: number;
 }
 
@@ -21,6 +87,13 @@ export interface ApiKeyTable {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** live | test: test keys send to the simulator only and are never billed. */
+  kind: string;
+  /** Comma-separated: send, read, manage. */
+  scopes: string;
+  /** Comma-separated IPs / CIDRs; null = any. */
+  ip_allow: string | null;
+  created_by: string | null;
 }
 
 export interface LedgerEntryTable {
@@ -65,6 +138,8 @@ export interface MessageTable {
   created_at: number;
   submitted_at: number | null;
   done_at: number | null;
+  test: number;
+  text_key_id: string | null;
 }
 
 export interface MessagePartTable {
@@ -132,15 +207,8 @@ export interface Database {
   receipts: ReceiptTable;
   inbound_messages: InboundMessageTable;
   idempotency_keys: IdempotencyKeyTable;
+  users: UserTable;
+  sessions: SessionTable;
+  smpp_accounts: SmppAccountTable;
+  audit_log: AuditLogTable;
 }
-
-export const MESSAGE_STATUSES = [
-  'queued',
-  'submitted',
-  'delivered',
-  'undelivered',
-  'expired',
-  'rejected',
-  'failed',
-  'unknown',
-] as const;

@@ -66,9 +66,6 @@ type Rule =
 
 /** Check a new password; returns every failed rule so the user fixes them in one go. */
 export function checkPassword(password: string, context: PasswordContext): PasswordCheck {
-  if (typeof password !== 'string') {
-    return weak([['min_length', 'it is not a string']]);
-  }
   const failures: Array<[Rule, string]> = [];
   // Code points, not UTF-16 units: "密码" is 2 characters to the user, and so is an emoji.
   const chars = Array.from(password);
@@ -97,7 +94,11 @@ export function checkPassword(password: string, context: PasswordContext): Passw
   // NFKC + lowercase so "ＺＨＡＮＧ" and "Zhang" are the same word; locale-free lowercasing.
   const folded = fold(password);
   const local = localPart(context.email);
-  if (local !== undefined && fold(local).length >= MIN_CONTEXT_WORD && folded.includes(fold(local))) {
+  if (
+    local !== undefined &&
+    Array.from(fold(local)).length >= MIN_CONTEXT_WORD &&
+    folded.includes(fold(local))
+  ) {
     failures.push(['contains_email', 'it contains your email address']);
   }
   if (nameWords(context.name).some((word) => folded.includes(word))) {

@@ -49,9 +49,7 @@ export function validateCreditCode(input: string): CreditCodeResult {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i] ?? '';
     if (!CREDIT_CODE_ALPHABET.includes(ch)) {
-      const why = /^[IOZSV]$/.test(ch)
-        ? ' (I, O, Z, S and V are never used)'
-        : '';
+      const why = /^[IOZSV]$/.test(ch) ? ' (I, O, Z, S and V are never used)' : '';
       return {
         ok: false,
         detail: `credit code has invalid character "${ch}" at position ${i + 1}${why}`,

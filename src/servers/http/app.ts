@@ -3,17 +3,20 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '../../logger.ts';
-import type { Tenant, TenantStore } from '../../store/tenants.ts';
+import cookie from '@fastify/cookie';
+import type { TenantStore } from '../../store/tenants.ts';
+import type { UserStore } from '../../store/users.ts';
+import type { AuditStore } from '../../store/audit.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.ts';
+import type { LoginPolicy } from '../../services/log-in.ts';
+import { registerAuth, type Access, type RateLimits } from './auth.ts';
+import { accountRoutes } from './account.ts';
+import { adminRoutes } from './admin.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
 import { messageRoutes } from './messages.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    tenant?: Tenant;
-  }
-}
 
 export interface HealthReport {
   ok: boolean;
@@ -23,8 +26,16 @@ export interface HealthReport {
 export interface HttpDeps {
   log: Logger;
   bodyLimitBytes: number;
+  db: Kysely<Database>;
   tenants: TenantStore;
+  users: UserStore;
+  audit: AuditStore;
   messages: MessageStore;
+  limits: RateLimits;
+  /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
+  routes: Array<{ method: string; url: string; access: Access }>;
+  loginPolicy: LoginPolicy;
+  secureCookies: boolean;
   accept: AcceptDeps;
   defaultRegion: string;
   health(): Promise<HealthReport>;
@@ -63,30 +74,24 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
-    const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!m)
-      return sendProblem(
-        reply,
-        problem('unauthorized', 'send an API key as Authorization: Bearer <key>'),
-        { 'WWW-Authenticate': 'Bearer' },
-      );
-    const found = await deps.tenants.authenticate(m[1]!);
-    if (!found)
-      return sendProblem(reply, problem('unauthorized', 'this API key is unknown or revoked'), {
-        'WWW-Authenticate': 'Bearer error="invalid_token"',
-      });
-    req.tenant = found.tenant;
+  await app.register(cookie);
+  registerAuth(app, {
+    tenants: deps.tenants,
+    users: deps.users,
+    limits: deps.limits,
+    routes: deps.routes,
   });
 
-  app.get('/health', { schema: { hide: true } }, async (_req, reply) => {
-    const report = await deps.health();
-    return reply
-      .code(report.ok ? 200 : 503)
-      .send({ status: report.ok ? 'ok' : 'degraded', parts: report.parts });
-  });
+  app.get(
+    '/health',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_req, reply) => {
+      const report = await deps.health();
+      return reply
+        .code(report.ok ? 200 : 503)
+        .send({ status: report.ok ? 'ok' : 'degraded', parts: report.parts });
+    },
+  );
 
   messageRoutes(app, {
     accept: deps.accept,
@@ -94,5 +99,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     defaultRegion: deps.defaultRegion,
     onAccepted: deps.onAccepted,
   });
+  const accountDeps = { db: deps.db, tenants: deps.tenants, users: deps.users, audit: deps.audit };
+  accountRoutes(app, {
+    ...accountDeps,
+    loginPolicy: deps.loginPolicy,
+    secureCookies: deps.secureCookies,
+  });
+  adminRoutes(app, { ...accountDeps, messages: deps.messages });
   return app;
 }

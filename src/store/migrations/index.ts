@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
 import * as m001 from './001-messages.ts';
+import * as m002 from './002-accounts.ts';
 
 export interface Migration {
   version: string;
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** In order; a migration, once released, never changes. */
-export const migrations: Migration[] = [{ version: '001-messages', up: m001.up }];
+export const migrations: Migration[] = [
+  { version: '001-messages', up: m001.up },
+  { version: '002-accounts', up: m002.up },
+];

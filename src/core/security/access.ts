@@ -1,0 +1,116 @@
+// Who may do what. Tenant users and API keys act inside one tenant; operator staff act on the
+// platform. A route names one permission; roles and key scopes grant sets of them.
+
+export const TENANT_ROLES = ['owner', 'developer', 'sender', 'viewer'] as const;
+export const OPERATOR_ROLES = ['admin', 'reviewer', 'finance', 'support'] as const;
+export const KEY_SCOPES = ['send', 'read', 'manage'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+export type Permission =
+  | 'messages.send'
+  | 'messages.read'
+  | 'account.read'
+  | 'account.manage'
+  | 'keys.manage'
+  | 'smpp.manage'
+  | 'users.manage'
+  | 'audit.read'
+  | 'admin.tenants.read'
+  | 'admin.tenants.status'
+  | 'admin.users.manage'
+  | 'admin.audit.read'
+  | 'admin.messages.read'
+  | 'admin.messages.bodies';
+
+const tenantRoles: Record<TenantRole, readonly Permission[]> = {
+  owner: [
+    'messages.send',
+    'messages.read',
+    'account.read',
+    'account.manage',
+    'keys.manage',
+    'smpp.manage',
+    'users.manage',
+    'audit.read',
+  ],
+  developer: ['messages.send', 'messages.read', 'account.read', 'keys.manage', 'smpp.manage'],
+  sender: ['messages.send', 'messages.read', 'account.read'],
+  viewer: ['messages.read', 'account.read'],
+};
+
+const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
+  admin: [
+    'admin.tenants.read',
+    'admin.tenants.status',
+    'admin.users.manage',
+    'admin.audit.read',
+    'admin.messages.read',
+    'admin.messages.bodies',
+  ],
+  reviewer: [
+    'admin.tenants.read',
+    'admin.tenants.status',
+    'admin.messages.read',
+    'admin.messages.bodies',
+  ],
+  finance: ['admin.tenants.read'],
+  support: ['admin.tenants.read', 'admin.messages.read'],
+};
+
+const keyScopes: Record<KeyScope, readonly Permission[]> = {
+  send: ['messages.send'],
+  read: ['messages.read', 'account.read'],
+  manage: ['keys.manage', 'smpp.manage', 'account.read'],
+};
+
+export function isTenantRole(v: string): v is TenantRole {
+  return (TENANT_ROLES as readonly string[]).includes(v);
+}
+export function isOperatorRole(v: string): v is OperatorRole {
+  return (OPERATOR_ROLES as readonly string[]).includes(v);
+}
+export function isKeyScope(v: string): v is KeyScope {
+  return (KEY_SCOPES as readonly string[]).includes(v);
+}
+
+export function permissionsOfRole(role: string, operator: boolean): ReadonlySet<Permission> {
+  if (operator) return new Set(isOperatorRole(role) ? operatorRoles[role] : []);
+  return new Set(isTenantRole(role) ? tenantRoles[role] : []);
+}
+
+export function permissionsOfScopes(scopes: readonly string[]): ReadonlySet<Permission> {
+  return new Set(scopes.filter(isKeyScope).flatMap((s) => keyScopes[s]));
+}
+
+/** Does `ip` fall in the allow-list (exact IPv4/IPv6 addresses or IPv4 CIDRs)? Empty = anyone. */
+export function ipAllowed(ip: string, allow: readonly string[]): boolean {
+  if (allow.length === 0) return true;
+  const addr = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return allow.some((entry) => {
+    const [net, bits] = entry.split('/');
+    if (bits === undefined) return net === addr;
+    const a = ipv4(addr);
+    const n = ipv4(net ?? '');
+    const b = Number(bits);
+    if (a === null || n === null || !Number.isInteger(b) || b < 0 || b > 32) return false;
+    const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
+    return (a & mask) >>> 0 === (n & mask) >>> 0;
+  });
+}
+
+export function isValidAllowEntry(entry: string): boolean {
+  const [net, bits] = entry.split('/');
+  if (bits !== undefined)
+    return ipv4(net ?? '') !== null && /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
+  return ipv4(entry) !== null || /^[0-9a-f:]+$/i.test(entry);
+}
+
+function ipv4(s: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}

@@ -1,0 +1,259 @@
+// Operator routes (/v1/admin): tenants and their lifecycle, staff users, the whole audit log,
+// and a tenant's messages with numbers masked and bodies hidden unless the role allows it.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
+import { maskNumber } from '../../core/phone.ts';
+import * as accounts from '../../services/accounts.ts';
+import type { MessageStore } from '../../store/messages.ts';
+import { actorOf } from './auth.ts';
+import { userView } from './account.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const Id = Type.Object({ id: Type.String() });
+const Str = (max = 200) => Type.String({ maxLength: max });
+
+export function adminRoutes(
+  app: FastifyInstance,
+  deps: accounts.AccountDeps & { messages: MessageStore },
+): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/v1/admin/tenants',
+    {
+      config: { access: 'admin.tenants.read' },
+      schema: {
+        summary: 'Tenants, newest first',
+        tags: ['admin'],
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.String({ enum: ['pending', 'active', 'suspended', 'terminated'] }),
+            ),
+            after: Type.Optional(Str(40)),
+            limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100)));
+      const rows = await deps.tenants.list({
+        limit,
+        ...(req.query.status ? { status: req.query.status } : {}),
+        ...(req.query.after ? { after: req.query.after } : {}),
+      });
+      return {
+        data: rows.map((t) => ({
+          ...t,
+          terminateAt: iso(t.terminateAt),
+          createdAt: iso(t.createdAt),
+        })),
+        nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+  );
+
+  r.get(
+    '/v1/admin/tenants/:id',
+    { config: { access: 'admin.tenants.read' }, schema: { tags: ['admin'], params: Id } },
+    async (req) => {
+      const t = await deps.tenants.details(req.params.id);
+      if (!t) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      return {
+        ...t,
+        terminateAt: iso(t.terminateAt),
+        createdAt: iso(t.createdAt),
+        users: (await deps.users.list(t.id)).map(userView),
+      };
+    },
+  );
+
+  r.post(
+    '/v1/admin/tenants/:id/status',
+    {
+      config: { access: 'admin.tenants.status' },
+      schema: {
+        summary: 'Approve, suspend, reactivate or terminate a tenant',
+        tags: ['admin'],
+        params: Id,
+        body: Type.Object(
+          {
+            status: Type.String({ enum: ['active', 'suspended', 'terminated'] }),
+            reason: Str(500),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      await accounts.changeTenantStatus(
+        deps,
+        req.params.id,
+        req.body.status,
+        req.body.reason,
+        actorOf(req),
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  r.get(
+    '/v1/admin/tenants/:id/messages',
+    {
+      config: { access: 'admin.messages.read' },
+      schema: {
+        summary:
+          'A tenant’s messages: numbers masked; bodies only with ?bodies=true, for roles allowed to, audited',
+        tags: ['admin'],
+        params: Id,
+        querystring: Type.Object(
+          {
+            bodies: Type.Optional(Type.String({ enum: ['true', 'false'] })),
+            limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+            after: Type.Optional(Str(40)),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const withBodies = req.query.bodies === 'true';
+      if (withBodies && !p.permissions.has('admin.messages.bodies'))
+        throw new DomainError('forbidden', 'your role may not read message bodies');
+      const tenant = await deps.tenants.find(req.params.id);
+      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 50)));
+      const rows = await deps.messages.list(tenant.id, {
+        limit,
+        ...(req.query.after ? { after: req.query.after } : {}),
+      });
+      // Reading a tenant's data is itself audited (contract 2 clause 5: content is confidential).
+      await deps.audit.record({
+        tenantId: tenant.id,
+        actorType: 'user',
+        actorId: actorOf(req).id,
+        action: withBodies ? 'operator.read_message_bodies' : 'operator.read_messages',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        ip: req.ip,
+        details: { count: rows.length },
+      });
+      const bodies = withBodies
+        ? await deps.messages.texts(
+            tenant.id,
+            rows.map((m) => m.id),
+          )
+        : null;
+      return {
+        data: rows.map((m) => ({
+          id: m.id,
+          to: maskNumber(m.to),
+          status: m.status,
+          parts: m.parts,
+          createdAt: iso(m.createdAt),
+          doneAt: iso(m.doneAt),
+          ...(bodies ? { text: bodies.get(m.id) ?? null } : {}),
+        })),
+        nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+  );
+
+  r.get(
+    '/v1/admin/users',
+    {
+      config: { access: 'admin.users.manage' },
+      schema: { summary: 'Operator staff', tags: ['admin'] },
+    },
+    async () => ({ data: (await deps.users.list(null)).map(userView) }),
+  );
+
+  r.post(
+    '/v1/admin/users',
+    {
+      config: { access: 'admin.users.manage' },
+      schema: {
+        summary: 'Add operator staff (a temporary password is returned once)',
+        tags: ['admin'],
+        body: Type.Object(
+          {
+            email: Str(254),
+            name: Str(),
+            role: Type.String({ enum: ['admin', 'reviewer', 'finance', 'support'] }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const { user, temporaryPassword } = await accounts.createUser(
+        deps,
+        { tenantId: null, ...req.body },
+        actorOf(req),
+      );
+      return reply.code(201).send({ user: userView(user), temporaryPassword });
+    },
+  );
+
+  r.post(
+    '/v1/admin/users/:id/reset-password',
+    {
+      config: { access: 'admin.users.manage' },
+      schema: {
+        summary: 'Reset any user’s password: a temporary one, to change at next login',
+        tags: ['admin'],
+        params: Id,
+      },
+    },
+    async (req) => ({
+      temporaryPassword: await accounts.resetPassword(deps, req.params.id, actorOf(req)),
+    }),
+  );
+
+  r.post(
+    '/v1/admin/users/:id/unlock',
+    { config: { access: 'admin.users.manage' }, schema: { tags: ['admin'], params: Id } },
+    async (req, reply) => {
+      await accounts.unlockUser(deps, req.params.id, actorOf(req));
+      return reply.code(204).send();
+    },
+  );
+
+  r.get(
+    '/v1/admin/audit',
+    {
+      config: { access: 'admin.audit.read' },
+      schema: {
+        summary: 'The whole audit log, newest first',
+        tags: ['admin'],
+        querystring: Type.Object(
+          {
+            tenantId: Type.Optional(Str(40)),
+            action: Type.Optional(Str(64)),
+            before: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+            limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100)));
+      const rows = await deps.audit.list({
+        limit,
+        ...(req.query.tenantId ? { tenantId: req.query.tenantId } : {}),
+        ...(req.query.action ? { action: req.query.action } : {}),
+        ...(req.query.before ? { before: Number(req.query.before) } : {}),
+      });
+      return {
+        data: rows.map((a) => ({ ...a, createdAt: iso(a.createdAt) })),
+        nextBefore: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+  );
+}

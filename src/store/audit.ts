@@ -1,0 +1,68 @@
+// The audit log: append-only. Nothing here updates or deletes a row.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface AuditEntry {
+  tenantId: string | null;
+  actorType: 'user' | 'api_key' | 'system' | 'anonymous';
+  actorId: string | null;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: number;
+  createdAt: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class AuditStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(e: AuditEntry, db: Db = this.db): Promise<void> {
+    await db
+      .insertInto('audit_log')
+      .values({
+        tenant_id: e.tenantId,
+        actor_type: e.actorType,
+        actor_id: e.actorId,
+        action: e.action,
+        target_type: e.targetType ?? null,
+        target_id: e.targetId ?? null,
+        ip: e.ip ?? null,
+        details: e.details ? JSON.stringify(e.details) : null,
+        created_at: Date.now(),
+      })
+      .execute();
+  }
+
+  /** Newest first. `tenantId` undefined = everyone's (operator admins only). */
+  async list(f: {
+    tenantId?: string;
+    action?: string;
+    before?: number;
+    limit: number;
+  }): Promise<AuditRecord[]> {
+    let q = this.db.selectFrom('audit_log').selectAll();
+    if (f.tenantId !== undefined) q = q.where('tenant_id', '=', f.tenantId);
+    if (f.action) q = q.where('action', '=', f.action);
+    if (f.before !== undefined) q = q.where('id', '<', f.before);
+    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      tenantId: r.tenant_id,
+      actorType: r.actor_type as AuditEntry['actorType'],
+      actorId: r.actor_id,
+      action: r.action,
+      ...(r.target_type ? { targetType: r.target_type } : {}),
+      ...(r.target_id ? { targetId: r.target_id } : {}),
+      ip: r.ip,
+      ...(r.details ? { details: JSON.parse(r.details) as Record<string, unknown> } : {}),
+      createdAt: r.created_at,
+    }));
+  }
+}

@@ -1,0 +1,471 @@
+// Tenants, users, sessions, API keys and isolation, end to end over HTTP on both databases.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { databases } from './support/databases.ts';
+import { startTestPlatform, waitFinal, type TestPlatform } from './support/platform.ts';
+import { createUser } from '../src/services/accounts.ts';
+import { AuditStore } from '../src/store/audit.ts';
+import { TenantStore } from '../src/store/tenants.ts';
+import { UserStore } from '../src/store/users.ts';
+import { creditCodeCheckChar } from '../src/core/tenancy/credit-code.ts';
+
+const GOOD_PASSWORD = 'Blue-Harbour-2026';
+let codes = 0;
+/** A valid unified social credit code, different each call. */
+function creditCode(): string {
+  const body = `91110000${String(100000000 + codes++).slice(-9)}`;
+  return body + creditCodeCheckChar(body);
+}
+
+/** A cookie-carrying client for one person. */
+function browser(t: TestPlatform) {
+  let cookie: string | null = null;
+  return {
+    async call(path: string, init: { method?: string; body?: unknown } = {}) {
+      const headers: Record<string, string> = {};
+      if (cookie) headers.cookie = cookie;
+      const r = await t.api(path, { ...init, key: null, headers });
+      const set = r.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0]!;
+      return r;
+    },
+    forget() {
+      cookie = null;
+    },
+  };
+}
+
+for (const database of databases) {
+  describe(`accounts and security on ${database.dialect}`, () => {
+    let t: TestPlatform;
+    let admin: ReturnType<typeof browser>;
+    const adminEmail = `root-${database.dialect}@operator.test`;
+
+    before(async () => {
+      t = await startTestPlatform(database, {
+        limits: { keyPerSecond: 1000, keyBurst: 1000, tenantPerSecond: 1000, tenantBurst: 1000 },
+      });
+      const db = t.platform.store.db;
+      const deps = {
+        db,
+        tenants: new TenantStore(db),
+        users: new UserStore(db),
+        audit: new AuditStore(db),
+      };
+      const { temporaryPassword } = await createUser(
+        deps,
+        { tenantId: null, email: adminEmail, name: 'Root', role: 'admin' },
+        { type: 'system', id: null, ip: null },
+      );
+      admin = browser(t);
+      const login = await admin.call('/v1/auth/login', {
+        body: { email: adminEmail, password: temporaryPassword },
+      });
+      assert.equal(login.status, 200);
+      assert.equal(login.body.user.mustChangePassword, true);
+      // Until the temporary password is changed, nothing else is allowed.
+      assert.equal((await admin.call('/v1/admin/tenants')).body.code, 'password_change_required');
+      assert.equal(
+        (
+          await admin.call('/v1/auth/password', {
+            body: { currentPassword: temporaryPassword, newPassword: GOOD_PASSWORD },
+          })
+        ).status,
+        204,
+      );
+      assert.equal((await admin.call('/v1/admin/tenants')).status, 200);
+    });
+    after(() => t.stop());
+
+    async function registerAndApprove(company: string) {
+      const email = `${company}@${database.dialect}.test`;
+      const reg = await t.api('/v1/register', {
+        key: null,
+        body: {
+          companyName: company,
+          creditCode: creditCode(),
+          contactName: 'Li Lei',
+          contactEmail: email,
+          contactPhone: '+8613800138000',
+          password: GOOD_PASSWORD,
+        },
+      });
+      assert.equal(reg.status, 201, JSON.stringify(reg.body));
+      const owner = browser(t);
+      assert.equal(
+        (await owner.call('/v1/auth/login', { body: { email, password: GOOD_PASSWORD } })).status,
+        200,
+      );
+      const key = await owner.call('/v1/api-keys', {
+        body: { name: 'ci', scopes: ['send', 'read', 'manage'] },
+      });
+      assert.equal(key.status, 201);
+      return {
+        tenantId: reg.body.tenantId as string,
+        owner,
+        email,
+        key: key.body.key as string,
+        keyId: key.body.id as string,
+      };
+    }
+
+    test('registration refuses bad input with the field, and writes nothing', async () => {
+      const good = {
+        companyName: 'Acme',
+        creditCode: creditCode(),
+        contactName: 'Han Meimei',
+        contactEmail: `acme@${database.dialect}.test`,
+        contactPhone: '13800138000',
+        password: GOOD_PASSWORD,
+      };
+      const before = (await t.api('/v1/admin/tenants', { key: null })).status;
+      assert.equal(before, 401);
+      const cases: Array<[object, number, string, string]> = [
+        [{ ...good, creditCode: '91350100M000100Y44' }, 422, 'invalid_credit_code', 'creditCode'],
+        [{ ...good, password: 'password1' }, 422, 'weak_password', 'password'],
+        [{ ...good, contactEmail: 'not-an-email' }, 400, 'invalid_request', 'email'],
+        [{ ...good, companyName: '  ' }, 400, 'invalid_request', 'companyName'],
+      ];
+      for (const [body, status, code, field] of cases) {
+        const r = await t.api('/v1/register', { key: null, body });
+        assert.equal(r.status, status, code);
+        assert.equal(r.body.code, code);
+        assert.equal(r.body.field, field);
+      }
+      assert.equal((await t.api('/v1/register', { key: null, body: good })).status, 201);
+      const dup = await t.api('/v1/register', {
+        key: null,
+        body: { ...good, creditCode: creditCode() },
+      });
+      assert.equal(dup.status, 409);
+      assert.equal(dup.body.code, 'email_taken');
+      const list = await admin.call('/v1/admin/tenants?status=pending');
+      assert.equal(
+        list.body.data.filter((x: any) => x.name === 'Acme').length,
+        1,
+        'only the good registration was written',
+      );
+    });
+
+    test('a pending tenant cannot send; approved it can; suspended it cannot; every move is audited', async () => {
+      const a = await registerAndApprove('pendingco');
+      const send = () =>
+        t.api('/v1/messages', { key: a.key, body: { to: '13800138000', text: 'hi' } });
+      assert.equal((await send()).body.code, 'tenant_pending');
+      assert.equal(
+        (
+          await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+            body: { status: 'active', reason: 'licence checked' },
+          })
+        ).status,
+        204,
+      );
+      const ok = await send();
+      assert.equal(ok.status, 202);
+      assert.equal(
+        (await t.api(`/v1/messages/${ok.body.messages[0].id}`)).status,
+        404,
+        'the demo tenant cannot see it',
+      );
+      assert.equal(
+        (
+          await waitFinal(
+            { ...t, api: (path, init) => t.api(path, { ...init, key: a.key }) },
+            ok.body.messages[0].id,
+          )
+        ).status,
+        'delivered',
+      );
+      assert.equal(
+        (
+          await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+            body: { status: 'suspended', reason: 'complaint' },
+          })
+        ).status,
+        204,
+      );
+      const refused = await send();
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.code, 'tenant_suspended');
+      // Suspended tenants can still read.
+      assert.equal((await t.api('/v1/messages', { key: a.key })).status, 200);
+      const bad = await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+        body: { status: 'active', reason: '' },
+      });
+      assert.equal(bad.status, 400);
+      const audit = await a.owner.call('/v1/audit?action=tenant.status_changed');
+      assert.deepEqual(
+        audit.body.data.map((e: any) => [e.details.from, e.details.to, e.details.reason]),
+        [
+          ['active', 'suspended', 'complaint'],
+          ['pending', 'active', 'licence checked'],
+        ],
+      );
+    });
+
+    test('wrong passwords are counted, then the account locks with its unlock time', async () => {
+      const a = await registerAndApprove('lockco');
+      const someone = browser(t);
+      for (let i = 0; i < 5; i++) {
+        const r = await someone.call('/v1/auth/login', {
+          body: { email: a.email, password: 'Wrong-Password-1' },
+        });
+        assert.equal(r.status, 401);
+        assert.equal(r.body.code, 'invalid_credentials');
+      }
+      const locked = await someone.call('/v1/auth/login', {
+        body: { email: a.email, password: GOOD_PASSWORD },
+      });
+      assert.equal(locked.status, 423);
+      assert.equal(locked.body.code, 'account_locked');
+      assert.ok(Date.parse(locked.body.unlockAt) > Date.now());
+      const unknown = await someone.call('/v1/auth/login', {
+        body: { email: 'nobody@nowhere.test', password: GOOD_PASSWORD },
+      });
+      assert.equal(
+        unknown.body.code,
+        'invalid_credentials',
+        'the same answer for an unknown email',
+      );
+      const failures = await admin.call(
+        `/v1/admin/audit?tenantId=${a.tenantId}&action=login.failed`,
+      );
+      assert.equal(failures.body.data.length, 5);
+      const userId = (await admin.call(`/v1/admin/tenants/${a.tenantId}`)).body.users[0].id;
+      assert.equal(
+        (await admin.call(`/v1/admin/users/${userId}/unlock`, { method: 'POST' })).status,
+        204,
+      );
+      assert.equal(
+        (
+          await someone.call('/v1/auth/login', {
+            body: { email: a.email, password: GOOD_PASSWORD },
+          })
+        ).status,
+        200,
+      );
+    });
+
+    test('roles and scopes: a tenant user cannot call operator routes, a read-only key cannot send', async () => {
+      const a = await registerAndApprove('scopeco');
+      assert.equal((await a.owner.call('/v1/admin/tenants')).status, 403);
+      assert.equal((await t.api('/v1/admin/tenants', { key: a.key })).status, 403);
+      assert.equal(
+        (await admin.call('/v1/messages')).status,
+        403,
+        'operators act through /v1/admin',
+      );
+      const ro = await t.api('/v1/api-keys', {
+        key: a.key,
+        body: { name: 'reader', scopes: ['read'] },
+      });
+      const r = await t.api('/v1/messages', {
+        key: ro.body.key,
+        body: { to: '13800138000', text: 'x' },
+      });
+      assert.equal(r.status, 403);
+      assert.equal(r.body.code, 'forbidden');
+      assert.equal((await t.api('/v1/messages', { key: ro.body.key })).status, 200);
+      assert.equal(
+        (await t.api('/v1/users', { key: a.key })).status,
+        403,
+        'keys never manage users',
+      );
+    });
+
+    test('API keys: shown once, revocation works on the next request, IP allow-list, test keys', async () => {
+      const a = await registerAndApprove('keyco');
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+        body: { status: 'active', reason: 'ok' },
+      });
+      const listed = await t.api('/v1/api-keys', { key: a.key });
+      assert.ok(
+        listed.body.data.every((k: any) => k.key === undefined && k.prefix.startsWith('hy_live_')),
+      );
+      const temp = await t.api('/v1/api-keys', { key: a.key, body: { name: 'temp' } });
+      assert.equal((await t.api('/v1/messages', { key: temp.body.key })).status, 200);
+      assert.equal(
+        (await t.api(`/v1/api-keys/${temp.body.id}`, { key: a.key, method: 'DELETE' })).status,
+        204,
+      );
+      assert.equal((await t.api('/v1/messages', { key: temp.body.key })).status, 401);
+      const fenced = await t.api('/v1/api-keys', {
+        key: a.key,
+        body: { name: 'fenced', ipAllow: ['10.1.2.0/24'] },
+      });
+      const refused = await t.api('/v1/messages', { key: fenced.body.key });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.code, 'ip_not_allowed');
+      const badIp = await t.api('/v1/api-keys', { key: a.key, body: { ipAllow: ['not-an-ip'] } });
+      assert.equal(badIp.status, 400);
+      const testKey = await t.api('/v1/api-keys', {
+        key: a.key,
+        body: { name: 'sandbox', kind: 'test' },
+      });
+      assert.match(testKey.body.key, /^hy_test_/);
+      const sent = await t.api('/v1/messages', {
+        key: testKey.body.key,
+        body: { to: '13800138000', text: 'sandbox' },
+      });
+      assert.equal(sent.status, 202);
+      const row = await t.platform.store.db
+        .selectFrom('messages')
+        .select(['test'])
+        .where('id', '=', sent.body.messages[0].id)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(row.test), 1);
+      const keyAudit = await a.owner.call('/v1/audit?action=api_key.revoked');
+      assert.equal(keyAudit.body.data[0].targetId, temp.body.id);
+    });
+
+    test('sessions: listed, revoked one by one, ended by logout and by a password change', async () => {
+      const a = await registerAndApprove('sessco');
+      const second = browser(t);
+      assert.equal(
+        (await second.call('/v1/auth/login', { body: { email: a.email, password: GOOD_PASSWORD } }))
+          .status,
+        200,
+      );
+      const sessions = await a.owner.call('/v1/auth/sessions');
+      assert.equal(sessions.body.data.length, 2);
+      const other = sessions.body.data.find((s: any) => !s.current);
+      assert.equal(
+        (await a.owner.call(`/v1/auth/sessions/${other.id}`, { method: 'DELETE' })).status,
+        204,
+      );
+      assert.equal((await second.call('/v1/me')).status, 401);
+      const weak = await a.owner.call('/v1/auth/password', {
+        body: { currentPassword: GOOD_PASSWORD, newPassword: 'short' },
+      });
+      assert.equal(weak.status, 422);
+      assert.equal((await a.owner.call('/v1/auth/logout', { method: 'POST' })).status, 204);
+      assert.equal((await a.owner.call('/v1/me')).status, 401);
+    });
+
+    test('isolation: every route with an id answers 404 to another tenant, and lists show nothing of theirs', async () => {
+      const a = await registerAndApprove('isoa');
+      const b = await registerAndApprove('isob');
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+        body: { status: 'active', reason: 'ok' },
+      });
+      const msg = await t.api('/v1/messages', {
+        key: a.key,
+        body: { to: '13800138000', text: 'secret of A' },
+      });
+      const added = await a.owner.call('/v1/users', {
+        body: { email: `viewer-isoa@${database.dialect}.test`, name: 'Viewer', role: 'viewer' },
+      });
+      const aSession = (await a.owner.call('/v1/auth/sessions')).body.data[0].id;
+      const ids: Record<string, string> = {
+        '/v1/messages/:id': msg.body.messages[0].id,
+        '/v1/api-keys/:id': a.keyId,
+        '/v1/users/:id': added.body.user.id,
+        '/v1/auth/sessions/:id': aSession,
+      };
+      const tenantRoutes = t.platform.routes.filter(
+        (r) => r.url.includes(':id') && !r.access.startsWith('admin.'),
+      );
+      assert.ok(tenantRoutes.length >= 5);
+      for (const route of tenantRoutes) {
+        const id = ids[route.url];
+        assert.ok(id, `the walk covers ${route.method} ${route.url}`);
+        const path = route.url.replace(':id', id);
+        const body = route.method === 'PATCH' ? { role: 'owner' } : undefined;
+        const viaKey = route.url.startsWith('/v1/auth/')
+          ? await b.owner.call(path, { method: route.method, ...(body ? { body } : {}) })
+          : await t.api(path, { key: b.key, method: route.method, ...(body ? { body } : {}) });
+        const viaUser = await b.owner.call(path, {
+          method: route.method,
+          ...(body ? { body } : {}),
+        });
+        for (const r of [viaKey, viaUser])
+          assert.ok(
+            r.status === 404 || r.status === 403,
+            `${route.method} ${route.url} gave ${r.status}`,
+          );
+        if (route.url !== '/v1/users/:id')
+          assert.equal(viaUser.status, 404, `${route.method} ${route.url} as B's owner`);
+      }
+      // Nothing changed for A.
+      assert.equal(
+        (await t.api(`/v1/messages/${msg.body.messages[0].id}`, { key: a.key })).status,
+        200,
+      );
+      assert.equal(
+        (await t.api('/v1/messages', { key: a.key })).status,
+        200,
+        "A's key still works",
+      );
+      assert.equal(
+        (await a.owner.call('/v1/users')).body.data.find((u: any) => u.id === added.body.user.id)
+          .role,
+        'viewer',
+      );
+      const bList = await t.api('/v1/messages', { key: b.key });
+      assert.deepEqual(bList.body.data, []);
+      const bAudit = await b.owner.call('/v1/audit');
+      assert.ok(bAudit.body.data.every((e: any) => e.tenantId === b.tenantId));
+    });
+
+    test('operator views mask numbers; bodies need the right role and are audited', async () => {
+      const a = await registerAndApprove('privco');
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+        body: { status: 'active', reason: 'ok' },
+      });
+      await t.api('/v1/messages', {
+        key: a.key,
+        body: { to: '13800138000', text: 'private body' },
+      });
+      const masked = await admin.call(`/v1/admin/tenants/${a.tenantId}/messages`);
+      assert.equal(masked.body.data[0].to, '+86138****8000');
+      assert.equal(masked.body.data[0].text, undefined);
+      const support = browser(t);
+      const created = await admin.call('/v1/admin/users', {
+        body: {
+          email: `support-${database.dialect}@operator.test`,
+          name: 'Support',
+          role: 'support',
+        },
+      });
+      await support.call('/v1/auth/login', {
+        body: {
+          email: `support-${database.dialect}@operator.test`,
+          password: created.body.temporaryPassword,
+        },
+      });
+      await support.call('/v1/auth/password', {
+        body: { currentPassword: created.body.temporaryPassword, newPassword: GOOD_PASSWORD },
+      });
+      assert.equal(
+        (await support.call(`/v1/admin/tenants/${a.tenantId}/messages?bodies=true`)).status,
+        403,
+      );
+      const withBodies = await admin.call(`/v1/admin/tenants/${a.tenantId}/messages?bodies=true`);
+      assert.equal(withBodies.body.data[0].text, 'private body');
+      const audit = await a.owner.call('/v1/audit?action=operator.read_message_bodies');
+      assert.equal(audit.body.data.length, 1, 'the tenant sees that the operator read its bodies');
+    });
+  });
+}
+
+describe('rate limits', () => {
+  let t: TestPlatform;
+  before(async () => {
+    t = await startTestPlatform(databases[0]!, {
+      limits: { keyPerSecond: 1, keyBurst: 3, tenantPerSecond: 1000, tenantBurst: 1000 },
+    });
+  });
+  after(() => t.stop());
+
+  test('a key over its limit gets 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 5; i++) {
+      last = await t.api('/v1/messages?limit=1');
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    assert.equal(last!.body.code, 'rate_limited');
+    assert.equal(last!.headers.get('retry-after'), '1');
+  });
+});
