@@ -356,11 +356,22 @@ for (const database of databases) {
         body: { email: `viewer-isoa@${database.dialect}.test`, name: 'Viewer', role: 'viewer' },
       });
       const aSession = (await a.owner.call('/v1/auth/sessions')).body.data[0].id;
+      const smpp = await t.api('/v1/smpp-accounts', {
+        key: a.key,
+        body: {
+          systemId: `isoa${database.dialect.slice(0, 2)}`,
+          password: 'secret1',
+          bindTypes: ['transceiver'],
+        },
+      });
+      assert.equal(smpp.status, 201);
+      assert.equal(smpp.body.password, undefined, 'the password is never shown');
       const ids: Record<string, string> = {
         '/v1/messages/:id': msg.body.messages[0].id,
         '/v1/api-keys/:id': a.keyId,
         '/v1/users/:id': added.body.user.id,
         '/v1/auth/sessions/:id': aSession,
+        '/v1/smpp-accounts/:id': smpp.body.id,
       };
       const tenantRoutes = t.platform.routes.filter(
         (r) => r.url.includes(':id') && !r.access.startsWith('admin.'),
@@ -401,6 +412,18 @@ for (const database of databases) {
           .role,
         'viewer',
       );
+      assert.equal((await t.api('/v1/smpp-accounts', { key: a.key })).body.data[0].revokedAt, null);
+      assert.deepEqual((await t.api('/v1/smpp-accounts', { key: b.key })).body.data, []);
+      const taken = await t.api('/v1/smpp-accounts', {
+        key: b.key,
+        body: { systemId: `isoa${database.dialect.slice(0, 2)}`, password: 'secret2' },
+      });
+      assert.equal(taken.status, 409, 'a system_id is unique across tenants');
+      const tooLong = await t.api('/v1/smpp-accounts', {
+        key: b.key,
+        body: { systemId: 'bee', password: 'ninechars' },
+      });
+      assert.equal(tooLong.status, 400, 'SMPP passwords are at most 8 characters');
       const bList = await t.api('/v1/messages', { key: b.key });
       assert.deepEqual(bList.body.data, []);
       const bAudit = await b.owner.call('/v1/audit');

@@ -13,6 +13,8 @@ import type { LoginPolicy } from '../../services/log-in.ts';
 import { registerAuth, type Access, type RateLimits } from './auth.ts';
 import { accountRoutes } from './account.ts';
 import { adminRoutes } from './admin.ts';
+import { smppAccountRoutes } from './smpp-accounts.ts';
+import { SmppAccountStore } from '../../store/smpp-accounts.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
@@ -106,5 +108,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     secureCookies: deps.secureCookies,
   });
   adminRoutes(app, { ...accountDeps, messages: deps.messages });
+  smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
   return app;
 }
