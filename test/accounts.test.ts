@@ -8,6 +8,7 @@ import { AuditStore } from '../src/store/audit.ts';
 import { TenantStore } from '../src/store/tenants.ts';
 import { UserStore } from '../src/store/users.ts';
 import { creditCodeCheckChar } from '../src/core/tenancy/credit-code.ts';
+import { totpCode } from '../src/security/totp.ts';
 
 const GOOD_PASSWORD = 'Blue-Harbour-2026';
 let codes = 0;
@@ -340,6 +341,44 @@ for (const database of databases) {
       assert.equal(weak.status, 422);
       assert.equal((await a.owner.call('/v1/auth/logout', { method: 'POST' })).status, 204);
       assert.equal((await a.owner.call('/v1/me')).status, 401);
+    });
+
+    test('two-factor login: enrol with a code, then login needs one, and a used code cannot log in again', async () => {
+      const a = await registerAndApprove('totpco');
+      const setup = await a.owner.call('/v1/auth/totp/setup', { method: 'POST' });
+      assert.equal(setup.status, 200);
+      assert.match(setup.body.uri, /^otpauth:\/\/totp\/Hongyan:/);
+      const wrong = await a.owner.call('/v1/auth/totp/enable', { body: { code: '000000' } });
+      assert.equal(wrong.status, 400);
+      const now = Date.now();
+      assert.equal(
+        (
+          await a.owner.call('/v1/auth/totp/enable', {
+            body: { code: totpCode(setup.body.secret, now - 30_000) },
+          })
+        ).status,
+        204,
+      );
+      const fresh = browser(t);
+      const noCode = await fresh.call('/v1/auth/login', {
+        body: { email: a.email, password: GOOD_PASSWORD },
+      });
+      assert.equal(noCode.status, 401);
+      assert.equal(noCode.body.code, 'totp_required');
+      const code = totpCode(setup.body.secret, now);
+      assert.equal(
+        (
+          await fresh.call('/v1/auth/login', {
+            body: { email: a.email, password: GOOD_PASSWORD, totp: code },
+          })
+        ).status,
+        200,
+      );
+      const replay = await browser(t).call('/v1/auth/login', {
+        body: { email: a.email, password: GOOD_PASSWORD, totp: code },
+      });
+      assert.equal(replay.status, 401);
+      assert.equal(replay.body.code, 'invalid_credentials');
     });
 
     test('isolation: every route with an id answers 404 to another tenant, and lists show nothing of theirs', async () => {
