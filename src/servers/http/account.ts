@@ -11,7 +11,7 @@ import type { ApiKeyRecord } from '../../store/tenants.ts';
 import type { SessionRecord, User } from '../../store/users.ts';
 import { actorOf, SESSION_COOKIE } from './auth.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './wire.ts';
 const Str = (max = 200) => Type.String({ maxLength: max });
 const Id = Type.Object({ id: Type.String() });
 

@@ -10,7 +10,7 @@ import type { MessageStore } from '../../store/messages.ts';
 import { actorOf } from './auth.ts';
 import { userView } from './account.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './wire.ts';
 const Id = Type.Object({ id: Type.String() });
 const Str = (max = 200) => Type.String({ maxLength: max });
 

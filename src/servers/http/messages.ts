@@ -10,7 +10,7 @@ import { acceptMessages, type AcceptDeps } from '../../services/accept-messages.
 import type { MessageStore, MessageView } from '../../store/messages.ts';
 import { problem, sendProblem } from './problem.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './wire.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 

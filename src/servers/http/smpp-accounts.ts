@@ -8,7 +8,7 @@ import type { AuditStore } from '../../store/audit.ts';
 import type { SmppAccount, SmppAccountStore } from '../../store/smpp-accounts.ts';
 import { actorOf } from './auth.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './wire.ts';
 const view = (a: SmppAccount) => ({
   id: a.id,
   systemId: a.systemId,
