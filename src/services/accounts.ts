@@ -14,15 +14,11 @@ import {
 } from '../core/security/access.ts';
 import { hashPassword, verifyPassword } from '../security/passwords.ts';
 import type { Database } from '../store/schema.ts';
-import type { AuditEntry, AuditStore } from '../store/audit.ts';
+import type { Actor, AuditStore } from '../store/audit.ts';
+
+export type { Actor };
 import type { ApiKeyRecord, TenantStore } from '../store/tenants.ts';
 import type { User, UserStore } from '../store/users.ts';
-
-export interface Actor {
-  type: AuditEntry['actorType'];
-  id: string | null;
-  ip: string | null;
-}
 
 export interface AccountDeps {
   db: Kysely<Database>;
@@ -87,12 +83,10 @@ export async function registerTenant(
     await deps.audit.record(
       {
         tenantId: tenant.id,
-        actorType: actor.type,
-        actorId: user.id,
+        actor: { type: actor.type, id: user.id, ip: actor.ip },
         action: 'tenant.registered',
         targetType: 'tenant',
         targetId: tenant.id,
-        ip: actor.ip,
       },
       trx,
     );
@@ -120,12 +114,10 @@ export async function changeTenantStatus(
     await deps.audit.record(
       {
         tenantId,
-        actorType: actor.type,
-        actorId: actor.id,
+        actor,
         action: 'tenant.status_changed',
         targetType: 'tenant',
         targetId: tenantId,
-        ip: actor.ip,
         details: { from: tenant.status, to, reason: reason.trim() },
       },
       trx,
@@ -149,12 +141,10 @@ export async function requestTermination(
   await deps.tenants.setTerminateAt(tenantId, at);
   await deps.audit.record({
     tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'tenant.termination_requested',
     targetType: 'tenant',
     targetId: tenantId,
-    ip: actor.ip,
     details: { effectiveAt: new Date(at).toISOString(), reason },
   });
   return at;
@@ -168,12 +158,10 @@ export async function cancelTermination(
   await deps.tenants.setTerminateAt(tenantId, null);
   await deps.audit.record({
     tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'tenant.termination_cancelled',
     targetType: 'tenant',
     targetId: tenantId,
-    ip: actor.ip,
   });
 }
 
@@ -225,12 +213,10 @@ export async function createUser(
   });
   await deps.audit.record({
     tenantId: input.tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'user.created',
     targetType: 'user',
     targetId: user.id,
-    ip: actor.ip,
     details: { role: input.role },
   });
   return { user, temporaryPassword };
@@ -253,12 +239,10 @@ export async function changeRole(
   await deps.users.setRole(userId, role);
   await deps.audit.record({
     tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'user.role_changed',
     targetType: 'user',
     targetId: userId,
-    ip: actor.ip,
     details: { from: user.role, to: role },
   });
 }
@@ -278,12 +262,10 @@ export async function disableUser(
     await deps.audit.record(
       {
         tenantId,
-        actorType: actor.type,
-        actorId: actor.id,
+        actor,
         action: 'user.disabled',
         targetType: 'user',
         targetId: userId,
-        ip: actor.ip,
       },
       trx,
     );
@@ -317,12 +299,10 @@ export async function changePassword(
     await deps.audit.record(
       {
         tenantId: user.tenantId,
-        actorType: actor.type,
-        actorId: actor.id,
+        actor,
         action: 'user.password_changed',
         targetType: 'user',
         targetId: user.id,
-        ip: actor.ip,
       },
       trx,
     );
@@ -346,12 +326,10 @@ export async function resetPassword(
     await deps.audit.record(
       {
         tenantId: user.tenantId,
-        actorType: actor.type,
-        actorId: actor.id,
+        actor,
         action: 'user.password_reset',
         targetType: 'user',
         targetId: userId,
-        ip: actor.ip,
       },
       trx,
     );
@@ -365,12 +343,10 @@ export async function unlockUser(deps: AccountDeps, userId: string, actor: Actor
   await deps.users.unlock(userId);
   await deps.audit.record({
     tenantId: user.tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'user.unlocked',
     targetType: 'user',
     targetId: userId,
-    ip: actor.ip,
   });
 }
 
@@ -418,12 +394,10 @@ export async function createApiKey(
   });
   await deps.audit.record({
     tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'api_key.created',
     targetType: 'api_key',
     targetId: created.record.id,
-    ip: actor.ip,
     details: { kind, scopes },
   });
   return created;
@@ -439,12 +413,10 @@ export async function revokeApiKey(
     throw new DomainError('not_found', `no active API key ${keyId}`);
   await deps.audit.record({
     tenantId,
-    actorType: actor.type,
-    actorId: actor.id,
+    actor,
     action: 'api_key.revoked',
     targetType: 'api_key',
     targetId: keyId,
-    ip: actor.ip,
   });
 }
 

@@ -40,10 +40,8 @@ export async function logIn(
   const fail = async (detail: Record<string, unknown> = {}) => {
     await deps.audit.record({
       tenantId: user?.tenantId ?? null,
-      actorType: 'anonymous',
-      actorId: user?.id ?? null,
+      actor: { type: 'anonymous', id: user?.id ?? null, ip: input.ip },
       action: 'login.failed',
-      ip: input.ip,
       details: { email: email.slice(0, 254), ...detail },
     });
     return new DomainError('invalid_credentials', 'wrong email or password');
@@ -55,10 +53,8 @@ export async function logIn(
   if (user.lockedUntil !== null && user.lockedUntil > now) {
     await deps.audit.record({
       tenantId: user.tenantId,
-      actorType: 'anonymous',
-      actorId: user.id,
+      actor: { type: 'anonymous', id: user.id, ip: input.ip },
       action: 'login.refused_locked',
-      ip: input.ip,
     });
     throw new DomainError(
       'account_locked',
@@ -74,12 +70,10 @@ export async function logIn(
     if (lockedUntil) {
       await deps.audit.record({
         tenantId: user.tenantId,
-        actorType: 'system',
-        actorId: null,
+        actor: { type: 'system', id: null, ip: input.ip },
         action: 'user.locked',
         targetType: 'user',
         targetId: user.id,
-        ip: input.ip,
         details: { until: new Date(lockedUntil).toISOString() },
       });
     }
@@ -110,10 +104,8 @@ export async function logIn(
   );
   await deps.audit.record({
     tenantId: user.tenantId,
-    actorType: 'user',
-    actorId: user.id,
+    actor: { type: 'user', id: user.id, ip: input.ip },
     action: 'login.succeeded',
-    ip: input.ip,
     details: { session: session.id },
   });
   return { token, session, user };

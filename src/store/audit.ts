@@ -2,19 +2,32 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
+/** Who did something, from where. */
+export interface Actor {
+  type: 'user' | 'api_key' | 'system' | 'anonymous';
+  id: string | null;
+  ip: string | null;
+}
+
 export interface AuditEntry {
   tenantId: string | null;
-  actorType: 'user' | 'api_key' | 'system' | 'anonymous';
+  actor: Actor;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  id: number;
+  tenantId: string | null;
+  actorType: Actor['type'];
   actorId: string | null;
   action: string;
   targetType?: string;
   targetId?: string;
-  ip?: string | null;
+  ip: string | null;
   details?: Record<string, unknown>;
-}
-
-export interface AuditRecord extends AuditEntry {
-  id: number;
   createdAt: number;
 }
 
@@ -28,12 +41,12 @@ export class AuditStore {
       .insertInto('audit_log')
       .values({
         tenant_id: e.tenantId,
-        actor_type: e.actorType,
-        actor_id: e.actorId,
+        actor_type: e.actor.type,
+        actor_id: e.actor.id,
         action: e.action,
         target_type: e.targetType ?? null,
         target_id: e.targetId ?? null,
-        ip: e.ip ?? null,
+        ip: e.actor.ip,
         details: e.details ? JSON.stringify(e.details) : null,
         created_at: Date.now(),
       })
@@ -55,7 +68,7 @@ export class AuditStore {
     return rows.map((r) => ({
       id: Number(r.id),
       tenantId: r.tenant_id,
-      actorType: r.actor_type as AuditEntry['actorType'],
+      actorType: r.actor_type as Actor['type'],
       actorId: r.actor_id,
       action: r.action,
       ...(r.target_type ? { targetType: r.target_type } : {}),

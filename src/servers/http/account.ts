@@ -126,10 +126,8 @@ export function accountRoutes(
       await deps.users.revokeSession(p.user.id, p.session.id);
       await deps.audit.record({
         tenantId: p.user.tenantId,
-        actorType: 'user',
-        actorId: p.user.id,
+        actor: actorOf(req),
         action: 'logout',
-        ip: req.ip,
       });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
@@ -164,12 +162,10 @@ export function accountRoutes(
         throw new DomainError('not_found', `no session ${req.params.id}`);
       await deps.audit.record({
         tenantId: p.user.tenantId,
-        actorType: 'user',
-        actorId: p.user.id,
+        actor: actorOf(req),
         action: 'session.revoked',
         targetType: 'session',
         targetId: req.params.id,
-        ip: req.ip,
       });
       return reply.code(204).send();
     },
@@ -245,10 +241,8 @@ export function accountRoutes(
       await deps.users.setTotp(p.user.id, full!.totpSecret, true, v.step);
       await deps.audit.record({
         tenantId: p.user.tenantId,
-        actorType: 'user',
-        actorId: p.user.id,
+        actor: actorOf(req),
         action: 'user.totp_enabled',
-        ip: req.ip,
       });
       return reply.code(204).send();
     },

@@ -135,12 +135,10 @@ export function adminRoutes(
       // Reading a tenant's data is itself audited (contract 2 clause 5: content is confidential).
       await deps.audit.record({
         tenantId: tenant.id,
-        actorType: 'user',
-        actorId: actorOf(req).id,
+        actor: actorOf(req),
         action: withBodies ? 'operator.read_message_bodies' : 'operator.read_messages',
         targetType: 'tenant',
         targetId: tenant.id,
-        ip: req.ip,
         details: { count: rows.length },
       });
       const bodies = withBodies

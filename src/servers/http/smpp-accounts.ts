@@ -78,12 +78,10 @@ export function smppAccountRoutes(
       const actor = actorOf(req);
       await deps.audit.record({
         tenantId: req.tenant!.id,
-        actorType: actor.type,
-        actorId: actor.id,
+        actor,
         action: 'smpp_account.created',
         targetType: 'smpp_account',
         targetId: account.id,
-        ip: req.ip,
         details: { systemId: account.systemId },
       });
       return reply.code(201).send(view(account));
@@ -106,12 +104,10 @@ export function smppAccountRoutes(
       const actor = actorOf(req);
       await deps.audit.record({
         tenantId: req.tenant!.id,
-        actorType: actor.type,
-        actorId: actor.id,
+        actor,
         action: 'smpp_account.revoked',
         targetType: 'smpp_account',
         targetId: req.params.id,
-        ip: req.ip,
       });
       return reply.code(204).send();
     },
