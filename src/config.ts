@@ -53,6 +53,11 @@ export interface Config {
   /** Requests per second and burst, per API key (or user) and per tenant; 429 beyond. */
   limits: { keyPerSecond: number; keyBurst: number; tenantPerSecond: number; tenantBurst: number };
   login: { maxFailures: number; lockMinutes: number; sessionHours: number };
+  /**
+   * Keys for encryption at rest: `k1:<base64 of 32 bytes>,k0:<…>` (first = current; keep old ones
+   * to read old rows). Unset: on SQLite a key is generated into the data dir; on PostgreSQL, none.
+   */
+  security: { encryptionKeys: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +102,7 @@ function defaults(): Config {
     demo: { enabled: true, openingBalance: '1000.0000' },
     limits: { keyPerSecond: 50, keyBurst: 100, tenantPerSecond: 100, tenantBurst: 200 },
     login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
+    security: { encryptionKeys: null },
   };
 }
 
@@ -160,6 +166,7 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (env.HONGYAN_DEFAULT_REGION) out.defaultRegion = env.HONGYAN_DEFAULT_REGION;
   if (env.HONGYAN_LOG_LEVEL) out.logLevel = env.HONGYAN_LOG_LEVEL as Config['logLevel'];
   if (env.HONGYAN_NODE_ID) out.nodeId = env.HONGYAN_NODE_ID;
+  if (env.HONGYAN_ENCRYPTION_KEYS) out.security = { encryptionKeys: env.HONGYAN_ENCRYPTION_KEYS };
   if (env.HONGYAN_ROLES) out.roles = env.HONGYAN_ROLES.split(',').map((r) => r.trim()) as Role[];
   return out;
 }

@@ -12,6 +12,7 @@ import { ReceiptStore } from './store/receipts.ts';
 import { TenantStore } from './store/tenants.ts';
 import { UserStore } from './store/users.ts';
 import { AuditStore } from './store/audit.ts';
+import { keyringCipher, loadKeyring, plaintextCipher } from './security/body-cipher.ts';
 import { applyDueTerminations } from './services/accounts.ts';
 import { parseAmount } from './core/billing/money.ts';
 import type { ChannelDriver } from './channels/channel.ts';
@@ -57,9 +58,20 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     if (applied.length > 0) log.info({ applied, dialect: store.dialect }, 'database migrated');
 
     const tenants = new TenantStore(store.db);
-    const messages = new MessageStore(store.db, store.dialect);
+    const { keyring, source } = loadKeyring(config.security.encryptionKeys, {
+      dataDir: config.dataDir,
+      embedded: store.dialect === 'sqlite',
+    });
+    const cipher = keyring ? keyringCipher(keyring) : plaintextCipher;
+    if (keyring)
+      log.info({ keyId: keyring.currentKeyId, source }, 'message bodies are encrypted at rest');
+    else
+      log.warn(
+        'no encryption keys configured (HONGYAN_ENCRYPTION_KEYS): message bodies are stored in clear',
+      );
+    const messages = new MessageStore(store.db, store.dialect, cipher);
     const receipts = new ReceiptStore(store.db, store.dialect);
-    const users = new UserStore(store.db);
+    const users = new UserStore(store.db, cipher);
     const audit = new AuditStore(store.db);
     const demo = config.demo.enabled ? await ensureDemoTenant(tenants, config, log) : null;
     const onChanges = (_changes: StatusChange[]) => {};

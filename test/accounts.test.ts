@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFinal, type TestPlatform } from './support/platform.ts';
-import { createUser } from '../src/services/accounts.ts';
+import { applyDueTerminations, createUser } from '../src/services/accounts.ts';
 import { AuditStore } from '../src/store/audit.ts';
 import { TenantStore } from '../src/store/tenants.ts';
 import { UserStore } from '../src/store/users.ts';
@@ -341,6 +341,45 @@ for (const database of databases) {
       assert.equal(weak.status, 422);
       assert.equal((await a.owner.call('/v1/auth/logout', { method: 'POST' })).status, 204);
       assert.equal((await a.owner.call('/v1/me')).status, 401);
+    });
+
+    test("a tenant's own termination takes effect when due, and can be withdrawn before", async () => {
+      const a = await registerAndApprove('byeco');
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
+        body: { status: 'active', reason: 'ok' },
+      });
+      const asked = await a.owner.call('/v1/account/termination', {
+        body: { reason: 'moving on' },
+      });
+      assert.equal(asked.status, 202);
+      const due = Date.parse(asked.body.effectiveAt);
+      assert.ok(due > Date.now() && due <= Date.now() + 24 * 3600_000, 'effective within 24 hours');
+      const db = t.platform.store.db;
+      const deps = {
+        db,
+        tenants: new TenantStore(db),
+        users: new UserStore(db),
+        audit: new AuditStore(db),
+      };
+      assert.deepEqual(await applyDueTerminations(deps, due - 1), [], 'not before it is due');
+      assert.equal(
+        (await a.owner.call('/v1/account/termination', { method: 'DELETE' })).status,
+        204,
+      );
+      assert.deepEqual(await applyDueTerminations(deps, due + 1), [], 'withdrawn');
+      await a.owner.call('/v1/account/termination', { body: { reason: 'really' } });
+      const applied = await applyDueTerminations(deps, Date.now() + 24 * 3600_000 + 1);
+      assert.ok(applied.includes(a.tenantId));
+      const account = await a.owner.call('/v1/account');
+      assert.equal(account.body.status, 'terminated');
+      assert.equal(
+        (await t.api('/v1/messages', { key: a.key, body: { to: '13800138000', text: 'x' } })).body
+          .code,
+        'tenant_terminated',
+      );
+      const audit = await a.owner.call('/v1/audit?action=tenant.status_changed');
+      assert.equal(audit.body.data[0].actorType, 'system');
+      assert.equal(audit.body.data[0].details.to, 'terminated');
     });
 
     test('two-factor login: enrol with a code, then login needs one, and a used code cannot log in again', async () => {

@@ -4,6 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MessageTable } from './schema.ts';
 import type { Dialect } from './db.ts';
 import { chunks, field, intField, jsonRows } from './json-rows.ts';
+import { plaintextCipher, type BodyCipher } from '../security/body-cipher.ts';
 
 export interface NewMessage {
   id: string;
@@ -113,6 +114,8 @@ export class MessageStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    /** Seals bodies on write, opens them on read (encryption at rest). */
+    private readonly cipher: BodyCipher = plaintextCipher,
   ) {}
 
   /** Accept: messages, parts and their first event in one transaction (with the idempotency record). */
@@ -132,7 +135,10 @@ export class MessageStore {
           .execute();
       }
       for (const chunk of chunks(messages, 500)) {
-        await trx.insertInto('messages').values(chunk.map(toRow)).execute();
+        await trx
+          .insertInto('messages')
+          .values(chunk.map((m) => toRow(m, this.cipher.seal(m.text, m.id))))
+          .execute();
         const parts = chunk.flatMap((m) =>
           Array.from({ length: m.parts }, (_, i) => ({
             message_id: m.id,
@@ -185,6 +191,7 @@ export class MessageStore {
       tenant_id: string;
       to: string;
       text: string;
+      text_key_id: string | null;
       encoding: string;
       parts_count: number;
       concat_ref: number;
@@ -194,14 +201,14 @@ export class MessageStore {
       where id in (
         select id from messages where status = 'queued' and next_attempt_at <= ${opts.now} ${kind}
         order by next_attempt_at, id limit ${opts.limit} ${lock})
-      returning id, tenant_id, "to", text, encoding, parts_count, concat_ref, attempts`.execute(
+      returning id, tenant_id, "to", text, text_key_id, encoding, parts_count, concat_ref, attempts`.execute(
       this.db,
     );
     const claimed = rows.rows.map((r) => ({
       id: r.id,
       tenantId: r.tenant_id,
       to: r.to,
-      text: r.text,
+      text: this.cipher.open(r.text, r.text_key_id, r.id),
       encoding: r.encoding,
       partsCount: Number(r.parts_count),
       concatRef: Number(r.concat_ref),
@@ -363,11 +370,11 @@ export class MessageStore {
     if (ids.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('messages')
-      .select(['id', 'text'])
+      .select(['id', 'text', 'text_key_id'])
       .where('tenant_id', '=', tenantId)
       .where('id', 'in', ids)
       .execute();
-    return new Map(rows.map((r) => [r.id, r.text]));
+    return new Map(rows.map((r) => [r.id, this.cipher.open(r.text, r.text_key_id, r.id)]));
   }
 
   /** Counts by status, for one tenant or everyone (operator, tests, the crash check). */
@@ -465,7 +472,7 @@ export async function insertEvents(
   }
 }
 
-function toRow(m: NewMessage): MessageTable {
+function toRow(m: NewMessage, body: { data: string; keyId: string | null }): MessageTable {
   return {
     id: m.id,
     tenant_id: m.tenantId,
@@ -473,7 +480,7 @@ function toRow(m: NewMessage): MessageTable {
     client_ref: m.clientRef,
     to: m.to,
     from: null,
-    text: m.text,
+    text: body.data,
     encoding: m.encoding,
     parts_count: m.parts,
     concat_ref: m.concatRef,
@@ -488,7 +495,7 @@ function toRow(m: NewMessage): MessageTable {
     submitted_at: null,
     done_at: null,
     test: m.test ? 1 : 0,
-    text_key_id: null,
+    text_key_id: body.keyId,
   };
 }
 

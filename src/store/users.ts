@@ -3,6 +3,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, UserTable } from './schema.ts';
 import { newId } from '../core/ids.ts';
+import {
+  openColumn,
+  plaintextCipher,
+  sealToColumn,
+  type BodyCipher,
+} from '../security/body-cipher.ts';
 
 export interface User {
   id: string;
@@ -42,7 +48,11 @@ export function hashToken(token: string): string {
 }
 
 export class UserStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Second-factor secrets are sealed at rest, bound to their user. */
+    private readonly cipher: BodyCipher = plaintextCipher,
+  ) {}
 
   async create(
     u: {
@@ -84,7 +94,7 @@ export class UserStore {
       .selectAll()
       .where('email', '=', email.trim().toLowerCase())
       .executeTakeFirst();
-    return row && { ...toUser(row), ...secrets(row) };
+    return row && { ...toUser(row), ...secrets(row, this.cipher) };
   }
 
   async byId(id: string): Promise<(User & UserSecrets) | undefined> {
@@ -93,7 +103,7 @@ export class UserStore {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row && { ...toUser(row), ...secrets(row) };
+    return row && { ...toUser(row), ...secrets(row, this.cipher) };
   }
 
   /** Users of one tenant, or operator staff (tenantId null). */
@@ -199,7 +209,7 @@ export class UserStore {
     await this.db
       .updateTable('users')
       .set({
-        totp_secret: secret,
+        totp_secret: secret === null ? null : sealToColumn(this.cipher, secret, id),
         totp_enabled: enabled ? 1 : 0,
         totp_last_step: lastStep,
         updated_at: Date.now(),
@@ -317,10 +327,10 @@ function toUser(r: UserTable): User {
   };
 }
 
-function secrets(r: UserTable): UserSecrets {
+function secrets(r: UserTable, cipher: BodyCipher): UserSecrets {
   return {
     passwordHash: r.password_hash,
-    totpSecret: r.totp_secret,
+    totpSecret: r.totp_secret === null ? null : openColumn(cipher, r.totp_secret, r.id),
     totpLastStep: r.totp_last_step,
   };
 }
