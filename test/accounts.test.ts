@@ -382,6 +382,17 @@ for (const database of databases) {
       assert.equal(audit.body.data[0].details.to, 'terminated');
     });
 
+    test('an expired session is refused like a revoked one', async () => {
+      const a = await registerAndApprove('expco');
+      const users = new UserStore(t.platform.store.db);
+      const me = (await a.owner.call('/v1/me')).body.user;
+      const { token } = await users.createSession(me.id, 1, '127.0.0.1', 'test');
+      await new Promise((r) => setTimeout(r, 5));
+      const r = await t.api('/v1/me', { key: null, headers: { cookie: `hy_session=${token}` } });
+      assert.equal(r.status, 401);
+      assert.equal(r.body.code, 'unauthorized');
+    });
+
     test('two-factor login: enrol with a code, then login needs one, and a used code cannot log in again', async () => {
       const a = await registerAndApprove('totpco');
       const setup = await a.owner.call('/v1/auth/totp/setup', { method: 'POST' });
