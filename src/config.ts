@@ -58,6 +58,8 @@ export interface Config {
    * to read old rows). Unset: on SQLite a key is generated into the data dir; on PostgreSQL, none.
    */
   security: { encryptionKeys: string | null };
+  /** The default price plan (one price per part everywhere) for tenants without their own. */
+  billing: { defaultPrice: string; currency: string };
 }
 
 export class ConfigError extends Error {}
@@ -103,6 +105,7 @@ function defaults(): Config {
     limits: { keyPerSecond: 50, keyBurst: 100, tenantPerSecond: 100, tenantBurst: 200 },
     login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
     security: { encryptionKeys: null },
+    billing: { defaultPrice: '0.0450', currency: 'CNY' },
   };
 }
 

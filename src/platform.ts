@@ -2,7 +2,10 @@
 // A node runs only the roles it is given (HONGYAN_ROLES); with no configuration, all of them.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './store/schema.ts';
+import { LedgerStore, post } from './store/ledger.ts';
+import { PricePlanStore } from './store/price-plans.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -72,8 +75,19 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const messages = new MessageStore(store.db, store.dialect, cipher);
     const receipts = new ReceiptStore(store.db, store.dialect);
     const users = new UserStore(store.db, cipher);
+    const prices = new PricePlanStore(store.db);
+    const ledger = new LedgerStore(store.db, store.dialect);
+    // Tenants without a plan of their own pay the default price per part, everywhere.
+    if (!(await prices.hasDefault()))
+      await prices.set(
+        null,
+        [{ price: parseAmount(config.billing.defaultPrice) }],
+        config.billing.currency,
+      );
     const audit = new AuditStore(store.db);
-    const demo = config.demo.enabled ? await ensureDemoTenant(tenants, config, log) : null;
+    const demo = config.demo.enabled
+      ? await ensureDemoTenant(store.db, tenants, config, log)
+      : null;
     const onChanges = (_changes: StatusChange[]) => {};
 
     let simulator: SmscSimulator | null = null;
@@ -170,6 +184,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         db: store.db,
         users,
         audit,
+        ledger,
+        prices,
         limits: config.limits,
         loginPolicy: {
           maxFailures: config.login.maxFailures,
@@ -183,6 +199,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         defaultRegion: config.defaultRegion,
         accept: {
           messages,
+          prices,
           defaultRegion: config.defaultRegion,
           maxRecipients: config.messages.maxRecipients,
           maxParts: config.messages.maxParts,
@@ -242,6 +259,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 
 /** The demo tenant is created once; its key is shown on that start and kept in the data dir. */
 async function ensureDemoTenant(
+  db: Kysely<Database>,
   tenants: TenantStore,
   config: Config,
   log: Logger,
@@ -252,14 +270,24 @@ async function ensureDemoTenant(
     const apiKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
     return { tenantId: existing.id, apiKey, keyFile };
   }
-  const tenant = await tenants.create({ name: 'Demo', currency: 'CNY' });
-  const { key } = await tenants.createApiKey(tenant.id, 'demo');
-  await tenants.addLedgerEntry({
-    tenantId: tenant.id,
-    amount: parseAmount(config.demo.openingBalance),
-    currency: 'CNY',
-    kind: 'credit',
-    reason: 'demo opening balance',
+  // One transaction: a crash never leaves a demo tenant without its key or its balance.
+  const { tenant, key } = await db.transaction().execute(async (trx) => {
+    const tenant = await tenants.create({ name: 'Demo', currency: 'CNY' }, trx);
+    const { key } = await tenants.createApiKey(tenant.id, 'demo', {}, trx);
+    const opening = parseAmount(config.demo.openingBalance);
+    await post(
+      trx,
+      {
+        tenantId: tenant.id,
+        currency: 'CNY',
+        kind: 'recharge',
+        amount: opening,
+        reason: 'demo opening balance',
+        externalRef: 'demo-opening',
+      },
+      Date.now(),
+    );
+    return { tenant, key };
   });
   writeFileSync(keyFile, key + '\n', { mode: 0o600 });
   log.info({ tenant: tenant.id, keyFile }, 'demo tenant created');

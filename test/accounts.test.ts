@@ -7,34 +7,8 @@ import { applyDueTerminations, createUser } from '../src/services/accounts.ts';
 import { AuditStore } from '../src/store/audit.ts';
 import { TenantStore } from '../src/store/tenants.ts';
 import { UserStore } from '../src/store/users.ts';
-import { creditCodeCheckChar } from '../src/core/tenancy/credit-code.ts';
 import { totpCode } from '../src/security/totp.ts';
-
-const GOOD_PASSWORD = 'Blue-Harbour-2026';
-let codes = 0;
-/** A valid unified social credit code, different each call. */
-function creditCode(): string {
-  const body = `91110000${String(100000000 + codes++).slice(-9)}`;
-  return body + creditCodeCheckChar(body);
-}
-
-/** A cookie-carrying client for one person. */
-function browser(t: TestPlatform) {
-  let cookie: string | null = null;
-  return {
-    async call(path: string, init: { method?: string; body?: unknown } = {}) {
-      const headers: Record<string, string> = {};
-      if (cookie) headers.cookie = cookie;
-      const r = await t.api(path, { ...init, key: null, headers });
-      const set = r.headers.get('set-cookie');
-      if (set) cookie = set.split(';')[0]!;
-      return r;
-    },
-    forget() {
-      cookie = null;
-    },
-  };
-}
+import { browser, creditCode, GOOD_PASSWORD } from './support/people.ts';
 
 for (const database of databases) {
   describe(`accounts and security on ${database.dialect}`, () => {
@@ -161,6 +135,9 @@ for (const database of databases) {
         ).status,
         204,
       );
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/recharges`, {
+        body: { amount: '100', reference: `pay-${a.tenantId}` },
+      });
       const ok = await send();
       assert.equal(ok.status, 202);
       assert.equal(
@@ -279,6 +256,9 @@ for (const database of databases) {
       await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
         body: { status: 'active', reason: 'ok' },
       });
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/recharges`, {
+        body: { amount: '100', reference: `pay-${a.tenantId}` },
+      });
       const listed = await t.api('/v1/api-keys', { key: a.key });
       assert.ok(
         listed.body.data.every((k: any) => k.key === undefined && k.prefix.startsWith('hy_live_')),
@@ -347,6 +327,9 @@ for (const database of databases) {
       const a = await registerAndApprove('byeco');
       await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
         body: { status: 'active', reason: 'ok' },
+      });
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/recharges`, {
+        body: { amount: '100', reference: `pay-${a.tenantId}` },
       });
       const asked = await a.owner.call('/v1/account/termination', {
         body: { reason: 'moving on' },
@@ -437,6 +420,9 @@ for (const database of databases) {
       await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
         body: { status: 'active', reason: 'ok' },
       });
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/recharges`, {
+        body: { amount: '100', reference: `pay-${a.tenantId}` },
+      });
       const msg = await t.api('/v1/messages', {
         key: a.key,
         body: { to: '13800138000', text: 'secret of A' },
@@ -523,6 +509,9 @@ for (const database of databases) {
       const a = await registerAndApprove('privco');
       await admin.call(`/v1/admin/tenants/${a.tenantId}/status`, {
         body: { status: 'active', reason: 'ok' },
+      });
+      await admin.call(`/v1/admin/tenants/${a.tenantId}/recharges`, {
+        body: { amount: '100', reference: `pay-${a.tenantId}` },
       });
       await t.api('/v1/messages', {
         key: a.key,

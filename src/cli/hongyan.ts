@@ -11,6 +11,7 @@ import { createUser } from '../services/accounts.ts';
 import { AuditStore } from '../store/audit.ts';
 import { TenantStore } from '../store/tenants.ts';
 import { UserStore } from '../store/users.ts';
+import { LedgerStore } from '../store/ledger.ts';
 
 const program = new Command('hongyan')
   .description('Hongyan (鸿雁) enterprise SMS platform')
@@ -147,6 +148,37 @@ admin
         process.stderr.write(`hongyan: ${err.message}\n`);
         process.exitCode = 1;
       } else throw err;
+    } finally {
+      await store.close();
+    }
+  });
+
+const billing = program.command('billing').description('billing');
+billing
+  .command('verify')
+  .description(
+    "recompute every tenant's balance from its ledger entries and its messages; exit 1 on any difference",
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      await migrate(store);
+      const started = Date.now();
+      const report = await new LedgerStore(store.db, store.dialect).verify();
+      process.stdout.write(
+        `checked ${report.tenants} tenants, ${report.messages} messages in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      for (const d of report.differences)
+        process.stdout.write(
+          `DIFFERENCE ${d.tenantId} ${d.check}: expected ${d.expected}, found ${d.actual}\n`,
+        );
+      process.stdout.write(
+        report.differences.length === 0
+          ? 'ledger consistent\n'
+          : `${report.differences.length} differences\n`,
+      );
+      if (report.differences.length > 0) process.exitCode = 1;
     } finally {
       await store.close();
     }

@@ -36,6 +36,10 @@ export const errorCatalog = {
   email_taken: { status: 409, title: 'Email already registered' },
   conflict: { status: 409, title: 'Conflict' },
   ip_not_allowed: { status: 403, title: 'Address not allowed for this key' },
+  invalid_price_plan: { status: 422, title: 'Invalid price plan' },
+  invalid_amount: { status: 422, title: 'Invalid amount' },
+  no_price: { status: 422, title: 'No price for this destination' },
+  duplicate_reference: { status: 409, title: 'This reference was already recorded' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const;

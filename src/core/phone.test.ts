@@ -20,7 +20,8 @@ describe('normaliseNumber', () => {
   ];
   for (const [input, region, e164] of valid) {
     test(`${JSON.stringify(input)} (${region}) → ${e164}`, () => {
-      assert.deepEqual(normaliseNumber(input, region), { ok: true, e164 });
+      const r = normaliseNumber(input, region);
+      assert.equal(r.ok && r.e164, e164);
     });
   }
 
@@ -46,6 +47,20 @@ describe('normaliseNumber', () => {
         assert.match(r.detail, /not a valid phone number/);
       }
     });
+  }
+});
+
+test('the country comes with the number', () => {
+  const cases: Array<[string, string]> = [
+    ['13800138000', 'CN'],
+    ['+447400123456', 'GB'],
+    ['+447911123456', 'GG'],
+    ['+14155552671', 'US'],
+    ['+6591234567', 'SG'],
+  ];
+  for (const [n, country] of cases) {
+    const r = normaliseNumber(n, 'CN');
+    assert.equal(r.ok && r.country, country, n);
   }
 });
 

@@ -4,7 +4,8 @@
 import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/max';
 
 export type NormalisedNumber =
-  { ok: true; e164: string } | { ok: false; code: 'invalid_number'; detail: string };
+  | { ok: true; e164: string; country: string | null }
+  | { ok: false; code: 'invalid_number'; detail: string };
 
 const INTERNATIONAL_PREFIX = /^(00|\+)/;
 
@@ -25,7 +26,7 @@ export function normaliseNumber(input: string, defaultRegion: string): Normalise
   try {
     const parsed = parsePhoneNumberWithError(candidate, defaultRegion as CountryCode);
     if (!parsed.isValid()) return invalid(input, 'not a valid number for its country');
-    return { ok: true, e164: parsed.number };
+    return { ok: true, e164: parsed.number, country: parsed.country ?? null };
   } catch (err) {
     const reason =
       err instanceof ParseError ? err.message.toLowerCase().replace(/_/g, ' ') : 'unparseable';

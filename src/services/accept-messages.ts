@@ -7,6 +7,10 @@ import { newId } from '../core/ids.ts';
 import { countParts } from '../core/message/parts.ts';
 import { normaliseNumber } from '../core/phone.ts';
 import { assertCanSend } from '../core/tenancy/lifecycle.ts';
+import { MESSAGE_CLASSES, priceFor, type MessageClass } from '../core/billing/rating.ts';
+import { cnCarrierOf } from '../core/billing/cn-carrier.ts';
+import { formatAmount, money, type Money } from '../core/billing/money.ts';
+import type { PricePlanStore } from '../store/price-plans.ts';
 import type { MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
 
@@ -14,6 +18,10 @@ export interface SendRequest {
   to?: unknown;
   text?: unknown;
   clientRef?: unknown;
+  /** verification | notification | marketing: priced and (later) checked differently. */
+  class?: unknown;
+  /** Accept the recipients the balance covers, reject the rest, instead of refusing the request. */
+  partial?: unknown;
 }
 
 export interface AcceptedMessage {
@@ -22,6 +30,8 @@ export interface AcceptedMessage {
   status: 'queued';
   parts: number;
   encoding: string;
+  /** What the message costs (parts × price per part); held now, charged per the tenant's plan. */
+  price: Money;
 }
 
 export interface RejectedRecipient {
@@ -38,6 +48,7 @@ export interface SendResult {
 
 export interface AcceptDeps {
   messages: MessageStore;
+  prices: PricePlanStore;
   defaultRegion: string;
   maxRecipients: number;
   maxParts: number;
@@ -83,6 +94,20 @@ export async function acceptMessages(
 
   const now = Date.now();
   const batchId = newId('bat', now);
+  const messageClass = req.class === undefined ? 'notification' : req.class;
+  if (!MESSAGE_CLASSES.includes(messageClass as MessageClass)) {
+    throw new DomainError(
+      'invalid_request',
+      `"class" must be one of ${MESSAGE_CLASSES.join(', ')}`,
+      { field: 'class' },
+    );
+  }
+  const test = opts.test === true;
+  // Test keys are never billed; everyone else pays by their plan.
+  const plan = test ? null : await deps.prices.planFor(tenant.id);
+  if (!test && !plan)
+    throw new DomainError('no_price', 'no price plan applies to this account; ask the operator');
+  const currency = plan?.currency ?? tenant.currency;
   const rejected: RejectedRecipient[] = [];
   const rows: NewMessage[] = [];
   const seen = new Set<string>();
@@ -109,6 +134,21 @@ export async function acceptMessages(
       continue;
     }
     seen.add(n.e164);
+    const price = plan
+      ? priceFor(plan.rules, {
+          country: n.country,
+          carrier: cnCarrierOf(n.e164),
+          class: messageClass as MessageClass,
+        })
+      : 0;
+    if (price === null) {
+      rejected.push({
+        to: raw,
+        code: 'no_price',
+        detail: `no price for ${n.country ?? 'this destination'} in this account's plan`,
+      });
+      continue;
+    }
     rows.push({
       id: newId('msg', now),
       tenantId: tenant.id,
@@ -120,46 +160,66 @@ export async function acceptMessages(
       parts: count.parts,
       concatRef: randomInt(256),
       createdAt: now,
-      test: opts.test === true,
+      test,
+      class: messageClass as MessageClass,
+      price,
+      amount: price * count.parts,
     });
   }
   if (rows.length === 0) {
     const first = rejected[0];
+    const code =
+      first?.code === 'duplicate_recipient' || first?.code === 'no_price'
+        ? first.code
+        : 'invalid_number';
     throw new DomainError(
-      first?.code === 'duplicate_recipient' ? 'duplicate_recipient' : 'invalid_number',
-      rejected.length === 1 && first ? first.detail : 'no recipient is a valid phone number',
+      code,
+      rejected.length === 1 && first ? first.detail : 'no recipient can be sent to',
       { rejected },
     );
   }
 
-  const body: SendResult = {
+  const statusCode = 202;
+  const bodyOf = (accepted: NewMessage[], unaffordable: NewMessage[]): SendResult => ({
     batchId,
-    messages: rows.map((m) => ({
+    messages: accepted.map((m) => ({
       id: m.id,
       to: m.to,
       status: 'queued',
       parts: m.parts,
       encoding: m.encoding,
+      price: money(m.amount ?? 0, currency),
     })),
-    rejected,
-  };
-  const statusCode = 202;
+    rejected: [
+      ...rejected,
+      ...unaffordable.map((m) => ({
+        to: m.to,
+        code: 'insufficient_balance',
+        detail: `the balance does not cover ${formatAmount(m.amount ?? 0)} ${currency} for this message`,
+      })),
+    ],
+  });
+  let body: SendResult | undefined;
   try {
-    await deps.messages.insertAccepted(
-      rows,
-      idempotencyKey
-        ? {
-            tenantId: tenant.id,
-            key: idempotencyKey,
-            requestHash,
-            statusCode,
-            response: JSON.stringify(body),
-          }
-        : undefined,
-    );
+    const result = await deps.messages.insertAccepted(rows, {
+      hold: { tenantId: tenant.id, currency, batchId, partial: req.partial === true },
+      idempotency: (accepted, unaffordable) => {
+        body = bodyOf(accepted, unaffordable);
+        return idempotencyKey
+          ? {
+              tenantId: tenant.id,
+              key: idempotencyKey,
+              requestHash,
+              statusCode,
+              response: JSON.stringify(body),
+            }
+          : undefined;
+      },
+    });
+    body ??= bodyOf(result.accepted, result.unaffordable);
   } catch (err) {
     // Two requests with one key raced: the other one won; answer as it did.
-    if (idempotencyKey) {
+    if (idempotencyKey && !(err instanceof DomainError)) {
       const earlier = await deps.messages.findIdempotency(tenant.id, idempotencyKey);
       if (earlier) return replay(earlier, requestHash);
     }

@@ -5,6 +5,9 @@ import type { Database, MessageTable } from './schema.ts';
 import type { Dialect } from './db.ts';
 import { chunks, field, intField, jsonRows } from './json-rows.ts';
 import { plaintextCipher, type BodyCipher } from '../security/body-cipher.ts';
+import { lockBalance, post, settleHolds } from './ledger.ts';
+import { DomainError } from '../core/errors.ts';
+import { formatAmount } from '../core/billing/money.ts';
 
 export interface NewMessage {
   id: string;
@@ -19,6 +22,10 @@ export interface NewMessage {
   createdAt: number;
   /** Sent with a test key: simulator only, never billed. */
   test?: boolean;
+  class?: string;
+  /** Price per part and parts × price, minor units; held at acceptance unless free. */
+  price?: number;
+  amount?: number;
 }
 
 export interface IdempotencyRecord {
@@ -80,6 +87,11 @@ export interface MessageView {
   parts: number;
   encoding: string;
   channelId: string | null;
+  class: string;
+  price: number;
+  amount: number;
+  charged: number;
+  billing: string;
   errorCode: string | null;
   errorDetail: string | null;
   createdAt: number;
@@ -118,9 +130,79 @@ export class MessageStore {
     private readonly cipher: BodyCipher = plaintextCipher,
   ) {}
 
-  /** Accept: messages, parts and their first event in one transaction (with the idempotency record). */
-  async insertAccepted(messages: NewMessage[], idempotency?: IdempotencyRecord): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /**
+   * Accept: the balance hold, the messages, their parts and first events, and the idempotency
+   * record, in one transaction. With `hold`, the messages are paid for from the available balance:
+   * all of them, or (partial) those that fit in order; otherwise insufficient_balance, nothing written.
+   */
+  async insertAccepted(
+    all: NewMessage[],
+    opts: {
+      hold?: { tenantId: string; currency: string; batchId: string; partial: boolean };
+      idempotency?: (
+        accepted: NewMessage[],
+        unaffordable: NewMessage[],
+      ) => IdempotencyRecord | undefined;
+    } = {},
+  ): Promise<{ accepted: NewMessage[]; unaffordable: NewMessage[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      let messages = all;
+      let unaffordable: NewMessage[] = [];
+      const hold = opts.hold;
+      const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
+      if (hold && total > 0) {
+        const { available } = await lockBalance(trx, this.dialect, hold.tenantId, now);
+        if (total > available && !hold.partial) {
+          throw new DomainError(
+            'insufficient_balance',
+            `this request costs ${formatAmount(total)} ${hold.currency}; ${formatAmount(available)} is available`,
+            {
+              required: formatAmount(total),
+              available: formatAmount(available),
+              currency: hold.currency,
+            },
+          );
+        }
+        if (total > available) {
+          let left = available;
+          messages = [];
+          for (const m of all) {
+            if ((m.amount ?? 0) <= left) {
+              messages.push(m);
+              left -= m.amount ?? 0;
+            } else unaffordable.push(m);
+          }
+          if (messages.length === 0) {
+            throw new DomainError(
+              'insufficient_balance',
+              `not even one message fits in the available ${formatAmount(available)} ${hold.currency}`,
+              { available: formatAmount(available), currency: hold.currency },
+            );
+          }
+        }
+        const held = messages.reduce((sum, m) => sum + (m.amount ?? 0), 0);
+        const parts = messages.reduce((sum, m) => sum + (m.amount ? m.parts : 0), 0);
+        if (held > 0) {
+          await post(
+            trx,
+            {
+              tenantId: hold.tenantId,
+              currency: hold.currency,
+              kind: 'hold',
+              amount: -held,
+              heldChange: held,
+              reason: `${messages.length} messages, ${parts} parts`,
+              batchId: hold.batchId,
+              quantity: parts,
+            },
+            now,
+          );
+        }
+      } else {
+        unaffordable = [];
+      }
+      const idempotency = opts.idempotency?.(messages, unaffordable);
       if (idempotency) {
         await trx
           .insertInto('idempotency_keys')
@@ -130,7 +212,7 @@ export class MessageStore {
             request_hash: idempotency.requestHash,
             status_code: idempotency.statusCode,
             response: idempotency.response,
-            created_at: Date.now(),
+            created_at: now,
           })
           .execute();
       }
@@ -154,6 +236,7 @@ export class MessageStore {
           chunk[0]!.createdAt,
         );
       }
+      return { accepted: messages, unaffordable };
     });
   }
 
@@ -317,7 +400,7 @@ export class MessageStore {
       }
       // Receipts that overtook their submit_sm_resp can be matched now.
       changes.push(...(await matchPendingReceipts(trx, this.dialect, out.now)));
-      await insertEvents(trx, changes, out.now);
+      await recordChanges(trx, this.dialect, changes, out.now);
       return changes;
     });
   }
@@ -451,6 +534,18 @@ export async function settleMessages(
   return out;
 }
 
+/** Status changes are written with their events and settle their messages' holds, in one transaction. */
+export async function recordChanges(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  changes: StatusChange[],
+  now: number,
+): Promise<void> {
+  await insertEvents(trx, changes, now);
+  if (changes.length > 0)
+    await settleHolds(trx, dialect, [...new Set(changes.map((c) => c.id))], now);
+}
+
 export async function insertEvents(
   trx: Transaction<Database>,
   changes: StatusChange[],
@@ -496,6 +591,11 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     done_at: null,
     test: m.test ? 1 : 0,
     text_key_id: body.keyId,
+    class: m.class ?? 'notification',
+    price: m.price ?? 0,
+    amount: m.amount ?? 0,
+    charged: 0,
+    billing: (m.amount ?? 0) > 0 ? 'held' : 'free',
   };
 }
 
@@ -509,6 +609,11 @@ function toView(r: MessageTable): MessageView {
     parts: Number(r.parts_count),
     encoding: r.encoding,
     channelId: r.channel_id,
+    class: r.class,
+    price: Number(r.price),
+    amount: Number(r.amount),
+    charged: Number(r.charged),
+    billing: r.billing,
     errorCode: r.error_code,
     errorDetail: r.error_detail,
     createdAt: r.created_at,

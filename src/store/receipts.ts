@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
 import {
-  insertEvents,
+  recordChanges,
   matchPendingReceipts,
   settleMessages,
   type StatusChange,
@@ -57,7 +57,7 @@ export class ReceiptStore {
           .execute();
       }
       const changes = await matchPendingReceipts(trx, this.dialect, now);
-      await insertEvents(trx, changes, now);
+      await recordChanges(trx, this.dialect, changes, now);
       return changes;
     });
   }
@@ -66,7 +66,7 @@ export class ReceiptStore {
   async rematch(now: number): Promise<StatusChange[]> {
     return this.db.transaction().execute(async (trx) => {
       const changes = await matchPendingReceipts(trx, this.dialect, now);
-      await insertEvents(trx, changes, now);
+      await recordChanges(trx, this.dialect, changes, now);
       return changes;
     });
   }
@@ -95,7 +95,7 @@ export class ReceiptStore {
         [...new Set(parts.rows.map((p) => p.message_id))],
         now,
       );
-      await insertEvents(trx, changes, now);
+      await recordChanges(trx, this.dialect, changes, now);
       return changes;
     });
   }

@@ -17,6 +17,8 @@ export interface TenantTable {
   /** A tenant's own termination request takes effect at this time (≤ 24 h after it). */
   terminate_at: number | null;
   updated_at: number | null;
+  charge_mode: string;
+  low_balance_threshold: number | null;
 }
 
 export interface UserTable {
@@ -105,6 +107,31 @@ export interface LedgerEntryTable {
   reason: string;
   reference: string | null;
   created_at: number;
+  /** Change to the held amount (a hold moves money from available to held). */
+  held_change: number;
+  balance_after: number;
+  held_after: number;
+  batch_id: string | null;
+  /** Parts counted in this entry (holds, charges, releases). */
+  quantity: number | null;
+  actor: string | null;
+  /** A recharge's payment reference, unique per tenant. */
+  external_ref: string | null;
+}
+
+export interface BalanceTable {
+  tenant_id: string;
+  available: number;
+  held: number;
+  updated_at: number;
+}
+
+export interface PricePlanTable {
+  id: string;
+  tenant_id: string | null;
+  rules: string;
+  currency: string;
+  updated_at: number;
 }
 
 export interface ChannelTable {
@@ -140,6 +167,13 @@ export interface MessageTable {
   done_at: number | null;
   test: number;
   text_key_id: string | null;
+  class: string;
+  /** Price per part and the whole message's amount, minor units. */
+  price: number;
+  amount: number;
+  charged: number;
+  /** held, charged, released, free. */
+  billing: string;
 }
 
 export interface MessagePartTable {
@@ -211,4 +245,6 @@ export interface Database {
   sessions: SessionTable;
   smpp_accounts: SmppAccountTable;
   audit_log: AuditLogTable;
+  balances: BalanceTable;
+  price_plans: PricePlanTable;
 }

@@ -1,6 +1,6 @@
 // Tenants, their API keys and their ledger.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, TenantTable } from './schema.ts';
 import { newId } from '../core/ids.ts';
 
@@ -18,6 +18,7 @@ export interface TenantDetails extends Tenant {
   contactPhone: string | null;
   statusReason: string | null;
   terminateAt: number | null;
+  chargeMode: string;
   createdAt: number;
 }
 
@@ -93,6 +94,8 @@ export class TenantStore {
         contact_phone: input.contactPhone ?? null,
         status_reason: null,
         terminate_at: null,
+        charge_mode: 'on_submit',
+        low_balance_threshold: null,
       })
       .execute();
     return tenant;
@@ -154,6 +157,14 @@ export class TenantStore {
       .where('status', '=', from)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  async setChargeMode(id: string, mode: 'on_submit' | 'on_delivery'): Promise<void> {
+    await this.db
+      .updateTable('tenants')
+      .set({ charge_mode: mode, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setTerminateAt(id: string, at: number | null, db: Db = this.db): Promise<void> {
@@ -274,38 +285,6 @@ export class TenantStore {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
-
-  /** Every balance change is a ledger row; this is the only way to add one here. */
-  async addLedgerEntry(entry: {
-    tenantId: string;
-    amount: number;
-    currency: string;
-    kind: string;
-    reason: string;
-    reference?: string;
-  }): Promise<void> {
-    await this.db
-      .insertInto('ledger_entries')
-      .values({
-        tenant_id: entry.tenantId,
-        amount: entry.amount,
-        currency: entry.currency,
-        kind: entry.kind,
-        reason: entry.reason,
-        reference: entry.reference ?? null,
-        created_at: Date.now(),
-      })
-      .execute();
-  }
-
-  async balance(tenantId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('ledger_entries')
-      .select(sql<number>`coalesce(sum(amount), 0)`.as('balance'))
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirstOrThrow();
-    return Number(row.balance);
-  }
 }
 
 function toDetails(r: TenantTable): TenantDetails {
@@ -320,6 +299,7 @@ function toDetails(r: TenantTable): TenantDetails {
     contactPhone: r.contact_phone,
     statusReason: r.status_reason,
     terminateAt: r.terminate_at,
+    chargeMode: r.charge_mode,
     createdAt: r.created_at,
   };
 }

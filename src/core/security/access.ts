@@ -22,7 +22,8 @@ export type Permission =
   | 'admin.users.manage'
   | 'admin.audit.read'
   | 'admin.messages.read'
-  | 'admin.messages.bodies';
+  | 'admin.messages.bodies'
+  | 'admin.billing';
 
 const tenantRoles: Record<TenantRole, readonly Permission[]> = {
   owner: [
@@ -48,6 +49,7 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
     'admin.audit.read',
     'admin.messages.read',
     'admin.messages.bodies',
+    'admin.billing',
   ],
   reviewer: [
     'admin.tenants.read',
@@ -55,7 +57,7 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
     'admin.messages.read',
     'admin.messages.bodies',
   ],
-  finance: ['admin.tenants.read'],
+  finance: ['admin.tenants.read', 'admin.billing'],
   support: ['admin.tenants.read', 'admin.messages.read'],
 };
 

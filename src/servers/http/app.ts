@@ -14,6 +14,9 @@ import { registerAuth, type Access, type RateLimits } from './auth.ts';
 import { accountRoutes } from './account.ts';
 import { adminRoutes } from './admin.ts';
 import { smppAccountRoutes } from './smpp-accounts.ts';
+import { billingRoutes } from './billing.ts';
+import type { LedgerStore } from '../../store/ledger.ts';
+import type { PricePlanStore } from '../../store/price-plans.ts';
 import { SmppAccountStore } from '../../store/smpp-accounts.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore } from '../../store/messages.ts';
@@ -32,6 +35,8 @@ export interface HttpDeps {
   tenants: TenantStore;
   users: UserStore;
   audit: AuditStore;
+  ledger: LedgerStore;
+  prices: PricePlanStore;
   messages: MessageStore;
   limits: RateLimits;
   /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
@@ -108,6 +113,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     secureCookies: deps.secureCookies,
   });
   adminRoutes(app, { ...accountDeps, messages: deps.messages });
+  billingRoutes(app, {
+    db: deps.db,
+    ledger: deps.ledger,
+    prices: deps.prices,
+    tenants: deps.tenants,
+    audit: deps.audit,
+  });
   smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
   return app;
 }

@@ -11,6 +11,7 @@ import type { MessageStore, MessageView } from '../../store/messages.ts';
 import { problem, sendProblem } from './problem.ts';
 
 import { iso } from './wire.ts';
+import { money } from '../../core/billing/money.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 
@@ -27,9 +28,23 @@ const SendBody = Type.Object(
     clientRef: Type.Optional(
       Type.String({ maxLength: 64, description: 'Your own reference, searchable.' }),
     ),
+    class: Type.Optional(
+      Type.String({
+        enum: ['verification', 'notification', 'marketing'],
+        description: 'Priced by class; default notification.',
+      }),
+    ),
+    partial: Type.Optional(
+      Type.Boolean({
+        description:
+          'When the balance does not cover everyone: send to those it covers (in order) and reject the rest, instead of refusing the request.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+
+const MoneySchema = Type.Object({ amount: Type.String(), currency: Type.String() });
 
 const Accepted = Type.Object({
   batchId: Type.String(),
@@ -40,6 +55,7 @@ const Accepted = Type.Object({
       status: Type.String(),
       parts: Type.Integer(),
       encoding: Type.String(),
+      price: MoneySchema,
     }),
   ),
   rejected: Type.Array(
@@ -67,6 +83,13 @@ const Message = Type.Object({
   parts: Type.Integer(),
   encoding: Type.String(),
   channel: Nullable(Type.String()),
+  class: Type.String(),
+  price: MoneySchema,
+  pricePerPart: MoneySchema,
+  charged: MoneySchema,
+  billing: Type.String({
+    description: 'held (reserved), settled (charged and/or released), free (test key)',
+  }),
   error: Nullable(Type.Object({ code: Type.String(), detail: Nullable(Type.String()) })),
   createdAt: Type.String(),
   submittedAt: Nullable(Type.String()),
@@ -165,7 +188,7 @@ export function messageRoutes(
         ? await deps.messages.get(req.tenant!.id, req.params.id)
         : undefined;
       if (!view) return sendProblem(reply, problem('not_found', `no message ${req.params.id}`));
-      return toApi(view);
+      return toApi(view, req.tenant!.currency);
     },
   );
 
@@ -207,7 +230,7 @@ export function messageRoutes(
         ...(q.createdBefore ? { createdTo: parseTime(q.createdBefore, 'createdBefore') } : {}),
       });
       return {
-        data: rows.map(toApi),
+        data: rows.map((r) => toApi(r, req.tenant!.currency)),
         nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null,
       };
     },
@@ -221,7 +244,7 @@ function parseTime(value: string, name: string): number {
   return ms;
 }
 
-function toApi(v: MessageView) {
+function toApi(v: MessageView, currency: string) {
   return {
     id: v.id,
     batchId: v.batchId,
@@ -231,6 +254,11 @@ function toApi(v: MessageView) {
     parts: v.parts,
     encoding: v.encoding,
     channel: v.channelId,
+    class: v.class,
+    price: money(v.amount, currency),
+    pricePerPart: money(v.price, currency),
+    charged: money(v.charged, currency),
+    billing: v.billing,
     error: v.errorCode ? { code: v.errorCode, detail: v.errorDetail } : null,
     createdAt: iso(v.createdAt)!,
     submittedAt: iso(v.submittedAt),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
 import * as m001 from './001-messages.ts';
 import * as m002 from './002-accounts.ts';
+import * as m003 from './003-billing.ts';
 
 export interface Migration {
   version: string;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: '001-messages', up: m001.up },
   { version: '002-accounts', up: m002.up },
+  { version: '003-billing', up: m003.up },
 ];

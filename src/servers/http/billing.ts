@@ -1,0 +1,234 @@
+// Money on the wire: a tenant's balance, ledger and prices; the operator's recharges, price plans
+// and the reconciliation check.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../core/errors.ts';
+import { formatAmount, money, parseAmount } from '../../core/billing/money.ts';
+import { parsePlan, type PriceRule } from '../../core/billing/rating.ts';
+import type { AuditStore } from '../../store/audit.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.ts';
+import type { LedgerEntry, LedgerStore } from '../../store/ledger.ts';
+import type { PricePlanStore } from '../../store/price-plans.ts';
+import type { TenantStore } from '../../store/tenants.ts';
+import { actorOf } from './auth.ts';
+import { iso } from './wire.ts';
+
+const Id = Type.Object({ id: Type.String() });
+const Page = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+    before: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+    kind: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export interface BillingDeps {
+  db: Kysely<Database>;
+  ledger: LedgerStore;
+  prices: PricePlanStore;
+  tenants: TenantStore;
+  audit: AuditStore;
+}
+
+export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/v1/balance',
+    {
+      config: { access: 'account.read' },
+      schema: { summary: 'Available and held balance', tags: ['billing'] },
+    },
+    async (req) => {
+      const b = await deps.ledger.balance(req.tenant!.id);
+      const c = req.tenant!.currency;
+      return {
+        available: money(b.available, c),
+        held: money(b.held, c),
+        total: money(b.available + b.held, c),
+      };
+    },
+  );
+
+  r.get(
+    '/v1/ledger',
+    {
+      config: { access: 'account.read' },
+      schema: { summary: 'Ledger entries, newest first', tags: ['billing'], querystring: Page },
+    },
+    async (req) => {
+      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100)));
+      const rows = await deps.ledger.entries(req.tenant!.id, {
+        limit,
+        ...(req.query.before ? { before: Number(req.query.before) } : {}),
+        ...(req.query.kind ? { kind: req.query.kind } : {}),
+      });
+      return {
+        data: rows.map(entryView),
+        nextBefore: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+  );
+
+  r.get(
+    '/v1/prices',
+    {
+      config: { access: 'account.read' },
+      schema: { summary: 'My price plan: price per SMS part', tags: ['billing'] },
+    },
+    async (req) => {
+      const plan = await deps.prices.planFor(req.tenant!.id);
+      const details = await deps.tenants.details(req.tenant!.id);
+      return {
+        default: plan?.tenantId === null,
+        chargeMode: details?.chargeMode ?? 'on_submit',
+        currency: plan?.currency ?? req.tenant!.currency,
+        rules: (plan?.rules ?? []).map(ruleView),
+      };
+    },
+  );
+
+  r.post(
+    '/v1/admin/tenants/:id/recharges',
+    {
+      config: { access: 'admin.billing' },
+      schema: {
+        summary: 'Record a payment received from a tenant (once per payment reference)',
+        tags: ['admin', 'billing'],
+        params: Id,
+        body: Type.Object(
+          {
+            amount: Type.String({ maxLength: 24 }),
+            reference: Type.String({ minLength: 1, maxLength: 100 }),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const tenant = await deps.tenants.find(req.params.id);
+      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const amount = amountField(req.body.amount);
+      const actor = actorOf(req);
+      const b = await deps.ledger.recharge(
+        tenant.id,
+        tenant.currency,
+        amount,
+        req.body.reference,
+        req.body.note ?? '',
+        actor.id,
+      );
+      await deps.audit.record({
+        tenantId: tenant.id,
+        actor,
+        action: 'billing.recharged',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        details: { amount: formatAmount(amount), reference: req.body.reference },
+      });
+      return reply
+        .code(201)
+        .send({
+          available: money(b.available, tenant.currency),
+          held: money(b.held, tenant.currency),
+        });
+    },
+  );
+
+  r.put(
+    '/v1/admin/tenants/:id/price-plan',
+    {
+      config: { access: 'admin.billing' },
+      schema: {
+        summary: 'Set a tenant’s price plan and when it is charged',
+        tags: ['admin', 'billing'],
+        params: Id,
+        body: Type.Object(
+          {
+            rules: Type.Array(Type.Unknown(), { maxItems: 200 }),
+            chargeMode: Type.Optional(Type.String({ enum: ['on_submit', 'on_delivery'] })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const tenant = await deps.tenants.find(req.params.id);
+      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const rules = parsePlan(req.body.rules);
+      await deps.prices.set(tenant.id, rules, tenant.currency);
+      if (req.body.chargeMode)
+        await deps.tenants.setChargeMode(
+          tenant.id,
+          req.body.chargeMode as 'on_submit' | 'on_delivery',
+        );
+      await deps.audit.record({
+        tenantId: tenant.id,
+        actor: actorOf(req),
+        action: 'billing.price_plan_set',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        details: { rules: rules.map(ruleView), chargeMode: req.body.chargeMode },
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  r.get(
+    '/v1/admin/billing/verify',
+    {
+      config: { access: 'admin.billing' },
+      schema: {
+        summary: 'Recompute every balance from the ledger and the messages',
+        tags: ['admin', 'billing'],
+      },
+    },
+    async () => deps.ledger.verify(),
+  );
+}
+
+function amountField(text: string): number {
+  let amount: number;
+  try {
+    amount = parseAmount(text);
+  } catch {
+    throw new DomainError('invalid_amount', `"${text}" is not an amount with at most 4 decimals`, {
+      field: 'amount',
+    });
+  }
+  if (amount <= 0)
+    throw new DomainError('invalid_amount', 'the amount must be more than zero', {
+      field: 'amount',
+    });
+  return amount;
+}
+
+function ruleView(r: PriceRule) {
+  return {
+    ...(r.country ? { country: r.country } : {}),
+    ...(r.carrier ? { carrier: r.carrier } : {}),
+    ...(r.class ? { class: r.class } : {}),
+    price: formatAmount(r.price),
+  };
+}
+
+function entryView(e: LedgerEntry) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    amount: money(e.amount, e.currency),
+    heldChange: money(e.heldChange, e.currency),
+    availableAfter: money(e.balanceAfter, e.currency),
+    heldAfter: money(e.heldAfter, e.currency),
+    reason: e.reason,
+    reference: e.reference,
+    batchId: e.batchId,
+    parts: e.quantity,
+    paymentReference: e.externalRef,
+    createdAt: iso(e.createdAt),
+  };
+}

@@ -1,0 +1,375 @@
+// The ledger: append-only entries, each changing what a tenant has available and what is held
+// for messages in flight. A balances row per tenant caches the sums for the accept path's check;
+// `verify()` recomputes everything from the entries and the messages.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Dialect } from './db.ts';
+import { chunks, field, jsonRows } from './json-rows.ts';
+import { DomainError } from '../core/errors.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const LEDGER_KINDS = [
+  'recharge',
+  'hold',
+  'release',
+  'charge',
+  'refund',
+  'fee',
+  'adjustment',
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export interface Posting {
+  tenantId: string;
+  currency: string;
+  kind: LedgerKind;
+  /** Change to the available balance (minor units). */
+  amount: number;
+  /** Change to the held amount. */
+  heldChange?: number;
+  reason: string;
+  reference?: string | null;
+  batchId?: string | null;
+  quantity?: number | null;
+  actor?: string | null;
+  externalRef?: string | null;
+}
+
+export interface Balance {
+  available: number;
+  held: number;
+}
+
+export interface LedgerEntry {
+  id: number;
+  kind: string;
+  amount: number;
+  heldChange: number;
+  balanceAfter: number;
+  heldAfter: number;
+  currency: string;
+  reason: string;
+  reference: string | null;
+  batchId: string | null;
+  quantity: number | null;
+  actor: string | null;
+  externalRef: string | null;
+  createdAt: number;
+}
+
+/** Post one entry and move the cached balance with it, in the caller's transaction. */
+export async function post(trx: Db, p: Posting, now: number): Promise<Balance> {
+  const held = p.heldChange ?? 0;
+  await trx
+    .insertInto('balances')
+    .values({ tenant_id: p.tenantId, available: 0, held: 0, updated_at: now })
+    .onConflict((oc) => oc.column('tenant_id').doNothing())
+    .execute();
+  const b = await trx
+    .updateTable('balances')
+    .set((eb) => ({
+      available: eb('available', '+', p.amount),
+      held: eb('held', '+', held),
+      updated_at: now,
+    }))
+    .where('tenant_id', '=', p.tenantId)
+    .returning(['available', 'held'])
+    .executeTakeFirstOrThrow();
+  const balance = { available: Number(b.available), held: Number(b.held) };
+  await trx
+    .insertInto('ledger_entries')
+    .values({
+      tenant_id: p.tenantId,
+      amount: p.amount,
+      held_change: held,
+      balance_after: balance.available,
+      held_after: balance.held,
+      currency: p.currency,
+      kind: p.kind,
+      reason: p.reason,
+      reference: p.reference ?? null,
+      batch_id: p.batchId ?? null,
+      quantity: p.quantity ?? null,
+      actor: p.actor ?? null,
+      external_ref: p.externalRef ?? null,
+      created_at: now,
+    })
+    .execute();
+  return balance;
+}
+
+/** The available balance, locked for this transaction on PostgreSQL (the accept path's check). */
+export async function lockBalance(
+  trx: Db,
+  dialect: Dialect,
+  tenantId: string,
+  now: number,
+): Promise<Balance> {
+  await trx
+    .insertInto('balances')
+    .values({ tenant_id: tenantId, available: 0, held: 0, updated_at: now })
+    .onConflict((oc) => oc.column('tenant_id').doNothing())
+    .execute();
+  const lock = dialect === 'postgres' ? sql`for update` : sql``;
+  const r = await sql<{
+    available: number;
+    held: number;
+  }>`select available, held from balances where tenant_id = ${tenantId} ${lock}`.execute(trx);
+  return { available: Number(r.rows[0]!.available), held: Number(r.rows[0]!.held) };
+}
+
+/**
+ * Settle the holds of messages whose status now allows it, exactly once (guarded by
+ * billing = 'held'): on_submit tenants pay for every part the carrier took, as soon as the message
+ * is submitted; on_delivery tenants pay for delivered parts when the message is final. What is not
+ * charged is released. Runs in the transaction that changed the statuses.
+ */
+export async function settleHolds(
+  trx: Db,
+  dialect: Dialect,
+  messageIds: string[],
+  now: number,
+): Promise<void> {
+  const byBatch = new Map<
+    string,
+    {
+      tenantId: string;
+      batchId: string;
+      charge: number;
+      release: number;
+      parts: number;
+      released: number;
+    }
+  >();
+  for (const chunk of chunks(messageIds, 1000)) {
+    const rows = await sql<{
+      tenant_id: string;
+      batch_id: string;
+      amount: number;
+      charged: number;
+      price: number;
+    }>`
+      update messages set
+        charged = price * (select count(*) from message_parts p where p.message_id = messages.id and
+          (case when (select t.charge_mode from tenants t where t.id = messages.tenant_id) = 'on_delivery'
+                then p.status = 'delivered' else p.carrier_id is not null end)),
+        billing = 'settled'
+      where id in (select ${field(0)} from ${jsonRows(
+        dialect,
+        chunk.map((id) => [id]),
+      )})
+        and billing = 'held'
+        and (status in ('delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown')
+             or (status = 'submitted' and (select t.charge_mode from tenants t where t.id = messages.tenant_id) = 'on_submit'))
+      returning tenant_id, batch_id, amount, charged, price`.execute(trx);
+    for (const r of rows.rows) {
+      const key = `${r.tenant_id} ${r.batch_id}`;
+      const agg = byBatch.get(key) ?? {
+        tenantId: r.tenant_id,
+        batchId: r.batch_id,
+        charge: 0,
+        release: 0,
+        parts: 0,
+        released: 0,
+      };
+      const amount = Number(r.amount);
+      const charged = Number(r.charged);
+      const price = Number(r.price);
+      agg.charge += charged;
+      agg.release += amount - charged;
+      if (price > 0) {
+        agg.parts += charged / price;
+        agg.released += (amount - charged) / price;
+      }
+      byBatch.set(key, agg);
+    }
+  }
+  if (byBatch.size === 0) return;
+  const tenantIds = [...new Set([...byBatch.values()].map((a) => a.tenantId))];
+  const currencies = new Map(
+    (
+      await trx
+        .selectFrom('tenants')
+        .select(['id', 'currency'])
+        .where('id', 'in', tenantIds)
+        .execute()
+    ).map((t) => [t.id, t.currency]),
+  );
+  for (const a of byBatch.values()) {
+    const currency = currencies.get(a.tenantId) ?? 'CNY';
+    if (a.charge > 0)
+      await post(
+        trx,
+        {
+          tenantId: a.tenantId,
+          currency,
+          kind: 'charge',
+          amount: 0,
+          heldChange: -a.charge,
+          reason: `${a.parts} parts sent`,
+          batchId: a.batchId,
+          quantity: a.parts,
+        },
+        now,
+      );
+    if (a.release > 0)
+      await post(
+        trx,
+        {
+          tenantId: a.tenantId,
+          currency,
+          kind: 'release',
+          amount: a.release,
+          heldChange: -a.release,
+          reason: `${a.released} parts not charged`,
+          batchId: a.batchId,
+          quantity: a.released,
+        },
+        now,
+      );
+  }
+}
+
+export interface VerifyReport {
+  tenants: number;
+  messages: number;
+  differences: Array<{ tenantId: string; check: string; expected: number; actual: number }>;
+}
+
+export class LedgerStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async balance(tenantId: string): Promise<Balance> {
+    const b = await this.db
+      .selectFrom('balances')
+      .select(['available', 'held'])
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return { available: Number(b?.available ?? 0), held: Number(b?.held ?? 0) };
+  }
+
+  async entries(
+    tenantId: string,
+    f: { before?: number; limit: number; kind?: string },
+  ): Promise<LedgerEntry[]> {
+    let q = this.db.selectFrom('ledger_entries').selectAll().where('tenant_id', '=', tenantId);
+    if (f.before !== undefined) q = q.where('id', '<', f.before);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      kind: r.kind,
+      amount: Number(r.amount),
+      heldChange: Number(r.held_change),
+      balanceAfter: Number(r.balance_after),
+      heldAfter: Number(r.held_after),
+      currency: r.currency,
+      reason: r.reason,
+      reference: r.reference,
+      batchId: r.batch_id,
+      quantity: r.quantity === null ? null : Number(r.quantity),
+      actor: r.actor,
+      externalRef: r.external_ref,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Money in: once per payment reference. */
+  async recharge(
+    tenantId: string,
+    currency: string,
+    amount: number,
+    externalRef: string,
+    note: string,
+    actor: string | null,
+  ): Promise<Balance> {
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      throw new DomainError('invalid_amount', 'a recharge must be a positive amount', {
+        field: 'amount',
+      });
+    return this.db.transaction().execute(async (trx) => {
+      const seen = await trx
+        .selectFrom('ledger_entries')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('external_ref', '=', externalRef)
+        .executeTakeFirst();
+      if (seen)
+        throw new DomainError(
+          'duplicate_reference',
+          `payment reference ${externalRef} was already recorded`,
+          { field: 'reference' },
+        );
+      return post(
+        trx,
+        {
+          tenantId,
+          currency,
+          kind: 'recharge',
+          amount,
+          reason: note || 'recharge',
+          externalRef,
+          actor,
+        },
+        Date.now(),
+      );
+    });
+  }
+
+  /** Recompute every tenant's balance from its entries and from its messages; list every difference. */
+  async verify(): Promise<VerifyReport> {
+    const differences: VerifyReport['differences'] = [];
+    const cached = new Map(
+      (
+        await this.db.selectFrom('balances').select(['tenant_id', 'available', 'held']).execute()
+      ).map((b) => [b.tenant_id, { available: Number(b.available), held: Number(b.held) }]),
+    );
+    const ledger = await sql<{
+      tenant_id: string;
+      available: number;
+      held: number;
+      charged: number;
+    }>`
+      select tenant_id, coalesce(sum(amount), 0) as available, coalesce(sum(held_change), 0) as held,
+             coalesce(sum(case when kind = 'charge' then -held_change else 0 end), 0) as charged
+      from ledger_entries group by tenant_id`.execute(this.db);
+    const fromMessages = await sql<{ tenant_id: string; held: number; charged: number; n: number }>`
+      select tenant_id, coalesce(sum(case when billing = 'held' then amount else 0 end), 0) as held,
+             coalesce(sum(charged), 0) as charged, count(*) as n
+      from messages group by tenant_id`.execute(this.db);
+    const msgs = new Map(fromMessages.rows.map((r) => [r.tenant_id, r]));
+    const tenants = new Set([
+      ...cached.keys(),
+      ...ledger.rows.map((r) => r.tenant_id),
+      ...msgs.keys(),
+    ]);
+    const check = (tenantId: string, name: string, expected: number, actual: number) => {
+      if (expected !== actual) differences.push({ tenantId, check: name, expected, actual });
+    };
+    const byTenant = new Map(ledger.rows.map((r) => [r.tenant_id, r]));
+    let messages = 0;
+    for (const t of tenants) {
+      const l = byTenant.get(t);
+      const c = cached.get(t) ?? { available: 0, held: 0 };
+      const m = msgs.get(t);
+      messages += Number(m?.n ?? 0);
+      check(t, 'available: balance row vs ledger', Number(l?.available ?? 0), c.available);
+      check(t, 'held: balance row vs ledger', Number(l?.held ?? 0), c.held);
+      check(t, 'held: ledger vs messages on hold', Number(l?.held ?? 0), Number(m?.held ?? 0));
+      check(t, 'charged: ledger vs messages', Number(l?.charged ?? 0), Number(m?.charged ?? 0));
+      if (c.available < 0)
+        differences.push({
+          tenantId: t,
+          check: 'available balance is negative',
+          expected: 0,
+          actual: c.available,
+        });
+    }
+    void this.dialect;
+    return { tenants: tenants.size, messages, differences };
+  }
+}
