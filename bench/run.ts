@@ -4,7 +4,7 @@
 // to see when every message has reached a final status. Results: docs/benchmarks.md.
 // Diagnostics: --cpu-prof DIR (then bench/profile.ts), --sql-timing (SQLite), --hongyan-config FILE,
 // --timeout-s S. Exits 1 when a run fails or any message is not final.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
     'sql-timing': { type: 'boolean', default: false },
     /** A Hongyan JSON config file (HONGYAN_CONFIG) for tuning experiments; the env still wins. */
     'hongyan-config': { type: 'string' },
+    /** Price every part at 0: no holds, no charges — the pipeline without billing, for comparison. */
+    free: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -171,7 +173,9 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
       'hongyan',
       ['start'],
       {
-        HONGYAN_CONFIG: args['hongyan-config'] ? resolve(args['hongyan-config']) : '',
+        HONGYAN_CONFIG: args['hongyan-config']
+          ? resolve(args['hongyan-config'])
+          : billingConfig(dataDir),
         HONGYAN_ROLES: 'api,dispatcher,worker',
         HONGYAN_HTTP_HOST: '127.0.0.1',
         HONGYAN_HTTP_PORT: String(httpPort),
@@ -273,6 +277,19 @@ try {
 } finally {
   await pgServer?.stop().catch((err: unknown) => log(`stopping PostgreSQL failed: ${String(err)}`));
 }
-const header = `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}`;
+/** The demo tenant gets enough money for the run; --free prices every part at zero. */
+function billingConfig(dir: string): string {
+  const file = join(dir, 'bench-config.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      demo: { openingBalance: '10000000' },
+      billing: { defaultPrice: args.free ? '0' : '0.0450' },
+    }),
+  );
+  return file;
+}
+
+const header = `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}${args.free ? ', billing off (price 0)' : ', billing on (0.0450 per part)'}`;
 if (results.length > 0) printTable(results, header);
 process.exit(failed ? 1 : 0);
