@@ -288,6 +288,63 @@ for (const database of databases) {
       );
     });
 
+    test('refunds: a batch gets back exactly what it was charged, once; never more than was charged', async () => {
+      const c = await company('refundco', '1');
+      const r = await t.api('/v1/messages', {
+        key: c.key,
+        body: { to: ['13800138000', '13800138001'], text: 'oops, wrong list' },
+      });
+      const read = { ...t, api: (p: string, i?: any) => t.api(p, { ...i, key: c.key }) };
+      for (const m of r.body.messages) await waitFinal(read, m.id);
+      await waitFor(
+        async () => (await balance(c.key)).held.amount === '0.0000',
+        5000,
+        'holds settled',
+      );
+      const before = await count('ledger_entries');
+      const tooMuch = await admin.call(`/v1/admin/tenants/${c.tenantId}/refunds`, {
+        body: { amount: '0.0901', reason: 'too much' },
+      });
+      assert.deepEqual(
+        [tooMuch.status, tooMuch.body.code, tooMuch.body.field],
+        [422, 'invalid_amount', 'amount'],
+      );
+      const noReason = await admin.call(`/v1/admin/tenants/${c.tenantId}/refunds`, {
+        body: { batchId: r.body.batchId, reason: ' ' },
+      });
+      assert.equal(noReason.status, 400);
+      assert.equal(await count('ledger_entries'), before, 'refused refunds wrote nothing');
+      const ok = await admin.call(`/v1/admin/tenants/${c.tenantId}/refunds`, {
+        body: { batchId: r.body.batchId, reason: 'sent to the wrong list by our operator' },
+      });
+      assert.equal(ok.status, 201);
+      assert.equal(ok.body.refunded.amount, '0.0900');
+      assert.equal((await balance(c.key)).available.amount, '1.0000');
+      const again = await admin.call(`/v1/admin/tenants/${c.tenantId}/refunds`, {
+        body: { batchId: r.body.batchId, reason: 'twice' },
+      });
+      assert.deepEqual([again.status, again.body.code], [422, 'invalid_amount']);
+      assert.deepEqual((await ledger.verify()).differences, []);
+    });
+
+    test('termination pays back the unused balance in one refund entry', async () => {
+      const c = await company('leavingco', '5');
+      assert.equal(
+        (
+          await admin.call(`/v1/admin/tenants/${c.tenantId}/status`, {
+            body: { status: 'terminated', reason: 'contract ended' },
+          })
+        ).status,
+        204,
+      );
+      const entries = (await c.owner.call('/v1/ledger')).body.data;
+      assert.deepEqual(
+        [entries[0].kind, entries[0].amount.amount, entries[0].availableAfter.amount],
+        ['refund', '-5.0000', '0.0000'],
+      );
+      assert.deepEqual((await ledger.verify()).differences, []);
+    });
+
     test('test keys are never billed', async () => {
       const c = await company('sandboxco', null);
       const k = await t.api('/v1/api-keys', { key: c.key, body: { kind: 'test' } });

@@ -13,6 +13,7 @@ import {
   isValidAllowEntry,
 } from '../core/security/access.ts';
 import { hashPassword, verifyPassword } from '../security/passwords.ts';
+import { refundUnused } from '../store/ledger.ts';
 import type { Database } from '../store/schema.ts';
 import type { Actor, AuditStore } from '../store/audit.ts';
 
@@ -122,6 +123,8 @@ export async function changeTenantStatus(
       },
       trx,
     );
+    if (to === 'terminated')
+      await refundUnused(trx, tenantId, tenant.currency, actor.id, Date.now());
   });
 }
 

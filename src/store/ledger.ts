@@ -6,6 +6,7 @@ import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
 import { chunks, field, jsonRows } from './json-rows.ts';
 import { DomainError } from '../core/errors.ts';
+import { formatAmount } from '../core/billing/money.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -97,6 +98,41 @@ export async function post(trx: Db, p: Posting, now: number): Promise<Balance> {
     })
     .execute();
   return balance;
+}
+
+/**
+ * On termination the unused balance is paid back (contract 1 clause 2.6): one refund entry taking
+ * the available balance to zero. Amounts still held settle later as their messages finish.
+ */
+export async function refundUnused(
+  trx: Db,
+  tenantId: string,
+  currency: string,
+  actor: string | null,
+  now: number,
+): Promise<number> {
+  // An update that changes nothing still locks the row on PostgreSQL, so the amount read is final.
+  const row = await trx
+    .updateTable('balances')
+    .set({ updated_at: now })
+    .where('tenant_id', '=', tenantId)
+    .returning('available')
+    .executeTakeFirst();
+  const available = Number(row?.available ?? 0);
+  if (available <= 0) return 0;
+  await post(
+    trx,
+    {
+      tenantId,
+      currency,
+      kind: 'refund',
+      amount: -available,
+      reason: 'unused balance paid back on termination',
+      actor,
+    },
+    now,
+  );
+  return available;
 }
 
 /** The available balance, locked for this transaction on PostgreSQL (the accept path's check). */
@@ -317,6 +353,68 @@ export class LedgerStore {
         },
         Date.now(),
       );
+    });
+  }
+
+  /**
+   * Credit a tenant for the operator's mistake (contract 1 clause 2.3). With a batch: exactly what
+   * was charged for it, less what was refunded for it before; otherwise an amount no larger than
+   * everything charged and not yet refunded.
+   */
+  async refund(
+    tenantId: string,
+    currency: string,
+    input: { batchId?: string; amount?: number },
+    reason: string,
+    actor: string | null,
+  ): Promise<{ amount: number; balance: Balance }> {
+    if (!reason.trim())
+      throw new DomainError('invalid_request', 'a refund needs a reason', { field: 'reason' });
+    return this.db.transaction().execute(async (trx) => {
+      await lockBalance(trx, this.dialect, tenantId, Date.now());
+      const scope = input.batchId;
+      const charged = await sql<{
+        s: number;
+      }>`select coalesce(sum(-held_change), 0) as s from ledger_entries
+        where tenant_id = ${tenantId} and kind = 'charge' ${scope ? sql`and batch_id = ${scope}` : sql``}`.execute(
+        trx,
+      );
+      const refunded = await sql<{
+        s: number;
+      }>`select coalesce(sum(amount), 0) as s from ledger_entries
+        where tenant_id = ${tenantId} and kind = 'refund' and amount > 0 ${scope ? sql`and batch_id = ${scope}` : sql``}`.execute(
+        trx,
+      );
+      const refundable = Number(charged.rows[0]!.s) - Number(refunded.rows[0]!.s);
+      const amount = input.amount ?? refundable;
+      if (input.amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0))
+        throw new DomainError('invalid_amount', 'a refund must be a positive amount', {
+          field: 'amount',
+        });
+      if (amount > refundable || amount <= 0) {
+        throw new DomainError(
+          'invalid_amount',
+          `${formatAmount(amount)} is more than the ${formatAmount(Math.max(0, refundable))} ${currency} charged${scope ? ` for batch ${scope}` : ''} and not yet refunded`,
+          {
+            field: input.amount !== undefined ? 'amount' : 'batchId',
+            refundable: formatAmount(Math.max(0, refundable)),
+          },
+        );
+      }
+      const balance = await post(
+        trx,
+        {
+          tenantId,
+          currency,
+          kind: 'refund',
+          amount,
+          reason: reason.trim(),
+          batchId: scope ?? null,
+          actor,
+        },
+        Date.now(),
+      );
+      return { amount, balance };
     });
   }
 

@@ -130,11 +130,68 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
         targetId: tenant.id,
         details: { amount: formatAmount(amount), reference: req.body.reference },
       });
+      return reply.code(201).send({
+        available: money(b.available, tenant.currency),
+        held: money(b.held, tenant.currency),
+      });
+    },
+  );
+
+  r.post(
+    '/v1/admin/tenants/:id/refunds',
+    {
+      config: { access: 'admin.billing' },
+      schema: {
+        summary:
+          'Credit a tenant for the operator’s mistake: a whole batch (what was charged for it) or an amount',
+        tags: ['admin', 'billing'],
+        params: Id,
+        body: Type.Object(
+          {
+            batchId: Type.Optional(Type.String({ maxLength: 40 })),
+            amount: Type.Optional(Type.String({ maxLength: 24 })),
+            reason: Type.String({ maxLength: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const tenant = await deps.tenants.find(req.params.id);
+      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      if ((req.body.batchId === undefined) === (req.body.amount === undefined))
+        throw new DomainError('invalid_request', 'give either batchId or amount', {
+          field: 'batchId',
+        });
+      const actor = actorOf(req);
+      const amount = req.body.amount !== undefined ? amountField(req.body.amount) : undefined;
+      const r = await deps.ledger.refund(
+        tenant.id,
+        tenant.currency,
+        {
+          ...(req.body.batchId ? { batchId: req.body.batchId } : {}),
+          ...(amount !== undefined ? { amount } : {}),
+        },
+        req.body.reason,
+        actor.id,
+      );
+      await deps.audit.record({
+        tenantId: tenant.id,
+        actor,
+        action: 'billing.refunded',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        details: {
+          amount: formatAmount(r.amount),
+          batchId: req.body.batchId ?? null,
+          reason: req.body.reason,
+        },
+      });
       return reply
         .code(201)
         .send({
-          available: money(b.available, tenant.currency),
-          held: money(b.held, tenant.currency),
+          refunded: money(r.amount, tenant.currency),
+          available: money(r.balance.available, tenant.currency),
         });
     },
   );
