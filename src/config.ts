@@ -60,6 +60,22 @@ export interface Config {
   security: { encryptionKeys: string | null };
   /** The default price plan (one price per part everywhere) for tenants without their own. */
   billing: { defaultPrice: string; currency: string };
+  /**
+   * Notices to tenants. Email needs an SMTP server (null: email is recorded as skipped); SMS goes
+   * through Hongyan itself from the operator's own account, signed with `smsSignature`.
+   */
+  notifications: {
+    smtp: {
+      host: string;
+      port: number;
+      secure: boolean;
+      user: string | null;
+      password: string | null;
+      from: string;
+    } | null;
+    smsSignature: string;
+    checkSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +122,7 @@ function defaults(): Config {
     login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
     security: { encryptionKeys: null },
     billing: { defaultPrice: '0.0450', currency: 'CNY' },
+    notifications: { smtp: null, smsSignature: '鸿雁', checkSeconds: 30 },
   };
 }
 

@@ -6,6 +6,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './store/schema.ts';
 import { LedgerStore, post } from './store/ledger.ts';
 import { PricePlanStore } from './store/price-plans.ts';
+import { Notifier } from './services/notify.ts';
+import { checkLowBalances } from './services/low-balance.ts';
+import { acceptMessages } from './services/accept-messages.ts';
+import type { Tenant } from './store/tenants.ts';
+
+export const OPERATOR_TENANT_ID = 'ten_operator';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -37,6 +43,8 @@ export interface Platform {
   dispatcher: Dispatcher | null;
   channels: ChannelDriver[];
   simulator: SmscSimulator | null;
+  /** Worker jobs, callable directly (tests, operators). */
+  jobs: { checkLowBalances(): Promise<string[]> };
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
   stop(): Promise<void>;
@@ -85,6 +93,31 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         config.billing.currency,
       );
     const audit = new AuditStore(store.db);
+    const operator = await ensureOperatorTenant(store.db, tenants, prices);
+    const acceptDeps = {
+      messages,
+      prices,
+      defaultRegion: config.defaultRegion,
+      maxRecipients: config.messages.maxRecipients,
+      maxParts: config.messages.maxParts,
+    };
+    // The operator's own notices go out as SMS through the platform itself.
+    const sendSms = async (to: string, text: string) => {
+      const out = await acceptMessages(acceptDeps, operator, {
+        to,
+        text: `【${config.notifications.smsSignature}】${text}`,
+        class: 'notification',
+      });
+      return out.body.messages[0]?.id ?? '';
+    };
+    const notifier = new Notifier(
+      store.db,
+      config.notifications.smtp,
+      sendSms,
+      log.child({ role: 'notify' }),
+    );
+    stops.push(async () => notifier.close());
+    const jobs = { checkLowBalances: () => checkLowBalances(store.db, notifier) };
     const demo = config.demo.enabled
       ? await ensureDemoTenant(store.db, tenants, config, log)
       : null;
@@ -171,6 +204,13 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         );
       }, 60_000);
       terminations.unref();
+      const lowBalance = setInterval(() => {
+        jobs
+          .checkLowBalances()
+          .catch((err: unknown) => log.error({ err }, 'low-balance check failed'));
+      }, config.notifications.checkSeconds * 1000);
+      lowBalance.unref();
+      stops.push(async () => clearInterval(lowBalance));
       stops.push(async () => clearInterval(terminations));
     }
 
@@ -197,13 +237,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         tenants,
         messages,
         defaultRegion: config.defaultRegion,
-        accept: {
-          messages,
-          prices,
-          defaultRegion: config.defaultRegion,
-          maxRecipients: config.messages.maxRecipients,
-          maxParts: config.messages.maxParts,
-        },
+        accept: acceptDeps,
         onAccepted: () => dispatcher?.nudge(),
         health: async () => {
           const parts: Record<string, string> = {};
@@ -242,6 +276,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     return {
       config,
       store,
+      jobs,
       routes,
       httpPort,
       simulatorPort,
@@ -255,6 +290,26 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     await stopAll();
     throw err;
   }
+}
+
+/** The operator's own account: sends the platform's notices; its messages cost nothing. */
+async function ensureOperatorTenant(
+  db: Kysely<Database>,
+  tenants: TenantStore,
+  prices: PricePlanStore,
+): Promise<Tenant> {
+  const existing = await tenants.find(OPERATOR_TENANT_ID);
+  if (existing) return existing;
+  const tenant = await db
+    .transaction()
+    .execute((trx) =>
+      tenants.create(
+        { id: OPERATOR_TENANT_ID, name: 'Operator (platform notices)', currency: 'CNY' },
+        trx,
+      ),
+    );
+  await prices.set(tenant.id, [{ price: 0 }], 'CNY');
+  return tenant;
 }
 
 /** The demo tenant is created once; its key is shown on that start and kept in the data dir. */

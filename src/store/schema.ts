@@ -19,6 +19,20 @@ export interface TenantTable {
   updated_at: number | null;
   charge_mode: string;
   low_balance_threshold: number | null;
+  low_balance_notified: number;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  tenant_id: string | null;
+  kind: string;
+  channel: string;
+  recipient: string | null;
+  subject: string;
+  body: string;
+  status: string;
+  detail: string | null;
+  created_at: number;
 }
 
 export interface UserTable {
@@ -247,4 +261,5 @@ export interface Database {
   audit_log: AuditLogTable;
   balances: BalanceTable;
   price_plans: PricePlanTable;
+  notifications: NotificationTable;
 }

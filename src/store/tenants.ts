@@ -96,6 +96,7 @@ export class TenantStore {
         terminate_at: null,
         charge_mode: 'on_submit',
         low_balance_threshold: null,
+        low_balance_notified: 0,
       })
       .execute();
     return tenant;

@@ -91,6 +91,76 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
     },
   );
 
+  r.put(
+    '/v1/account/low-balance-threshold',
+    {
+      config: { access: 'account.manage' },
+      schema: {
+        summary:
+          'Be told (email and SMS to the contact) when the available balance falls below this; null turns it off',
+        tags: ['billing'],
+        body: Type.Object(
+          { threshold: Type.Union([Type.String({ maxLength: 24 }), Type.Null()]) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const threshold =
+        req.body.threshold === null ? null : amountField(req.body.threshold, 'threshold');
+      await deps.db
+        .updateTable('tenants')
+        .set({ low_balance_threshold: threshold, low_balance_notified: 0 })
+        .where('id', '=', req.tenant!.id)
+        .execute();
+      await deps.audit.record({
+        tenantId: req.tenant!.id,
+        actor: actorOf(req),
+        action: 'billing.low_balance_threshold_set',
+        targetType: 'tenant',
+        targetId: req.tenant!.id,
+        details: { threshold: req.body.threshold },
+      });
+      return reply.code(204).send();
+    },
+  );
+
+  r.get(
+    '/v1/notifications',
+    {
+      config: { access: 'account.read' },
+      schema: {
+        summary: 'Notices sent to my account, newest first',
+        tags: ['account'],
+        querystring: Page,
+      },
+    },
+    async (req) => {
+      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100)));
+      let q = deps.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('tenant_id', '=', req.tenant!.id);
+      if (req.query.before) q = q.where('id', '<', Number(req.query.before));
+      if (req.query.kind) q = q.where('kind', '=', req.query.kind);
+      const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+      return {
+        data: rows.map((n) => ({
+          id: Number(n.id),
+          kind: n.kind,
+          channel: n.channel,
+          recipient: n.recipient,
+          subject: n.subject,
+          text: n.body,
+          status: n.status,
+          detail: n.detail,
+          createdAt: iso(n.created_at),
+        })),
+        nextBefore: rows.length === limit ? Number(rows[rows.length - 1]!.id) : null,
+      };
+    },
+  );
+
   r.post(
     '/v1/admin/tenants/:id/recharges',
     {
@@ -187,12 +257,10 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
           reason: req.body.reason,
         },
       });
-      return reply
-        .code(201)
-        .send({
-          refunded: money(r.amount, tenant.currency),
-          available: money(r.balance.available, tenant.currency),
-        });
+      return reply.code(201).send({
+        refunded: money(r.amount, tenant.currency),
+        available: money(r.balance.available, tenant.currency),
+      });
     },
   );
 
@@ -248,19 +316,17 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
   );
 }
 
-function amountField(text: string): number {
+function amountField(text: string, field = 'amount'): number {
   let amount: number;
   try {
     amount = parseAmount(text);
   } catch {
     throw new DomainError('invalid_amount', `"${text}" is not an amount with at most 4 decimals`, {
-      field: 'amount',
+      field,
     });
   }
   if (amount <= 0)
-    throw new DomainError('invalid_amount', 'the amount must be more than zero', {
-      field: 'amount',
-    });
+    throw new DomainError('invalid_amount', `the ${field} must be more than zero`, { field });
   return amount;
 }
 

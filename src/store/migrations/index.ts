@@ -3,6 +3,7 @@ import type { Dialect } from '../db.ts';
 import * as m001 from './001-messages.ts';
 import * as m002 from './002-accounts.ts';
 import * as m003 from './003-billing.ts';
+import * as m004 from './004-notifications.ts';
 
 export interface Migration {
   version: string;
@@ -14,4 +15,5 @@ export const migrations: Migration[] = [
   { version: '001-messages', up: m001.up },
   { version: '002-accounts', up: m002.up },
   { version: '003-billing', up: m003.up },
+  { version: '004-notifications', up: m004.up },
 ];

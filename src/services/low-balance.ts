@@ -1,0 +1,44 @@
+// Low-balance alerts: crossing below the tenant's threshold notifies once; rising back above it
+// re-arms the alert. The flag is flipped with a guarded update before notifying, so several
+// workers never send the same alert twice.
+import { sql, type Kysely } from 'kysely';
+import { formatAmount } from '../core/billing/money.ts';
+import type { Database } from '../store/schema.ts';
+import type { Notifier } from './notify.ts';
+
+export async function checkLowBalances(
+  db: Kysely<Database>,
+  notifier: Notifier,
+): Promise<string[]> {
+  const rows = await sql<{
+    id: string;
+    currency: string;
+    threshold: number;
+    available: number;
+    notified: number;
+  }>`
+    select t.id, t.currency, t.low_balance_threshold as threshold, coalesce(b.available, 0) as available, t.low_balance_notified as notified
+    from tenants t left join balances b on b.tenant_id = t.id
+    where t.low_balance_threshold is not null and t.status <> 'terminated'`.execute(db);
+  const alerted: string[] = [];
+  for (const r of rows.rows) {
+    const low = Number(r.available) < Number(r.threshold);
+    const notified = Number(r.notified) === 1;
+    if (low === notified) continue;
+    const flipped = await db
+      .updateTable('tenants')
+      .set({ low_balance_notified: low ? 1 : 0 })
+      .where('id', '=', r.id)
+      .where('low_balance_notified', '=', notified ? 1 : 0)
+      .executeTakeFirst();
+    if (!low || Number(flipped.numUpdatedRows) !== 1) continue;
+    await notifier.notify({
+      tenantId: r.id,
+      kind: 'low_balance',
+      subject: 'Low SMS balance',
+      text: `Your available balance is ${formatAmount(Number(r.available))} ${r.currency}, below your alert threshold of ${formatAmount(Number(r.threshold))} ${r.currency}. Recharge to keep sending.`,
+    });
+    alerted.push(r.id);
+  }
+  return alerted;
+}
