@@ -59,7 +59,8 @@ export interface Config {
    */
   security: { encryptionKeys: string | null };
   /** The default price plan (one price per part everywhere) for tenants without their own. */
-  billing: { defaultPrice: string; currency: string };
+  /** Statements' months run in this timezone, as minutes east of UTC (China: 480). */
+  billing: { defaultPrice: string; currency: string; statementUtcOffsetMinutes: number };
   /**
    * Notices to tenants. Email needs an SMTP server (null: email is recorded as skipped); SMS goes
    * through Hongyan itself from the operator's own account, signed with `smsSignature`.
@@ -121,7 +122,7 @@ function defaults(): Config {
     limits: { keyPerSecond: 50, keyBurst: 100, tenantPerSecond: 100, tenantBurst: 200 },
     login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
     security: { encryptionKeys: null },
-    billing: { defaultPrice: '0.0450', currency: 'CNY' },
+    billing: { defaultPrice: '0.0450', currency: 'CNY', statementUtcOffsetMinutes: 480 },
     notifications: { smtp: null, smsSignature: '鸿雁', checkSeconds: 30 },
   };
 }

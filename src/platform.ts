@@ -7,6 +7,8 @@ import type { Database } from './store/schema.ts';
 import { LedgerStore, post } from './store/ledger.ts';
 import { PricePlanStore } from './store/price-plans.ts';
 import { Notifier } from './services/notify.ts';
+import { generateDueStatements } from './services/statements.ts';
+import { StatementStore } from './store/statements.ts';
 import { checkLowBalances } from './services/low-balance.ts';
 import { acceptMessages } from './services/accept-messages.ts';
 import type { Tenant } from './store/tenants.ts';
@@ -44,7 +46,10 @@ export interface Platform {
   channels: ChannelDriver[];
   simulator: SmscSimulator | null;
   /** Worker jobs, callable directly (tests, operators). */
-  jobs: { checkLowBalances(): Promise<string[]> };
+  jobs: {
+    checkLowBalances(): Promise<string[]>;
+    generateStatements(now?: number): Promise<number>;
+  };
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
   stop(): Promise<void>;
@@ -117,7 +122,14 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       log.child({ role: 'notify' }),
     );
     stops.push(async () => notifier.close());
-    const jobs = { checkLowBalances: () => checkLowBalances(store.db, notifier) };
+    const statementDeps = {
+      statements: new StatementStore(store.db),
+      utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
+    };
+    const jobs = {
+      checkLowBalances: () => checkLowBalances(store.db, notifier),
+      generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
+    };
     const demo = config.demo.enabled
       ? await ensureDemoTenant(store.db, tenants, config, log)
       : null;
@@ -210,6 +222,14 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           .catch((err: unknown) => log.error({ err }, 'low-balance check failed'));
       }, config.notifications.checkSeconds * 1000);
       lowBalance.unref();
+      // Statements for the month that ended: checked hourly, made once (on the 1st in practice).
+      const monthly = setInterval(() => {
+        jobs
+          .generateStatements()
+          .catch((err: unknown) => log.error({ err }, 'statement generation failed'));
+      }, 3600_000);
+      monthly.unref();
+      stops.push(async () => clearInterval(monthly));
       stops.push(async () => clearInterval(lowBalance));
       stops.push(async () => clearInterval(terminations));
     }
@@ -226,6 +246,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         audit,
         ledger,
         prices,
+        statementUtcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
         limits: config.limits,
         loginPolicy: {
           maxFailures: config.login.maxFailures,

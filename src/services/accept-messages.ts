@@ -134,10 +134,11 @@ export async function acceptMessages(
       continue;
     }
     seen.add(n.e164);
+    const carrier = cnCarrierOf(n.e164);
     const price = plan
       ? priceFor(plan.rules, {
           country: n.country,
-          carrier: cnCarrierOf(n.e164),
+          carrier,
           class: messageClass as MessageClass,
         })
       : 0;
@@ -164,6 +165,7 @@ export async function acceptMessages(
       class: messageClass as MessageClass,
       price,
       amount: price * count.parts,
+      destination: carrier ? `${n.country}-${carrier}` : (n.country ?? 'other'),
     });
   }
   if (rows.length === 0) {

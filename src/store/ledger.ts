@@ -190,7 +190,7 @@ export async function settleHolds(
         charged = price * (select count(*) from message_parts p where p.message_id = messages.id and
           (case when (select t.charge_mode from tenants t where t.id = messages.tenant_id) = 'on_delivery'
                 then p.status = 'delivered' else p.carrier_id is not null end)),
-        billing = 'settled'
+        billing = 'settled', settled_at = ${now}
       where id in (select ${field(0)} from ${jsonRows(
         dialect,
         chunk.map((id) => [id]),

@@ -26,6 +26,7 @@ export interface NewMessage {
   /** Price per part and parts × price, minor units; held at acceptance unless free. */
   price?: number;
   amount?: number;
+  destination?: string | null;
 }
 
 export interface IdempotencyRecord {
@@ -596,6 +597,8 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     amount: m.amount ?? 0,
     charged: 0,
     billing: (m.amount ?? 0) > 0 ? 'held' : 'free',
+    destination: m.destination ?? null,
+    settled_at: null,
   };
 }
 

@@ -186,8 +186,18 @@ export interface MessageTable {
   price: number;
   amount: number;
   charged: number;
-  /** held, charged, released, free. */
+  /** held, settled, free. */
   billing: string;
+  /** CN-mobile, CN-unicom, CN, GB…: where it went, for statements. */
+  destination: string | null;
+  settled_at: number | null;
+}
+
+export interface StatementTable {
+  tenant_id: string;
+  month: string;
+  data: string;
+  generated_at: number;
 }
 
 export interface MessagePartTable {
@@ -262,4 +272,5 @@ export interface Database {
   balances: BalanceTable;
   price_plans: PricePlanTable;
   notifications: NotificationTable;
+  statements: StatementTable;
 }

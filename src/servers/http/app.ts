@@ -15,6 +15,8 @@ import { accountRoutes } from './account.ts';
 import { adminRoutes } from './admin.ts';
 import { smppAccountRoutes } from './smpp-accounts.ts';
 import { billingRoutes } from './billing.ts';
+import { statementRoutes } from './statements.ts';
+import { StatementStore } from '../../store/statements.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import type { PricePlanStore } from '../../store/price-plans.ts';
 import { SmppAccountStore } from '../../store/smpp-accounts.ts';
@@ -37,6 +39,7 @@ export interface HttpDeps {
   audit: AuditStore;
   ledger: LedgerStore;
   prices: PricePlanStore;
+  statementUtcOffsetMinutes: number;
   messages: MessageStore;
   limits: RateLimits;
   /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
@@ -117,6 +120,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     db: deps.db,
     ledger: deps.ledger,
     prices: deps.prices,
+    tenants: deps.tenants,
+    audit: deps.audit,
+  });
+  statementRoutes(app, {
+    statements: new StatementStore(deps.db),
+    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
     tenants: deps.tenants,
     audit: deps.audit,
   });

@@ -4,6 +4,7 @@ import * as m001 from './001-messages.ts';
 import * as m002 from './002-accounts.ts';
 import * as m003 from './003-billing.ts';
 import * as m004 from './004-notifications.ts';
+import * as m005 from './005-statements.ts';
 
 export interface Migration {
   version: string;
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   { version: '002-accounts', up: m002.up },
   { version: '003-billing', up: m003.up },
   { version: '004-notifications', up: m004.up },
+  { version: '005-statements', up: m005.up },
 ];
