@@ -9,6 +9,8 @@ import { PricePlanStore } from './store/price-plans.ts';
 import { Notifier } from './services/notify.ts';
 import { generateDueStatements } from './services/statements.ts';
 import { StatementStore } from './store/statements.ts';
+import { ContractStore } from './store/contracts.ts';
+import { runContracts } from './services/contracts.ts';
 import { checkLowBalances } from './services/low-balance.ts';
 import { acceptMessages } from './services/accept-messages.ts';
 import type { Tenant } from './store/tenants.ts';
@@ -49,6 +51,7 @@ export interface Platform {
   jobs: {
     checkLowBalances(): Promise<string[]>;
     generateStatements(now?: number): Promise<number>;
+    runContracts(now?: number): Promise<{ reminded: number; renewed: number; fees: number }>;
   };
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
@@ -99,9 +102,12 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       );
     const audit = new AuditStore(store.db);
     const operator = await ensureOperatorTenant(store.db, tenants, prices);
+    const contracts = new ContractStore(store.db);
     const acceptDeps = {
       messages,
       prices,
+      contracts,
+      utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
       defaultRegion: config.defaultRegion,
       maxRecipients: config.messages.maxRecipients,
       maxParts: config.messages.maxParts,
@@ -129,6 +135,18 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const jobs = {
       checkLowBalances: () => checkLowBalances(store.db, notifier),
       generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
+      runContracts: (now?: number) =>
+        runContracts(
+          {
+            db: store.db,
+            contracts,
+            tenants,
+            audit,
+            utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
+          },
+          notifier,
+          now,
+        ),
     };
     const demo = config.demo.enabled
       ? await ensureDemoTenant(store.db, tenants, config, log)

@@ -40,6 +40,9 @@ export const errorCatalog = {
   invalid_amount: { status: 422, title: 'Invalid amount' },
   no_price: { status: 422, title: 'No price for this destination' },
   duplicate_reference: { status: 409, title: 'This reference was already recorded' },
+  invalid_contract: { status: 422, title: 'Invalid contract' },
+  contract_expired: { status: 403, title: 'The service contract has ended' },
+  contract_not_started: { status: 403, title: 'The service contract has not started' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const;

@@ -11,6 +11,8 @@ import { MESSAGE_CLASSES, priceFor, type MessageClass } from '../core/billing/ra
 import { cnCarrierOf } from '../core/billing/cn-carrier.ts';
 import { formatAmount, money, type Money } from '../core/billing/money.ts';
 import type { PricePlanStore } from '../store/price-plans.ts';
+import type { ContractStore } from '../store/contracts.ts';
+import { checkContract } from './contracts.ts';
 import type { MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
 
@@ -49,6 +51,9 @@ export interface SendResult {
 export interface AcceptDeps {
   messages: MessageStore;
   prices: PricePlanStore;
+  /** Contracts gate sending to their period and supply package quotas (absent: no gate). */
+  contracts?: ContractStore;
+  utcOffsetMinutes?: number;
   defaultRegion: string;
   maxRecipients: number;
   maxParts: number;
@@ -77,6 +82,8 @@ export async function acceptMessages(
   }
 
   assertCanSend(tenant.status);
+  const contract = opts.test ? undefined : await deps.contracts?.current(tenant.id);
+  checkContract(contract, Date.now(), deps.utcOffsetMinutes ?? 480);
   const { text, recipients, clientRef } = validate(deps, req);
   // One split decides encoding and part count for every recipient; the bytes are built at dispatch.
   const count = countParts(text, { maxParts: deps.maxParts });
@@ -205,6 +212,7 @@ export async function acceptMessages(
   try {
     const result = await deps.messages.insertAccepted(rows, {
       hold: { tenantId: tenant.id, currency, batchId, partial: req.partial === true },
+      ...(contract?.quota ? { quota: { contractId: contract.id } } : {}),
       idempotency: (accepted, unaffordable) => {
         body = bodyOf(accepted, unaffordable);
         return idempotencyKey

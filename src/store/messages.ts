@@ -27,6 +27,8 @@ export interface NewMessage {
   price?: number;
   amount?: number;
   destination?: string | null;
+  /** Paid by the contract's package: no price of its own. */
+  package?: boolean;
 }
 
 export interface IdempotencyRecord {
@@ -140,6 +142,8 @@ export class MessageStore {
     all: NewMessage[],
     opts: {
       hold?: { tenantId: string; currency: string; batchId: string; partial: boolean };
+      /** Use the contract's package first: messages that fit in what is left cost nothing more. */
+      quota?: { contractId: string };
       idempotency?: (
         accepted: NewMessage[],
         unaffordable: NewMessage[],
@@ -151,6 +155,7 @@ export class MessageStore {
       let messages = all;
       let unaffordable: NewMessage[] = [];
       const hold = opts.hold;
+      if (opts.quota) await this.#usePackage(trx, opts.quota.contractId, all);
       const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
       if (hold && total > 0) {
         const { available } = await lockBalance(trx, this.dialect, hold.tenantId, now);
@@ -239,6 +244,35 @@ export class MessageStore {
       }
       return { accepted: messages, unaffordable };
     });
+  }
+
+  async #usePackage(
+    trx: Transaction<Database>,
+    contractId: string,
+    rows: NewMessage[],
+  ): Promise<void> {
+    const lock = this.dialect === 'postgres' ? sql`for update` : sql``;
+    const r = await sql<{
+      left: number;
+    }>`select quota - quota_used as left from contracts where id = ${contractId} ${lock}`.execute(
+      trx,
+    );
+    let left = Number(r.rows[0]?.left ?? 0);
+    let used = 0;
+    for (const m of rows) {
+      if (left < m.parts) break;
+      m.package = true;
+      m.price = 0;
+      m.amount = 0;
+      left -= m.parts;
+      used += m.parts;
+    }
+    if (used > 0)
+      await trx
+        .updateTable('contracts')
+        .set((eb) => ({ quota_used: eb('quota_used', '+', used) }))
+        .where('id', '=', contractId)
+        .execute();
   }
 
   async findIdempotency(
@@ -596,7 +630,7 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     price: m.price ?? 0,
     amount: m.amount ?? 0,
     charged: 0,
-    billing: (m.amount ?? 0) > 0 ? 'held' : 'free',
+    billing: m.package ? 'package' : (m.amount ?? 0) > 0 ? 'held' : 'free',
     destination: m.destination ?? null,
     settled_at: null,
   };

@@ -193,6 +193,25 @@ export interface MessageTable {
   settled_at: number | null;
 }
 
+export interface ContractTable {
+  id: string;
+  tenant_id: string;
+  number: string;
+  /** Calendar dates (YYYY-MM-DD) in the statements' timezone; the end date is the last day of service. */
+  start_date: string;
+  end_date: string;
+  quota: number | null;
+  quota_used: number;
+  /** JSON: [{ name, amount (minor units), when: signing | monthly | renewal }]. */
+  fees: string;
+  auto_renew: number;
+  renew_months: number;
+  /** Reminders already sent for the current end date, e.g. "2027-11-24:30,2027-11-24:7". */
+  reminded: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface StatementTable {
   tenant_id: string;
   month: string;
@@ -273,4 +292,5 @@ export interface Database {
   price_plans: PricePlanTable;
   notifications: NotificationTable;
   statements: StatementTable;
+  contracts: ContractTable;
 }

@@ -16,6 +16,8 @@ import { adminRoutes } from './admin.ts';
 import { smppAccountRoutes } from './smpp-accounts.ts';
 import { billingRoutes } from './billing.ts';
 import { statementRoutes } from './statements.ts';
+import { contractRoutes } from './contracts.ts';
+import { ContractStore } from '../../store/contracts.ts';
 import { StatementStore } from '../../store/statements.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
 import type { PricePlanStore } from '../../store/price-plans.ts';
@@ -128,6 +130,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     utcOffsetMinutes: deps.statementUtcOffsetMinutes,
     tenants: deps.tenants,
     audit: deps.audit,
+  });
+  contractRoutes(app, {
+    db: deps.db,
+    contracts: new ContractStore(deps.db),
+    tenants: deps.tenants,
+    audit: deps.audit,
+    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
   });
   smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
   return app;

@@ -5,6 +5,7 @@ import * as m002 from './002-accounts.ts';
 import * as m003 from './003-billing.ts';
 import * as m004 from './004-notifications.ts';
 import * as m005 from './005-statements.ts';
+import * as m006 from './006-contracts.ts';
 
 export interface Migration {
   version: string;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   { version: '003-billing', up: m003.up },
   { version: '004-notifications', up: m004.up },
   { version: '005-statements', up: m005.up },
+  { version: '006-contracts', up: m006.up },
 ];
