@@ -8,7 +8,7 @@ import { AuditStore } from '../src/store/audit.ts';
 import { TenantStore } from '../src/store/tenants.ts';
 import { UserStore } from '../src/store/users.ts';
 import { totpCode } from '../src/security/totp.ts';
-import { browser, creditCode, GOOD_PASSWORD } from './support/people.ts';
+import { browser, creditCode, GOOD_PASSWORD, registerCompany } from './support/people.ts';
 
 for (const database of databases) {
   describe(`accounts and security on ${database.dialect}`, () => {
@@ -52,37 +52,7 @@ for (const database of databases) {
     });
     after(() => t.stop());
 
-    async function registerAndApprove(company: string) {
-      const email = `${company}@${database.dialect}.test`;
-      const reg = await t.api('/v1/register', {
-        key: null,
-        body: {
-          companyName: company,
-          creditCode: creditCode(),
-          contactName: 'Li Lei',
-          contactEmail: email,
-          contactPhone: '+8613800138000',
-          password: GOOD_PASSWORD,
-        },
-      });
-      assert.equal(reg.status, 201, JSON.stringify(reg.body));
-      const owner = browser(t);
-      assert.equal(
-        (await owner.call('/v1/auth/login', { body: { email, password: GOOD_PASSWORD } })).status,
-        200,
-      );
-      const key = await owner.call('/v1/api-keys', {
-        body: { name: 'ci', scopes: ['send', 'read', 'manage'] },
-      });
-      assert.equal(key.status, 201);
-      return {
-        tenantId: reg.body.tenantId as string,
-        owner,
-        email,
-        key: key.body.key as string,
-        keyId: key.body.id as string,
-      };
-    }
+    const registerAndApprove = (company: string) => registerCompany(t, company);
 
     test('registration refuses bad input with the field, and writes nothing', async () => {
       const good = {

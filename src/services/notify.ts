@@ -4,16 +4,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
+import type { Config } from '../config.ts';
 import type { Database } from '../store/schema.ts';
 
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string | null;
-  password: string | null;
-  from: string;
-}
+export type SmtpSettings = NonNullable<Config['notifications']['smtp']>;
 
 export type SendSms = (to: string, text: string) => Promise<string>;
 

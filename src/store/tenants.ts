@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TenantTable } from './schema.ts';
 import { newId } from '../core/ids.ts';
+import { DomainError } from '../core/errors.ts';
 
 export interface Tenant {
   id: string;
@@ -104,6 +105,13 @@ export class TenantStore {
 
   async find(id: string, db: Db = this.db): Promise<Tenant | undefined> {
     return db.selectFrom('tenants').select(TENANT_COLUMNS).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The tenant, or not_found (another tenant's id and a missing one look the same). */
+  async get(id: string, db: Db = this.db): Promise<Tenant> {
+    const t = await this.find(id, db);
+    if (!t) throw new DomainError('not_found', `no tenant ${id}`);
+    return t;
   }
 
   async findByName(name: string): Promise<Tenant | undefined> {

@@ -125,8 +125,7 @@ export function adminRoutes(
       const withBodies = req.query.bodies === 'true';
       if (withBodies && !p.permissions.has('admin.messages.bodies'))
         throw new DomainError('forbidden', 'your role may not read message bodies');
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 50)));
       const rows = await deps.messages.list(tenant.id, {
         limit,

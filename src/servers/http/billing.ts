@@ -180,8 +180,7 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
       },
     },
     async (req, reply) => {
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       const amount = amountField(req.body.amount);
       const actor = actorOf(req);
       const b = await deps.ledger.recharge(
@@ -227,8 +226,7 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
       },
     },
     async (req, reply) => {
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       if ((req.body.batchId === undefined) === (req.body.amount === undefined))
         throw new DomainError('invalid_request', 'give either batchId or amount', {
           field: 'batchId',
@@ -282,8 +280,7 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
       },
     },
     async (req, reply) => {
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       const rules = parsePlan(req.body.rules);
       await deps.prices.set(tenant.id, rules, tenant.currency);
       if (req.body.chargeMode)

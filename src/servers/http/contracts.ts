@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DomainError } from '../../core/errors.ts';
 import { money } from '../../core/billing/money.ts';
 import type { Contract } from '../../store/contracts.ts';
 import { signContract, type ContractDeps } from '../../services/contracts.ts';
@@ -47,8 +46,7 @@ export function contractRoutes(app: FastifyInstance, deps: ContractDeps): void {
       schema: { tags: ['admin', 'billing'], params: Type.Object({ id: Type.String() }) },
     },
     async (req) => {
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       return { data: (await deps.contracts.list(tenant.id)).map((c) => view(c, tenant.currency)) };
     },
   );
@@ -89,8 +87,7 @@ export function contractRoutes(app: FastifyInstance, deps: ContractDeps): void {
       },
     },
     async (req, reply) => {
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       const c = await signContract(deps, tenant, req.body as Record<string, unknown>, actorOf(req));
       return reply.code(201).send(view(c, tenant.currency));
     },

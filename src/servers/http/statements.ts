@@ -2,7 +2,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DomainError } from '../../core/errors.ts';
 import { formatAmount } from '../../core/billing/money.ts';
 import type { Statement } from '../../core/billing/statement.ts';
 import { statementCsv, statementHtml, statementXlsx } from '../../reports/statement-files.ts';
@@ -60,8 +59,7 @@ export function statementRoutes(
       },
     },
     async (req, reply) => {
-      const tenant = await deps.tenants.find(req.params.id);
-      if (!tenant) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      const tenant = await deps.tenants.get(req.params.id);
       await deps.audit.record({
         tenantId: tenant.id,
         actor: actorOf(req),
