@@ -65,6 +65,15 @@ export interface Config {
    * Notices to tenants. Email needs an SMTP server (null: email is recorded as skipped); SMS goes
    * through Hongyan itself from the operator's own account, signed with `smsSignature`.
    */
+  compliance: {
+    optOutKeywords: string[];
+    /** Appended to marketing messages that lack an opt-out hint (counted in their parts). */
+    marketingHint: string;
+    /** Marketing goes out only between these minutes of the recipient's day (China time by default). */
+    sendingWindow: { utcOffsetMinutes: number; startMinute: number; endMinute: number };
+    reviewHoldHours: number;
+    verificationIgnoresOptOut: boolean;
+  };
   notifications: {
     smtp: {
       host: string;
@@ -123,6 +132,13 @@ function defaults(): Config {
     login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
     security: { encryptionKeys: null },
     billing: { defaultPrice: '0.0450', currency: 'CNY', statementUtcOffsetMinutes: 480 },
+    compliance: {
+      optOutKeywords: ['TD', 'T', 'N', 'R', '0000', 'STOP', '退订', '取消'],
+      marketingHint: '拒收请回复R',
+      sendingWindow: { utcOffsetMinutes: 480, startMinute: 480, endMinute: 1260 },
+      reviewHoldHours: 24,
+      verificationIgnoresOptOut: true,
+    },
     notifications: { smtp: null, smsSignature: '鸿雁', checkSeconds: 30 },
   };
 }

@@ -11,6 +11,8 @@ import { generateDueStatements } from './services/statements.ts';
 import { StatementStore } from './store/statements.ts';
 import { ContractStore } from './store/contracts.ts';
 import { runContracts } from './services/contracts.ts';
+import { ComplianceStore } from './store/compliance.ts';
+import { ComplianceService } from './services/compliance.ts';
 import { checkLowBalances } from './services/low-balance.ts';
 import { acceptMessages } from './services/accept-messages.ts';
 import type { Tenant } from './store/tenants.ts';
@@ -52,6 +54,7 @@ export interface Platform {
     checkLowBalances(): Promise<string[]>;
     generateStatements(now?: number): Promise<number>;
     runContracts(now?: number): Promise<{ reminded: number; renewed: number; fees: number }>;
+    expireReviews(now?: number): Promise<number>;
   };
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
@@ -103,10 +106,24 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const audit = new AuditStore(store.db);
     const operator = await ensureOperatorTenant(store.db, tenants, prices);
     const contracts = new ContractStore(store.db);
+    const complianceStore = new ComplianceStore(store.db);
+    const compliance = new ComplianceService(store.db, complianceStore, config.compliance);
+    await compliance.seedRules();
+    if ((await complianceStore.signatures(operator.id, 'approved')).length === 0) {
+      // The operator's own notices are signed with its name.
+      const sig = await complianceStore.addSignature(
+        operator.id,
+        config.notifications.smsSignature,
+        'operator',
+      );
+      await complianceStore.decide('signatures', sig.id, 'approved', 'the operator itself', null);
+      await complianceStore.setDefaultSignature(operator.id, sig.id);
+    }
     const acceptDeps = {
       messages,
       prices,
       contracts,
+      compliance,
       utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
       defaultRegion: config.defaultRegion,
       maxRecipients: config.messages.maxRecipients,
@@ -135,6 +152,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const jobs = {
       checkLowBalances: () => checkLowBalances(store.db, notifier),
       generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
+      expireReviews: (now?: number) => compliance.expireReviews(messages, now),
       runContracts: (now?: number) =>
         runContracts(
           {
@@ -151,6 +169,12 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const demo = config.demo.enabled
       ? await ensureDemoTenant(store.db, tenants, config, log)
       : null;
+    if (demo && (await complianceStore.signatures(demo.tenantId)).length === 0) {
+      // The demo account can send Chinese-style messages at once: 【鸿雁】 is approved for it.
+      const sig = await complianceStore.addSignature(demo.tenantId, '鸿雁', 'demo');
+      await complianceStore.decide('signatures', sig.id, 'approved', 'demo account', null);
+      await complianceStore.setDefaultSignature(demo.tenantId, sig.id);
+    }
     const onChanges = (_changes: StatusChange[]) => {};
 
     let simulator: SmscSimulator | null = null;
@@ -265,6 +289,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         ledger,
         prices,
         statementUtcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
+        compliance: { store: complianceStore, compliance },
         limits: config.limits,
         loginPolicy: {
           maxFailures: config.login.maxFailures,

@@ -417,6 +417,8 @@ for (const database of databases) {
         '/v1/users/:id': added.body.user.id,
         '/v1/auth/sessions/:id': aSession,
         '/v1/smpp-accounts/:id': smpp.body.id,
+        '/v1/signatures/:id/default': (await t.api('/v1/signatures', { key: a.key })).body.data[0]
+          .id,
       };
       const tenantRoutes = t.platform.routes.filter(
         (r) => r.url.includes(':id') && !r.access.startsWith('admin.'),
@@ -512,7 +514,7 @@ for (const database of databases) {
         403,
       );
       const withBodies = await admin.call(`/v1/admin/tenants/${a.tenantId}/messages?bodies=true`);
-      assert.equal(withBodies.body.data[0].text, 'private body');
+      assert.equal(withBodies.body.data[0].text, '【测试公司】private body');
       const audit = await a.owner.call('/v1/audit?action=operator.read_message_bodies');
       assert.equal(audit.body.data.length, 1, 'the tenant sees that the operator read its bodies');
     });

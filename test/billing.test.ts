@@ -61,7 +61,8 @@ for (const database of databases) {
       const c = await company('submitco', '10');
       const r = await t.api('/v1/messages', {
         key: c.key,
-        body: { to: ['13800138000', '13800130001'], text: 'x'.repeat(200) },
+        // 【测试公司】 + 100 characters = 106 UCS-2 units: two parts.
+        body: { to: ['13800138000', '13800130001'], text: '测'.repeat(100) },
       });
       assert.equal(r.status, 202);
       assert.deepEqual(

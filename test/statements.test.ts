@@ -63,18 +63,18 @@ for (const database of databases) {
       const n = (m: { amount: string }) => parseAmount(m.amount);
       assert.equal(n(s.opening), 0);
       assert.equal(n(s.recharges), parseAmount('10'));
-      // 13800138000 mobile 0.04, 13000131234 unicom 0.05, GB 0.05, 13900130000 mobile 0.04 (undelivered: on_submit still charges), marketing 2 parts × 0.08.
+      // 13800138000 mobile 0.04, 13000131234 unicom 0.05, GB 0.05, 13900130000 mobile 0.04 (undelivered: on_submit still charges), marketing 4 parts × 0.08 (signature and opt-out hint make it UCS-2).
       assert.deepEqual(
         s.lines.map((l: any) => [l.class, l.destination, l.parts, l.amount.amount]),
         [
-          ['marketing', 'CN-mobile', 2, '0.1600'],
+          ['marketing', 'CN-mobile', 4, '0.3200'],
           ['notification', 'CN-mobile', 2, '0.0800'],
           ['notification', 'CN-unicom', 1, '0.0500'],
           ['notification', 'GB', 1, '0.0500'],
         ],
       );
-      assert.equal(s.charges.amount, '0.3400');
-      assert.equal(s.refunds.amount, '0.1600');
+      assert.equal(s.charges.amount, '0.5000');
+      assert.equal(s.refunds.amount, '0.3200');
       assert.equal(
         n(s.opening) + n(s.recharges) + n(s.refunds) + n(s.adjustments) - n(s.charges) - n(s.fees),
         n(s.closing),
@@ -100,7 +100,7 @@ for (const database of databases) {
       );
       const csvText = csvBytes.toString('utf8');
       assert.match(csvText, /Closing balance,9\.8200/);
-      assert.match(csvText, /marketing,CN-mobile,2,0\.1600/);
+      assert.match(csvText, /marketing,CN-mobile,4,0\.3200/);
       const xlsx = await fetch(`${t.url}/v1/statements/${month}?format=xlsx`, {
         headers: { authorization: `Bearer ${c.key}` },
       });

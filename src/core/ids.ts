@@ -3,13 +3,26 @@ import { monotonicFactory } from 'ulid';
 
 const next = monotonicFactory();
 
-export type IdPrefix = 'msg' | 'bat' | 'ten' | 'key' | 'inb' | 'usr' | 'ses' | 'smp' | 'con';
+export type IdPrefix =
+  | 'msg'
+  | 'bat'
+  | 'ten'
+  | 'key'
+  | 'inb'
+  | 'usr'
+  | 'ses'
+  | 'smp'
+  | 'con'
+  | 'sig'
+  | 'tpl'
+  | 'rev'
+  | 'cr';
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   return `${prefix}_${next(now)}`;
 }
 
-const ID_SHAPE = /^(msg|bat|ten|key|inb|usr|ses|smp|con)_[0-9A-HJKMNP-TV-Z]{26}$/;
+const ID_SHAPE = /^(msg|bat|ten|key|inb|usr|ses|smp|con|sig|tpl|rev|cr)_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** Cheap shape check before touching the store: a malformed id is simply not found. */
 export function isId(prefix: IdPrefix, value: string): boolean {

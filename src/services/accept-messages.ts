@@ -2,7 +2,7 @@
 // transaction as `queued`. The same use case serves every entry point (HTTP today; SMPP/CMPP
 // server and campaigns later).
 import { createHash, randomInt } from 'node:crypto';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, errorCatalog, type ErrorCode } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { countParts } from '../core/message/parts.ts';
 import { normaliseNumber } from '../core/phone.ts';
@@ -13,6 +13,7 @@ import { formatAmount, money, type Money } from '../core/billing/money.ts';
 import type { PricePlanStore } from '../store/price-plans.ts';
 import type { ContractStore } from '../store/contracts.ts';
 import { checkContract } from './contracts.ts';
+import { matchView, type ComplianceService } from './compliance.ts';
 import type { MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
 
@@ -24,12 +25,15 @@ export interface SendRequest {
   class?: unknown;
   /** Accept the recipients the balance covers, reject the rest, instead of refusing the request. */
   partial?: unknown;
+  /** An approved template and its parameters, instead of `text`. */
+  templateId?: unknown;
+  params?: unknown;
 }
 
 export interface AcceptedMessage {
   id: string;
   to: string;
-  status: 'queued';
+  status: 'queued' | 'held';
   parts: number;
   encoding: string;
   /** What the message costs (parts × price per part); held now, charged per the tenant's plan. */
@@ -51,6 +55,8 @@ export interface SendResult {
 export interface AcceptDeps {
   messages: MessageStore;
   prices: PricePlanStore;
+  /** Signatures, templates, content rules, opt-outs, frequency caps, sending hours (absent: none). */
+  compliance?: ComplianceService;
   /** Contracts gate sending to their period and supply package quotas (absent: no gate). */
   contracts?: ContractStore;
   utcOffsetMinutes?: number;
@@ -84,31 +90,55 @@ export async function acceptMessages(
   assertCanSend(tenant.status);
   const contract = opts.test ? undefined : await deps.contracts?.current(tenant.id);
   checkContract(contract, Date.now(), deps.utcOffsetMinutes ?? 480);
-  const { text, recipients, clientRef } = validate(deps, req);
-  // One split decides encoding and part count for every recipient; the bytes are built at dispatch.
-  const count = countParts(text, { maxParts: deps.maxParts });
-  if (count.parts > deps.maxParts) {
-    throw new DomainError(
-      'text_too_long',
-      `message needs ${count.parts} parts (${count.units} ${count.encoding === 'gsm7' ? 'GSM-7 septets' : 'UCS-2 units'}); the limit is ${deps.maxParts} parts`,
-      {
-        parts: count.parts,
-        maxParts: deps.maxParts,
-        encoding: count.encoding,
-      },
-    );
-  }
-
+  const { text: rawText, recipients, clientRef } = validate(deps, req);
   const now = Date.now();
   const batchId = newId('bat', now);
-  const messageClass = req.class === undefined ? 'notification' : req.class;
-  if (!MESSAGE_CLASSES.includes(messageClass as MessageClass)) {
+  const requestedClass = req.class === undefined ? 'notification' : req.class;
+  if (!MESSAGE_CLASSES.includes(requestedClass as MessageClass)) {
     throw new DomainError(
       'invalid_request',
       `"class" must be one of ${MESSAGE_CLASSES.join(', ')}`,
       { field: 'class' },
     );
   }
+  // Compliance decides the final text (template, signature, opt-out hint) and may refuse it.
+  const prepared = deps.compliance
+    ? await deps.compliance.prepare(
+        tenant,
+        {
+          text: rawText ?? undefined,
+          templateId: req.templateId,
+          params: req.params,
+          class: requestedClass,
+        },
+        now,
+      )
+    : {
+        cnText: rawText ?? '',
+        text: rawText ?? '',
+        class: requestedClass as MessageClass,
+        templateId: null,
+        textHash: null,
+        cnTextHash: null,
+        review: null,
+        notBefore: null,
+      };
+  const messageClass = prepared.class;
+  // One split per text variant decides encoding and part count; the bytes are built at dispatch.
+  const variant = (t: string) => {
+    const count = countParts(t, { maxParts: deps.maxParts });
+    if (count.parts > deps.maxParts) {
+      throw new DomainError(
+        'text_too_long',
+        `message needs ${count.parts} parts (${count.units} ${count.encoding === 'gsm7' ? 'GSM-7 septets' : 'UCS-2 units'}); the limit is ${deps.maxParts} parts`,
+        { parts: count.parts, maxParts: deps.maxParts, encoding: count.encoding },
+      );
+    }
+    return { text: t, count };
+  };
+  const intl = variant(prepared.text);
+  const cn = prepared.cnText === null ? null : variant(prepared.cnText);
+
   const test = opts.test === true;
   // Test keys are never billed; everyone else pays by their plan.
   const plan = test ? null : await deps.prices.planFor(tenant.id);
@@ -116,7 +146,7 @@ export async function acceptMessages(
     throw new DomainError('no_price', 'no price plan applies to this account; ask the operator');
   const currency = plan?.currency ?? tenant.currency;
   const rejected: RejectedRecipient[] = [];
-  const rows: NewMessage[] = [];
+  let rows: NewMessage[] = [];
   const seen = new Set<string>();
   for (const raw of recipients) {
     if (typeof raw !== 'string') {
@@ -141,6 +171,17 @@ export async function acceptMessages(
       continue;
     }
     seen.add(n.e164);
+    const china = n.country === 'CN';
+    if (china && cn === null) {
+      rejected.push({
+        to: raw,
+        code: 'signature_required',
+        detail:
+          'messages to China need an approved 【signature】 at the start, or a default signature',
+      });
+      continue;
+    }
+    const v = china ? cn! : intl;
     const carrier = cnCarrierOf(n.e164);
     const price = plan
       ? priceFor(plan.rules, {
@@ -163,24 +204,35 @@ export async function acceptMessages(
       batchId,
       clientRef,
       to: n.e164,
-      text,
-      encoding: count.encoding,
-      parts: count.parts,
+      text: v.text,
+      encoding: v.count.encoding,
+      parts: v.count.parts,
       concatRef: randomInt(256),
       createdAt: now,
+      notBefore: prepared.notBefore,
+      templateId: prepared.templateId,
+      textHash: china ? prepared.cnTextHash : prepared.textHash,
+      held: prepared.review !== null,
+      compliance: prepared.review ? JSON.stringify(matchView(prepared.review)) : null,
       test,
       class: messageClass as MessageClass,
       price,
-      amount: price * count.parts,
+      amount: price * v.count.parts,
       destination: carrier ? `${n.country}-${carrier}` : (n.country ?? 'other'),
     });
   }
+  if (deps.compliance && rows.length > 0) {
+    const refused = await deps.compliance.screen(tenant, messageClass, rows, now);
+    for (const r of rows) {
+      const why = refused.get(r.to);
+      if (why) rejected.push({ to: r.to, code: why.code, detail: why.detail });
+    }
+    rows = rows.filter((r) => !refused.has(r.to));
+  }
   if (rows.length === 0) {
+    // Nobody left: one recipient's reason is the request's; several, the first one's code.
     const first = rejected[0];
-    const code =
-      first?.code === 'duplicate_recipient' || first?.code === 'no_price'
-        ? first.code
-        : 'invalid_number';
+    const code = first && first.code in errorCatalog ? (first.code as ErrorCode) : 'invalid_number';
     throw new DomainError(
       code,
       rejected.length === 1 && first ? first.detail : 'no recipient can be sent to',
@@ -194,7 +246,7 @@ export async function acceptMessages(
     messages: accepted.map((m) => ({
       id: m.id,
       to: m.to,
-      status: 'queued',
+      status: m.held ? 'held' : 'queued',
       parts: m.parts,
       encoding: m.encoding,
       price: money(m.amount ?? 0, currency),
@@ -212,6 +264,19 @@ export async function acceptMessages(
   try {
     const result = await deps.messages.insertAccepted(rows, {
       hold: { tenantId: tenant.id, currency, batchId, partial: req.partial === true },
+      ...(prepared.review && deps.compliance
+        ? {
+            afterInsert: (trx, accepted) =>
+              deps.compliance!.holdForReview(
+                trx,
+                tenant.id,
+                batchId,
+                accepted.length,
+                prepared.review!,
+                now,
+              ),
+          }
+        : {}),
       ...(contract?.quota ? { quota: { contractId: contract.id } } : {}),
       idempotency: (accepted, unaffordable) => {
         body = bodyOf(accepted, unaffordable);
@@ -241,12 +306,15 @@ export async function acceptMessages(
 function validate(
   deps: AcceptDeps,
   req: SendRequest,
-): { text: string; recipients: unknown[]; clientRef: string | null } {
-  if (req.text === undefined || req.text === null)
-    throw new DomainError('missing_text', 'the request has no "text"');
-  if (typeof req.text !== 'string')
-    throw new DomainError('invalid_request', '"text" must be a string');
-  if (req.text.trim() === '') throw new DomainError('empty_text', '"text" is empty');
+): { text: string | null; recipients: unknown[]; clientRef: string | null } {
+  // With a template, compliance renders the text.
+  if (req.templateId === undefined) {
+    if (req.text === undefined || req.text === null)
+      throw new DomainError('missing_text', 'the request has no "text"');
+    if (typeof req.text !== 'string')
+      throw new DomainError('invalid_request', '"text" must be a string');
+    if (req.text.trim() === '') throw new DomainError('empty_text', '"text" is empty');
+  }
   if (req.to === undefined || req.to === null)
     throw new DomainError('no_recipients', 'the request has no "to"');
   const recipients = Array.isArray(req.to) ? req.to : [req.to];
@@ -268,7 +336,7 @@ function validate(
     }
     clientRef = req.clientRef;
   }
-  return { text: req.text, recipients, clientRef };
+  return { text: typeof req.text === 'string' ? req.text : null, recipients, clientRef };
 }
 
 function replay(

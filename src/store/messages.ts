@@ -29,6 +29,13 @@ export interface NewMessage {
   destination?: string | null;
   /** Paid by the contract's package: no price of its own. */
   package?: boolean;
+  templateId?: string | null;
+  textHash?: string | null;
+  /** Held for manual review (status held) with why, or null. */
+  compliance?: string | null;
+  held?: boolean;
+  /** Not to be dispatched before this time (marketing outside its sending hours). */
+  notBefore?: number | null;
 }
 
 export interface IdempotencyRecord {
@@ -148,6 +155,8 @@ export class MessageStore {
         accepted: NewMessage[],
         unaffordable: NewMessage[],
       ) => IdempotencyRecord | undefined;
+      /** More writes that belong to the same acceptance (a review item), in its transaction. */
+      afterInsert?: (trx: Transaction<Database>, accepted: NewMessage[]) => Promise<void>;
     } = {},
   ): Promise<{ accepted: NewMessage[]; unaffordable: NewMessage[] }> {
     return this.db.transaction().execute(async (trx) => {
@@ -238,10 +247,15 @@ export class MessageStore {
           await trx.insertInto('message_parts').values(p).execute();
         await insertEvents(
           trx,
-          chunk.map((m) => ({ id: m.id, tenant_id: m.tenantId, status: 'queued' })),
+          chunk.map((m) => ({
+            id: m.id,
+            tenant_id: m.tenantId,
+            status: m.held ? 'held' : 'queued',
+          })),
           chunk[0]!.createdAt,
         );
       }
+      if (opts.afterInsert) await opts.afterInsert(trx, messages);
       return { accepted: messages, unaffordable };
     });
   }
@@ -483,6 +497,53 @@ export class MessageStore {
     return rows.map(toView);
   }
 
+  /**
+   * A reviewer's decision on a held batch: approved messages join the queue; rejected (or expired)
+   * ones fail with content_rejected and their holds are released — in one transaction.
+   */
+  async releaseHeld(
+    trx: Transaction<Database>,
+    batchId: string,
+    approve: boolean,
+    detail: string,
+    now: number,
+  ): Promise<StatusChange[]> {
+    const rows = approve
+      ? await trx
+          .updateTable('messages')
+          .set({ status: 'queued', next_attempt_at: now })
+          .where('batch_id', '=', batchId)
+          .where('status', '=', 'held')
+          .returning(['id', 'tenant_id', 'status'])
+          .execute()
+      : await trx
+          .updateTable('messages')
+          .set({
+            status: 'failed',
+            error_code: 'content_rejected',
+            error_detail: detail,
+            done_at: now,
+          })
+          .where('batch_id', '=', batchId)
+          .where('status', '=', 'held')
+          .returning(['id', 'tenant_id', 'status'])
+          .execute();
+    if (!approve && rows.length > 0) {
+      await trx
+        .updateTable('message_parts')
+        .set({ status: 'failed', done_at: now })
+        .where(
+          'message_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .where('status', '=', 'queued')
+        .execute();
+    }
+    await recordChanges(trx, this.dialect, rows, now);
+    return rows;
+  }
+
   /** Message bodies, for the few views allowed to show them. */
   async texts(tenantId: string, ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
@@ -614,12 +675,12 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     encoding: m.encoding,
     parts_count: m.parts,
     concat_ref: m.concatRef,
-    status: 'queued',
+    status: m.held ? 'held' : 'queued',
     channel_id: null,
     error_code: null,
     error_detail: null,
     attempts: 0,
-    next_attempt_at: m.createdAt,
+    next_attempt_at: m.notBefore ?? m.createdAt,
     lease_node: null,
     created_at: m.createdAt,
     submitted_at: null,
@@ -633,6 +694,9 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     billing: m.package ? 'package' : (m.amount ?? 0) > 0 ? 'held' : 'free',
     destination: m.destination ?? null,
     settled_at: null,
+    compliance: m.compliance ?? null,
+    template_id: m.templateId ?? null,
+    text_hash: m.textHash ?? null,
   };
 }
 

@@ -20,6 +20,10 @@ export interface TenantTable {
   charge_mode: string;
   low_balance_threshold: number | null;
   low_balance_notified: number;
+  /** Classes allowed to send free text (else templates only), comma-separated. */
+  free_text_classes: string;
+  /** JSON of per-class frequency caps overriding the defaults; null = defaults. */
+  frequency_caps: string | null;
 }
 
 export interface NotificationTable {
@@ -191,6 +195,10 @@ export interface MessageTable {
   /** CN-mobile, CN-unicom, CN, GB…: where it went, for statements. */
   destination: string | null;
   settled_at: number | null;
+  /** JSON: why it was held or refused (rule id, category, matched text). */
+  compliance: string | null;
+  template_id: string | null;
+  text_hash: string | null;
 }
 
 export interface ContractTable {
@@ -210,6 +218,76 @@ export interface ContractTable {
   reminded: string;
   created_at: number;
   updated_at: number;
+}
+
+interface Reviewed {
+  status: string;
+  reason: string | null;
+  reviewed_by: string | null;
+  created_at: number;
+  reviewed_at: number | null;
+}
+
+export interface SignatureTable extends Reviewed {
+  id: string;
+  tenant_id: string;
+  text: string;
+  proof_ref: string | null;
+  is_default: number;
+}
+
+export interface TemplateTable extends Reviewed {
+  id: string;
+  tenant_id: string;
+  name: string;
+  body: string;
+  /** JSON list of variable names. */
+  variables: string;
+  class: string;
+}
+
+export interface ContentRuleTable {
+  id: string;
+  term: string;
+  category: string;
+  action: string;
+  created_at: number;
+}
+
+export interface ReviewItemTable {
+  id: string;
+  tenant_id: string;
+  batch_id: string;
+  messages: number;
+  rule_id: string | null;
+  category: string | null;
+  matched: string | null;
+  status: string;
+  reason: string | null;
+  decided_by: string | null;
+  created_at: number;
+  decided_at: number | null;
+  expires_at: number;
+}
+
+export interface OptOutTable {
+  tenant_id: string;
+  number: string;
+  source: string;
+  created_at: number;
+}
+
+export interface ConsentTable {
+  tenant_id: string;
+  number: string;
+  evidence: string;
+  created_at: number;
+}
+
+export interface BlockListTable {
+  number: string;
+  reason: string;
+  created_at: number;
 }
 
 export interface StatementTable {
@@ -293,4 +371,11 @@ export interface Database {
   notifications: NotificationTable;
   statements: StatementTable;
   contracts: ContractTable;
+  signatures: SignatureTable;
+  templates: TemplateTable;
+  content_rules: ContentRuleTable;
+  review_items: ReviewItemTable;
+  opt_outs: OptOutTable;
+  consents: ConsentTable;
+  block_list: BlockListTable;
 }

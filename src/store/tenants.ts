@@ -98,6 +98,8 @@ export class TenantStore {
         charge_mode: 'on_submit',
         low_balance_threshold: null,
         low_balance_notified: 0,
+        free_text_classes: 'verification,notification,marketing',
+        frequency_caps: null,
       })
       .execute();
     return tenant;

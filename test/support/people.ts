@@ -5,6 +5,7 @@ import { createUser } from '../../src/services/accounts.ts';
 import { AuditStore } from '../../src/store/audit.ts';
 import { TenantStore } from '../../src/store/tenants.ts';
 import { UserStore } from '../../src/store/users.ts';
+import { ComplianceStore } from '../../src/store/compliance.ts';
 import type { TestPlatform } from './platform.ts';
 
 export const GOOD_PASSWORD = 'Blue-Harbour-2026';
@@ -90,6 +91,24 @@ export async function registerCompany(t: TestPlatform, company: string) {
     body: { name: 'ci', scopes: ['send', 'read', 'manage'] },
   });
   assert.equal(key.status, 201);
+  // An approved default signature, as the operator's reviewer would grant it.
+  const sig = await owner.call('/v1/signatures', {
+    body: { text: '测试公司', proofRef: 'licence.pdf' },
+  });
+  assert.equal(sig.status, 201);
+  assert.ok(
+    await new ComplianceStore(t.platform.store.db).decide(
+      'signatures',
+      sig.body.id,
+      'approved',
+      'ok',
+      null,
+    ),
+  );
+  assert.equal(
+    (await owner.call(`/v1/signatures/${sig.body.id}/default`, { method: 'POST' })).status,
+    204,
+  );
   return {
     tenantId: reg.body.tenantId as string,
     owner,

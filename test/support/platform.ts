@@ -38,6 +38,16 @@ export async function startTestPlatform(
       http: { port: 0, ...overrides.http },
       simulator: { port: 0, receiptDelayMs: 20, ...overrides.simulator },
       dispatcher: { idleMs: 10, ...overrides.dispatcher },
+      // Marketing may go out at any hour in tests unless a test says otherwise.
+      compliance: {
+        ...overrides.compliance,
+        sendingWindow: {
+          utcOffsetMinutes: 480,
+          startMinute: 0,
+          endMinute: 1440,
+          ...overrides.compliance?.sendingWindow,
+        },
+      },
     },
   );
   const platform = await startPlatform(config, createLogger(config.logLevel));

@@ -31,6 +31,10 @@ test('final statuses never move', () => {
     assert.equal(canMove(s, 'delivered'), false);
   }
   assert.ok(canMove('queued', 'submitted'));
+  assert.ok(canMove('held', 'queued'));
+  assert.ok(canMove('held', 'failed'));
+  assert.equal(canMove('held', 'submitted'), false);
+  assert.equal(isFinal('held'), false);
   assert.ok(canMove('submitted', 'delivered'));
   assert.equal(canMove('submitted', 'queued'), false);
   assert.equal(isFinal('submitted'), false);

@@ -1,5 +1,6 @@
-// The message state machine. A message is accepted `queued`, becomes `submitted` when the
-// carrier has taken every part, and ends in exactly one final status.
+// The message state machine. A message is accepted `queued` (or `held` for manual content
+// review), becomes `submitted` when the carrier has taken every part, and ends in exactly one
+// final status.
 
 export const FINAL_STATUSES = [
   'delivered',
@@ -10,8 +11,9 @@ export const FINAL_STATUSES = [
   'unknown',
 ] as const;
 export type FinalMessageStatus = (typeof FINAL_STATUSES)[number];
-export type MessageStatus = 'queued' | 'submitted' | FinalMessageStatus;
+export type MessageStatus = 'held' | 'queued' | 'submitted' | FinalMessageStatus;
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
+  'held',
   'queued',
   'submitted',
   ...FINAL_STATUSES,
@@ -28,6 +30,7 @@ export function isMessageStatus(value: string): value is MessageStatus {
 
 /** Allowed moves; every store update is guarded by the `from` status, so replays do nothing. */
 const transitions: Record<MessageStatus, readonly MessageStatus[]> = {
+  held: ['queued', 'failed'],
   queued: ['submitted', 'failed', ...FINAL_STATUSES],
   submitted: ['delivered', 'undelivered', 'expired', 'rejected', 'unknown'],
   delivered: [],

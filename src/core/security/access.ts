@@ -23,7 +23,9 @@ export type Permission =
   | 'admin.audit.read'
   | 'admin.messages.read'
   | 'admin.messages.bodies'
-  | 'admin.billing';
+  | 'admin.billing'
+  | 'compliance.manage'
+  | 'admin.compliance';
 
 const tenantRoles: Record<TenantRole, readonly Permission[]> = {
   owner: [
@@ -35,8 +37,16 @@ const tenantRoles: Record<TenantRole, readonly Permission[]> = {
     'smpp.manage',
     'users.manage',
     'audit.read',
+    'compliance.manage',
   ],
-  developer: ['messages.send', 'messages.read', 'account.read', 'keys.manage', 'smpp.manage'],
+  developer: [
+    'messages.send',
+    'messages.read',
+    'account.read',
+    'keys.manage',
+    'smpp.manage',
+    'compliance.manage',
+  ],
   sender: ['messages.send', 'messages.read', 'account.read'],
   viewer: ['messages.read', 'account.read'],
 };
@@ -50,12 +60,14 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
     'admin.messages.read',
     'admin.messages.bodies',
     'admin.billing',
+    'admin.compliance',
   ],
   reviewer: [
     'admin.tenants.read',
     'admin.tenants.status',
     'admin.messages.read',
     'admin.messages.bodies',
+    'admin.compliance',
   ],
   finance: ['admin.tenants.read', 'admin.billing'],
   support: ['admin.tenants.read', 'admin.messages.read'],
@@ -64,7 +76,7 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
 const keyScopes: Record<KeyScope, readonly Permission[]> = {
   send: ['messages.send'],
   read: ['messages.read', 'account.read'],
-  manage: ['keys.manage', 'smpp.manage', 'account.read'],
+  manage: ['keys.manage', 'smpp.manage', 'account.read', 'compliance.manage'],
 };
 
 export function isTenantRole(v: string): v is TenantRole {

@@ -17,6 +17,9 @@ import { smppAccountRoutes } from './smpp-accounts.ts';
 import { billingRoutes } from './billing.ts';
 import { statementRoutes } from './statements.ts';
 import { contractRoutes } from './contracts.ts';
+import { complianceRoutes } from './compliance.ts';
+import type { ComplianceService } from '../../services/compliance.ts';
+import type { ComplianceStore } from '../../store/compliance.ts';
 import { ContractStore } from '../../store/contracts.ts';
 import { StatementStore } from '../../store/statements.ts';
 import type { LedgerStore } from '../../store/ledger.ts';
@@ -42,6 +45,7 @@ export interface HttpDeps {
   ledger: LedgerStore;
   prices: PricePlanStore;
   statementUtcOffsetMinutes: number;
+  compliance?: { store: ComplianceStore; compliance: ComplianceService };
   messages: MessageStore;
   limits: RateLimits;
   /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
@@ -138,6 +142,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     audit: deps.audit,
     utcOffsetMinutes: deps.statementUtcOffsetMinutes,
   });
+  if (deps.compliance)
+    complianceRoutes(app, {
+      ...deps.compliance,
+      audit: deps.audit,
+      messages: deps.messages,
+      defaultRegion: deps.defaultRegion,
+    });
   smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
   return app;
 }

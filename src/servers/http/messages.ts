@@ -34,6 +34,14 @@ const SendBody = Type.Object(
         description: 'Priced by class; default notification.',
       }),
     ),
+    templateId: Type.Optional(
+      Type.String({ maxLength: 40, description: 'An approved template, instead of text.' }),
+    ),
+    params: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 200 }), Type.Number()]), {
+        description: 'The template variables.',
+      }),
+    ),
     partial: Type.Optional(
       Type.Boolean({
         description:

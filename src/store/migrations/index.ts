@@ -6,6 +6,7 @@ import * as m003 from './003-billing.ts';
 import * as m004 from './004-notifications.ts';
 import * as m005 from './005-statements.ts';
 import * as m006 from './006-contracts.ts';
+import * as m007 from './007-compliance.ts';
 
 export interface Migration {
   version: string;
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   { version: '004-notifications', up: m004.up },
   { version: '005-statements', up: m005.up },
   { version: '006-contracts', up: m006.up },
+  { version: '007-compliance', up: m007.up },
 ];
