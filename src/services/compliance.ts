@@ -254,25 +254,23 @@ export class ComplianceService {
     by: string | null,
     now = Date.now(),
   ): Promise<ReviewItem> {
-    return this.db.transaction().execute(async (trx) => {
+    const decided = await this.db.transaction().execute(async (trx) => {
       const item = await this.store.decideReview(trx, id, decision, reason, by);
-      if (!item) {
-        const existing = await this.store.reviewItem(id);
-        if (!existing) throw new DomainError('not_found', `no review item ${id}`);
-        throw new DomainError(
-          'already_decided',
-          `review item ${id} was already ${existing.status}`,
+      if (item)
+        await messages.releaseHeld(
+          trx,
+          item.batchId,
+          decision === 'approved',
+          decision === 'approved' ? '' : `content rejected by review: ${reason}`,
+          now,
         );
-      }
-      await messages.releaseHeld(
-        trx,
-        item.batchId,
-        decision === 'approved',
-        decision === 'approved' ? '' : `content rejected by review: ${reason}`,
-        now,
-      );
       return item;
     });
+    if (decided) return decided;
+    // Read outside the transaction: SQLite has one connection, and the transaction holds it.
+    const existing = await this.store.reviewItem(id);
+    if (!existing) throw new DomainError('not_found', `no review item ${id}`);
+    throw new DomainError('already_decided', `review item ${id} was already ${existing.status}`);
   }
 
   /** Held items nobody decided in time are rejected. */

@@ -102,6 +102,8 @@ export interface MessageView {
   amount: number;
   charged: number;
   billing: string;
+  /** Why it is held (or was refused by review): rule, category, matched text. */
+  compliance: Record<string, unknown> | null;
   errorCode: string | null;
   errorDetail: string | null;
   createdAt: number;
@@ -715,6 +717,7 @@ function toView(r: MessageTable): MessageView {
     amount: Number(r.amount),
     charged: Number(r.charged),
     billing: r.billing,
+    compliance: r.compliance ? (JSON.parse(r.compliance) as Record<string, unknown>) : null,
     errorCode: r.error_code,
     errorDetail: r.error_detail,
     createdAt: r.created_at,

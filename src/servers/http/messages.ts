@@ -95,6 +95,18 @@ const Message = Type.Object({
   price: MoneySchema,
   pricePerPart: MoneySchema,
   charged: MoneySchema,
+  compliance: Nullable(
+    Type.Object(
+      {
+        rule: Type.String(),
+        category: Type.String(),
+        action: Type.String(),
+        term: Type.String(),
+        matched: Type.String(),
+      },
+      { description: 'The content rule that held this message, and the text it matched.' },
+    ),
+  ),
   billing: Type.String({
     description: 'held (reserved), settled (charged and/or released), free (test key)',
   }),
@@ -267,6 +279,13 @@ function toApi(v: MessageView, currency: string) {
     pricePerPart: money(v.price, currency),
     charged: money(v.charged, currency),
     billing: v.billing,
+    compliance: v.compliance as {
+      rule: string;
+      category: string;
+      action: string;
+      term: string;
+      matched: string;
+    } | null,
     error: v.errorCode ? { code: v.errorCode, detail: v.errorDetail } : null,
     createdAt: iso(v.createdAt)!,
     submittedAt: iso(v.submittedAt),
