@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     'hongyan-config': { type: 'string' },
     /** Price every part at 0: no holds, no charges — the pipeline without billing, for comparison. */
     free: { type: 'boolean', default: false },
+    /** Compliance off (no signature, content rules, opt-outs or caps): what compliance costs. */
+    'no-compliance': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -285,11 +287,12 @@ function billingConfig(dir: string): string {
     JSON.stringify({
       demo: { openingBalance: '10000000' },
       billing: { defaultPrice: args.free ? '0' : '0.0450' },
+      compliance: { enabled: !args['no-compliance'] },
     }),
   );
   return file;
 }
 
-const header = `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}${args.free ? ', billing off (price 0)' : ', billing on (0.0450 per part)'}`;
+const header = `N=${N}, batch=${B}, concurrency=${C}, receipt delay ${receiptDelayMs} ms${args['hongyan-config'] ? `, HONGYAN_CONFIG=${args['hongyan-config']}` : ''}${args.free ? ', billing off (price 0)' : ', billing on (0.0450 per part)'}${args['no-compliance'] ? ', compliance off' : ', compliance on'}`;
 if (results.length > 0) printTable(results, header);
 process.exit(failed ? 1 : 0);

@@ -66,6 +66,8 @@ export interface Config {
    * through Hongyan itself from the operator's own account, signed with `smsSignature`.
    */
   compliance: {
+    /** Off only for measuring what compliance costs (npm run bench -- --no-compliance). */
+    enabled: boolean;
     optOutKeywords: string[];
     /** Appended to marketing messages that lack an opt-out hint (counted in their parts). */
     marketingHint: string;
@@ -133,6 +135,7 @@ function defaults(): Config {
     security: { encryptionKeys: null },
     billing: { defaultPrice: '0.0450', currency: 'CNY', statementUtcOffsetMinutes: 480 },
     compliance: {
+      enabled: true,
       optOutKeywords: ['TD', 'T', 'N', 'R', '0000', 'STOP', '退订', '取消'],
       marketingHint: '拒收请回复R',
       sendingWindow: { utcOffsetMinutes: 480, startMinute: 480, endMinute: 1260 },

@@ -13,6 +13,7 @@ import { ContractStore } from './store/contracts.ts';
 import { runContracts } from './services/contracts.ts';
 import { ComplianceStore } from './store/compliance.ts';
 import { ComplianceService } from './services/compliance.ts';
+import { handleInbound } from './services/handle-inbound.ts';
 import { checkLowBalances } from './services/low-balance.ts';
 import { acceptMessages } from './services/accept-messages.ts';
 import type { Tenant } from './store/tenants.ts';
@@ -123,7 +124,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       messages,
       prices,
       contracts,
-      compliance,
+      ...(config.compliance.enabled ? { compliance } : {}),
       utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
       defaultRegion: config.defaultRegion,
       maxRecipients: config.messages.maxRecipients,
@@ -194,7 +195,22 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     let dispatcher: Dispatcher | null = null;
     const channels: ChannelDriver[] = [];
     if (has('dispatcher')) {
-      const recorder = new ReceiptRecorder(receipts, log.child({ role: 'receipts' }), onChanges);
+      const inboundDeps = {
+        db: store.db,
+        compliance,
+        defaultRegion: config.defaultRegion,
+        log: log.child({ role: 'inbound' }),
+        // One confirmation, from the operator's account (free): the number no longer hears from the tenant.
+        confirm: async (to: string, tenantName: string) => {
+          await sendSms(to, `您已退订 ${tenantName} 的短信，将不再收到其营销和通知短信。`);
+        },
+      };
+      const recorder = new ReceiptRecorder(
+        receipts,
+        log.child({ role: 'receipts' }),
+        onChanges,
+        (rows) => handleInbound(inboundDeps, rows),
+      );
       for (const chCfg of config.channels) {
         // Port 0 means "the embedded simulator, wherever it listens".
         const cfg = chCfg.port === 0 && simulatorPort ? { ...chCfg, port: simulatorPort } : chCfg;

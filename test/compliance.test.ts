@@ -222,6 +222,38 @@ for (const database of databases) {
       assert.match(await csv.text(), /^number,source,created_at\n/);
     });
 
+    test('a TD reply opts the sender out of the tenant it answers, with one confirmation', async () => {
+      const first = await send({ to: '13500135001', text: '会员日活动' });
+      await waitFinal(read(), first.body.messages[0].id);
+      const confirmations = async () =>
+        (
+          await t.platform.store.db
+            .selectFrom('messages')
+            .select('id')
+            .where('tenant_id', '=', 'ten_operator')
+            .where('to', '=', '+8613500135001')
+            .execute()
+        ).length;
+      assert.equal(
+        t.platform.simulator!.injectInbound({ from: '8613500135001', to: '106900', text: ' td ' }),
+        1,
+      );
+      await waitFor(
+        async () =>
+          (await t.api('/v1/opt-outs', { key: c.key })).body.data.some(
+            (o: any) => o.number === '+8613500135001' && o.source === 'reply',
+          ),
+        5000,
+        'the opt-out',
+      );
+      await waitFor(async () => (await confirmations()) === 1, 5000, 'the confirmation');
+      t.platform.simulator!.injectInbound({ from: '8613500135001', to: '106900', text: '退订' });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await confirmations(), 1, 'one confirmation only');
+      const refused = await send({ to: '13500135001', text: '会员日活动' });
+      assert.equal(refused.body.code, 'recipient_opted_out');
+    });
+
     test('frequency caps: a second verification code to one number within a minute is refused', async () => {
       assert.equal(
         (await send({ to: '13700137001', text: '验证码 1111', class: 'verification' })).status,

@@ -18,6 +18,8 @@ export class ReceiptRecorder {
     private readonly store: ReceiptStore,
     private readonly log: Logger,
     private readonly onChanges?: (changes: StatusChange[]) => void,
+    /** Stored inbound messages, for what follows from them (opt-out replies). */
+    private readonly onInbound?: (rows: InboundRow[]) => Promise<void>,
   ) {}
 
   receipt(channelId: string, r: ChannelReceipt, ack: () => void): void {
@@ -76,6 +78,9 @@ export class ReceiptRecorder {
         if (inbound.length > 0) {
           await this.store.recordInbound(inbound.map((i) => i.row));
           for (const i of inbound) i.ack();
+          await this.onInbound?.(inbound.map((i) => i.row)).catch((err: unknown) =>
+            this.log.error({ err }, 'handling inbound messages failed'),
+          );
         }
       } catch (err) {
         this.log.error({ err }, 'storing inbound messages failed; will retry');
