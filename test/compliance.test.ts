@@ -254,6 +254,69 @@ for (const database of databases) {
       assert.equal(refused.body.code, 'recipient_opted_out');
     });
 
+    test('lists as CSV in and out; the operator sets free-text classes and frequency caps per tenant', async () => {
+      const csvPost = (path: string, body: string) =>
+        fetch(`${t.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${c.key}`, 'content-type': 'text/csv' },
+          body,
+        });
+      const imported = await csvPost(
+        '/v1/opt-outs',
+        '\ufeffnumber\n13300133001\n+86 133-0013-3002\n',
+      );
+      assert.deepEqual([imported.status, (await imported.json()).added], [201, 2]);
+      const badCsv = await csvPost('/v1/opt-outs', 'number\nnot-a-number\n');
+      assert.equal(badCsv.status, 422);
+      const consents = await csvPost(
+        '/v1/consents',
+        'number,evidence\n13300133001,web form 2026-11-20\n13300133003,paper form\n',
+      );
+      assert.equal(consents.status, 201);
+      const noEvidence = await csvPost('/v1/consents', '13300133004\n');
+      assert.equal(noEvidence.status, 400);
+      const out = await fetch(`${t.url}/v1/consents?format=csv`, {
+        headers: { authorization: `Bearer ${c.key}` },
+      });
+      const text = Buffer.from(await out.arrayBuffer()).toString('utf8');
+      assert.match(text, /\+8613300133001,web form 2026-11-20,/);
+
+      assert.equal(
+        (
+          await admin.call(`/v1/admin/tenants/${c.tenantId}/compliance`, {
+            method: 'PUT',
+            body: {
+              freeTextClasses: ['verification', 'notification'],
+              frequencyCaps: {
+                verification: { perMinute: 2, perHour: 5, perDay: 10, sameTextMinutes: 0 },
+              },
+            },
+          })
+        ).status,
+        204,
+      );
+      const mk = await send({ to: '13300133009', text: '大促', class: 'marketing' });
+      assert.deepEqual([mk.status, mk.body.code], [422, 'free_text_not_allowed']);
+      assert.equal(
+        (await send({ to: '13300133010', text: '验证码 1', class: 'verification' })).status,
+        202,
+      );
+      assert.equal(
+        (await send({ to: '13300133010', text: '验证码 2', class: 'verification' })).status,
+        202,
+        'two a minute allowed now',
+      );
+      const third = await send({ to: '13300133010', text: '验证码 3', class: 'verification' });
+      assert.equal(third.body.code, 'frequency_limited');
+      await admin.call(`/v1/admin/tenants/${c.tenantId}/compliance`, {
+        method: 'PUT',
+        body: {
+          freeTextClasses: ['verification', 'notification', 'marketing'],
+          frequencyCaps: null,
+        },
+      });
+    });
+
     test('frequency caps: a second verification code to one number within a minute is refused', async () => {
       assert.equal(
         (await send({ to: '13700137001', text: '验证码 1111', class: 'verification' })).status,

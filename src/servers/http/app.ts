@@ -145,6 +145,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.compliance)
     complianceRoutes(app, {
       ...deps.compliance,
+      db: deps.db,
       audit: deps.audit,
       messages: deps.messages,
       defaultRegion: deps.defaultRegion,

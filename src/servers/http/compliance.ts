@@ -15,6 +15,10 @@ import type { AuditStore } from '../../store/audit.ts';
 import type { ComplianceStore, ReviewItem, Signature, Template } from '../../store/compliance.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { actorOf } from './auth.ts';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.ts';
 import { iso } from './wire.ts';
 
 const Id = Type.Object({ id: Type.String() });
@@ -25,7 +29,8 @@ const Decision = Type.Object(
   },
   { additionalProperties: false },
 );
-const Numbers = Type.Object(
+// Lists come as JSON `{numbers, evidence}` or as CSV (`text/csv`: number[,evidence] per line, a header allowed).
+const NumbersJson = Type.Object(
   {
     numbers: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1, maxItems: 10000 }),
     evidence: Type.Optional(Type.String({ maxLength: 500 })),
@@ -69,7 +74,44 @@ const revView = (r: ReviewItem) => ({
   expiresAt: iso(r.expiresAt),
 });
 
+const Numbers = Type.Union([NumbersJson, Type.String({ maxLength: 2_000_000 })]);
+
+function listFrom(body: unknown): {
+  numbers: string[];
+  evidence: string | undefined;
+  perRow: Map<string, string>;
+} {
+  if (typeof body !== 'string') {
+    const b = body as { numbers: string[]; evidence?: string };
+    return { numbers: b.numbers, evidence: b.evidence, perRow: new Map() };
+  }
+  let rows: string[][];
+  try {
+    rows = parse(body, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    }) as string[][];
+  } catch (err) {
+    throw new DomainError(
+      'invalid_request',
+      `the CSV could not be read: ${(err as Error).message}`,
+      { field: 'body' },
+    );
+  }
+  if (rows[0]?.[0] && /^(number|phone|mobile|手机|号码)/i.test(rows[0][0])) rows = rows.slice(1);
+  if (rows.length === 0 || rows.length > 10_000)
+    throw new DomainError('invalid_request', 'the CSV must have 1 to 10,000 numbers', {
+      field: 'body',
+    });
+  const perRow = new Map<string, string>();
+  for (const r of rows) if (r[1]) perRow.set(r[0]!, r[1]);
+  return { numbers: rows.map((r) => r[0]!), evidence: undefined, perRow };
+}
+
 export interface ComplianceRouteDeps {
+  db: Kysely<Database>;
   store: ComplianceStore;
   compliance: ComplianceService;
   messages: MessageStore;
@@ -79,6 +121,11 @@ export interface ComplianceRouteDeps {
 
 export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: 2_000_000 },
+    (_req, body, done) => done(null, body),
+  );
   const e164 = (n: string) => {
     const x = normaliseNumber(n, deps.defaultRegion);
     if (!x.ok) throw new DomainError('invalid_number', x.detail, { field: 'numbers' });
@@ -215,7 +262,7 @@ export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps
       schema: { summary: 'Import opt-outs', tags: ['compliance'], body: Numbers },
     },
     async (req, reply) => {
-      const numbers = req.body.numbers.map(e164);
+      const numbers = listFrom(req.body).numbers.map(e164);
       let added = 0;
       for (const n of numbers) if (await deps.store.optOut(req.tenant!.id, n, 'import')) added += 1;
       return reply.code(201).send({ added });
@@ -254,14 +301,35 @@ export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps
   );
   r.get(
     '/v1/consents',
-    { config: { access: 'compliance.manage' }, schema: { tags: ['compliance'] } },
-    async (req) => ({
-      data: (await deps.store.consents(req.tenant!.id)).map((c) => ({
-        number: c.number,
-        evidence: c.evidence,
-        createdAt: iso(c.createdAt),
-      })),
-    }),
+    {
+      config: { access: 'compliance.manage' },
+      schema: {
+        summary: 'Consents on record (?format=csv)',
+        tags: ['compliance'],
+        querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['json', 'csv'] })) }),
+      },
+    },
+    async (req, reply) => {
+      const rows = await deps.store.consents(req.tenant!.id);
+      if (req.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .send(
+            '\ufeff' +
+              stringify([
+                ['number', 'evidence', 'created_at'],
+                ...rows.map((c) => [c.number, c.evidence, iso(c.createdAt) ?? '']),
+              ]),
+          );
+      }
+      return {
+        data: rows.map((c) => ({
+          number: c.number,
+          evidence: c.evidence,
+          createdAt: iso(c.createdAt),
+        })),
+      };
+    },
   );
   r.post(
     '/v1/consents',
@@ -274,16 +342,19 @@ export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps
       },
     },
     async (req, reply) => {
-      if (!req.body.evidence?.trim())
+      const list = listFrom(req.body);
+      const rows = list.numbers.map((n) => ({
+        number: e164(n),
+        evidence: (list.perRow.get(n) ?? list.evidence ?? '').trim(),
+      }));
+      if (rows.some((x) => !x.evidence)) {
         throw new DomainError(
           'invalid_request',
-          'consent needs evidence (e.g. "signed up on the web shop 2026-11-02")',
+          'every consent needs evidence (e.g. "signed up on the web shop 2026-11-02")',
           { field: 'evidence' },
         );
-      const added = await deps.store.addConsents(
-        req.tenant!.id,
-        req.body.numbers.map((n) => ({ number: e164(n), evidence: req.body.evidence! })),
-      );
+      }
+      const added = await deps.store.addConsents(req.tenant!.id, rows);
       return reply.code(201).send({ added });
     },
   );
@@ -452,6 +523,66 @@ export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps
         details: { reason: req.body.reason },
       });
       return revView(item);
+    },
+  );
+
+  r.put(
+    '/v1/admin/tenants/:id/compliance',
+    {
+      config: { access: 'admin.compliance' },
+      schema: {
+        summary: 'A tenant’s policy: classes allowed free text; frequency caps per class',
+        tags: ['admin', 'compliance'],
+        params: Id,
+        body: Type.Object(
+          {
+            freeTextClasses: Type.Optional(
+              Type.Array(Type.String({ enum: [...MESSAGE_CLASSES] }), { maxItems: 3 }),
+            ),
+            frequencyCaps: Type.Optional(
+              Type.Union([
+                Type.Null(),
+                Type.Record(
+                  Type.String({ enum: [...MESSAGE_CLASSES] }),
+                  Type.Object(
+                    {
+                      perMinute: Type.Integer({ minimum: 1 }),
+                      perHour: Type.Integer({ minimum: 1 }),
+                      perDay: Type.Integer({ minimum: 1 }),
+                      sameTextMinutes: Type.Integer({ minimum: 0 }),
+                    },
+                    { additionalProperties: false },
+                  ),
+                ),
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const set: { free_text_classes?: string; frequency_caps?: string | null } = {};
+      if (b.freeTextClasses) set.free_text_classes = [...new Set(b.freeTextClasses)].join(',');
+      if (b.frequencyCaps !== undefined)
+        set.frequency_caps = b.frequencyCaps === null ? null : JSON.stringify(b.frequencyCaps);
+      const r2 = await deps.db
+        .updateTable('tenants')
+        .set(set)
+        .where('id', '=', req.params.id)
+        .executeTakeFirst();
+      if (Number(r2.numUpdatedRows) !== 1)
+        throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      await deps.audit.record({
+        tenantId: req.params.id,
+        actor: actorOf(req),
+        action: 'compliance.policy_set',
+        targetType: 'tenant',
+        targetId: req.params.id,
+        details: b as Record<string, unknown>,
+      });
+      return reply.code(204).send();
     },
   );
 
