@@ -265,7 +265,10 @@ for (const database of databases) {
         '/v1/opt-outs',
         '\ufeffnumber\n13300133001\n+86 133-0013-3002\n',
       );
-      assert.deepEqual([imported.status, (await imported.json()).added], [201, 2]);
+      assert.deepEqual(
+        [imported.status, ((await imported.json()) as { added: number }).added],
+        [201, 2],
+      );
       const badCsv = await csvPost('/v1/opt-outs', 'number\nnot-a-number\n');
       assert.equal(badCsv.status, 422);
       const consents = await csvPost(
