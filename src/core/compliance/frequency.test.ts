@@ -2,7 +2,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   checkFrequency,
-  COMPLIANCE_ERRORS,
   DEFAULT_CAPS,
   frequencyError,
   type FrequencyCaps,
@@ -189,8 +188,4 @@ describe('frequencyError', () => {
       'the same text was sent to this number in the last 10 minutes; retry in 61 s',
     );
   });
-  test('COMPLIANCE_ERRORS lists frequency_limited as 429', () =>
-    assert.deepEqual(COMPLIANCE_ERRORS, {
-      frequency_limited: { status: 429, title: 'Too many messages to this recipient' },
-    }));
 });

@@ -8,11 +8,6 @@
 import { DomainError } from '../errors.ts';
 import type { MessageClass } from '../billing/rating.ts';
 
-/** Error codes this module adds; the integrator merges them into `errorCatalog`. */
-export const COMPLIANCE_ERRORS = {
-  frequency_limited: { status: 429, title: 'Too many messages to this recipient' },
-} as const;
-
 export interface FrequencyCaps {
   /** Sends allowed in any 60 s; a positive integer, or Infinity for no cap. */
   perMinute: number;
@@ -114,13 +109,9 @@ export function frequencyError(result: Extract<FrequencyResult, { ok: false }>):
     result.rule === 'same_text'
       ? `the same text was sent to this number in the last ${result.limit} minutes`
       : `at most ${result.limit} messages ${result.rule.replace('_', ' ')} to this number`;
-  return new DomainError(
-    'frequency_limited' as never,
-    `${what}; retry in ${result.retryAfterSeconds} s`,
-    {
-      rule: result.rule,
-      limit: result.limit,
-      retryAfterSeconds: result.retryAfterSeconds,
-    },
-  );
+  return new DomainError('frequency_limited', `${what}; retry in ${result.retryAfterSeconds} s`, {
+    rule: result.rule,
+    limit: result.limit,
+    retryAfterSeconds: result.retryAfterSeconds,
+  });
 }

@@ -1,11 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  COMPLIANCE_ERRORS,
-  extractSignature,
-  parseSignature,
-  withSignature,
-} from './signatures.ts';
+import { extractSignature, parseSignature, withSignature } from './signatures.ts';
 import { DomainError } from '../errors.ts';
 
 function refusal(fn: () => unknown): DomainError {
@@ -113,10 +108,4 @@ describe('extractSignature', () => {
   ];
   for (const [text, signature, body] of cases)
     test(JSON.stringify(text), () => assert.deepEqual(extractSignature(text), { signature, body }));
-});
-
-test('COMPLIANCE_ERRORS lists invalid_signature as 422', () => {
-  assert.deepEqual(COMPLIANCE_ERRORS, {
-    invalid_signature: { status: 422, title: 'Invalid sender signature' },
-  });
 });

@@ -8,11 +8,6 @@
 // check only refuses what no carrier takes.
 import { DomainError } from '../errors.ts';
 
-/** Error codes this module adds; the integrator merges them into `errorCatalog`. */
-export const COMPLIANCE_ERRORS = {
-  invalid_signature: { status: 422, title: 'Invalid sender signature' },
-} as const;
-
 export const SIGNATURE_MIN_LENGTH = 2;
 export const SIGNATURE_MAX_LENGTH = 16;
 
@@ -27,7 +22,7 @@ const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\uFE0F\u20E3]/u;
 const LETTER = /\p{L}/u;
 
 function fail(detail: string): never {
-  throw new DomainError('invalid_signature' as never, detail, { field: 'text' });
+  throw new DomainError('invalid_signature', detail, { field: 'text' });
 }
 
 /**

@@ -1,12 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  COMPLIANCE_ERRORS,
-  parseTemplate,
-  renderTemplate,
-  type ParamProblem,
-  type Template,
-} from './templates.ts';
+import { parseTemplate, renderTemplate, type ParamProblem, type Template } from './templates.ts';
 import { DomainError } from '../errors.ts';
 
 function refusal(fn: () => unknown): DomainError {
@@ -299,13 +293,6 @@ describe('renderTemplate', () => {
       RangeError,
     );
   });
-});
-
-test('COMPLIANCE_ERRORS lists the template codes', () => {
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(COMPLIANCE_ERRORS).map(([k, v]) => [k, v.status])),
-    { invalid_template: 422, template_params_invalid: 422 },
-  );
 });
 
 type RenderOpts = { maxParamLength?: number };

@@ -9,12 +9,6 @@
 import { DomainError } from '../errors.ts';
 import type { MessageClass } from '../billing/rating.ts';
 
-/** Error codes this module adds; the integrator merges them into `errorCatalog`. */
-export const COMPLIANCE_ERRORS = {
-  invalid_template: { status: 422, title: 'Invalid message template' },
-  template_params_invalid: { status: 422, title: 'Template parameters do not fit the template' },
-} as const;
-
 export const MAX_TEMPLATE_VARIABLES = 20;
 export const DEFAULT_MAX_PARAM_LENGTH = 20;
 
@@ -44,7 +38,7 @@ type Piece = { text: string } | { name: string };
 
 function invalidTemplate(detail: string, position?: number): never {
   throw new DomainError(
-    'invalid_template' as never,
+    'invalid_template',
     detail,
     position === undefined ? { field: 'body' } : { field: 'body', position },
   );
@@ -52,7 +46,7 @@ function invalidTemplate(detail: string, position?: number): never {
 
 function invalidParam(name: string, problem: ParamProblem, detail: string): never {
   const field = name === '' ? 'params' : `params.${name}`;
-  throw new DomainError('template_params_invalid' as never, detail, { field, problem });
+  throw new DomainError('template_params_invalid', detail, { field, problem });
 }
 
 /** Split a body into literal text and variables; positions are UTF-16 offsets into the body. */
