@@ -57,6 +57,7 @@ export const errorCatalog = {
   recipient_blocked: { status: 422, title: 'Recipient blocked by the operator' },
   frequency_limited: { status: 429, title: 'Too many messages to this recipient' },
   already_decided: { status: 409, title: 'Already decided' },
+  invalid_route: { status: 422, title: 'Invalid route' },
   contract_expired: { status: 403, title: 'The service contract has ended' },
   contract_not_started: { status: 403, title: 'The service contract has not started' },
   rate_limited: { status: 429, title: 'Too many requests' },
