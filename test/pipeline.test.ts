@@ -86,9 +86,14 @@ for (const database of databases) {
       for (const m of r.body.messages) outcome.set(m.to, await waitFinal(t, m.id));
       assert.equal(outcome.get('+8613900139001').status, 'delivered');
       assert.equal(outcome.get('+8613900130000').status, 'undelivered');
-      assert.deepEqual(outcome.get('+8613900130000').error, { code: 'UNDELIV', detail: 'err:001' });
+      assert.deepEqual(outcome.get('+8613900130000').error, {
+        code: 'UNDELIV',
+        detail: 'err:001',
+        category: 'invalid_number',
+      });
       assert.equal(outcome.get('+8613900130001').status, 'failed');
       assert.equal(outcome.get('+8613900130001').error.code, 'ESME_RSUBMITFAIL');
+      assert.equal(outcome.get('+8613900130001').error.category, 'carrier');
       assert.equal(outcome.get('+8613900130001').partDetails[0].commandStatus, 0x45);
       assert.equal(outcome.get('+8613900130002').status, 'expired');
       assert.equal(outcome.get('+8613900130003').status, 'rejected');

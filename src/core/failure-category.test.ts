@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { categorise, categoriseStat } from './failure-category.ts';
+import { categorise, categoriseErrorCode, categoriseStat } from './failure-category.ts';
 
 test('carrier stats map to whose fault it was', () => {
   const cases: Array<[string, string]> = [
@@ -45,4 +45,16 @@ test('submit refusals and our own failures', () => {
     'invalid_number',
     'the receipt wins',
   );
+});
+
+test('from the error code a message shows', () => {
+  const cases: Array<[string, string]> = [
+    ['MK:0001', 'invalid_number'],
+    ['ESME_RINVDSTADR', 'invalid_number'],
+    ['ESME_RSUBMITFAIL', 'carrier'],
+    ['content_rejected', 'content'],
+    ['response_timeout', 'platform'],
+    ['UNDELIV', 'invalid_number'],
+  ];
+  for (const [code, cat] of cases) assert.equal(categoriseErrorCode(code), cat, code);
 });

@@ -121,3 +121,16 @@ export function categorise(
   if (f.errorCode === 'expired') return 'expired';
   return 'platform';
 }
+
+/** From a message's error code alone: a carrier stat (upper case), an SMPP status name, or ours. */
+export function categoriseErrorCode(
+  code: string,
+  rules?: readonly CategoryRule[],
+): FailureCategory {
+  if (code.startsWith('ESME_'))
+    return ['ESME_RINVDSTADR', 'ESME_RINVDSTTON', 'ESME_RINVDSTNPI'].includes(code)
+      ? 'invalid_number'
+      : 'carrier';
+  if (/^[a-z_]+$/.test(code)) return categorise({ errorCode: code });
+  return categoriseStat(code, rules);
+}

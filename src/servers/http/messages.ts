@@ -12,6 +12,7 @@ import { problem, sendProblem } from './problem.ts';
 
 import { iso } from './wire.ts';
 import { money } from '../../core/billing/money.ts';
+import { categoriseErrorCode } from '../../core/failure-category.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 
@@ -110,7 +111,16 @@ const Message = Type.Object({
   billing: Type.String({
     description: 'held (reserved), settled (charged and/or released), free (test key)',
   }),
-  error: Nullable(Type.Object({ code: Type.String(), detail: Nullable(Type.String()) })),
+  error: Nullable(
+    Type.Object({
+      code: Type.String(),
+      detail: Nullable(Type.String()),
+      category: Type.String({
+        description:
+          'Whose fault: invalid_number, handset, recipient_blocked, content, carrier, platform, expired',
+      }),
+    }),
+  ),
   createdAt: Type.String(),
   submittedAt: Nullable(Type.String()),
   doneAt: Nullable(Type.String()),
@@ -286,7 +296,9 @@ function toApi(v: MessageView, currency: string) {
       term: string;
       matched: string;
     } | null,
-    error: v.errorCode ? { code: v.errorCode, detail: v.errorDetail } : null,
+    error: v.errorCode
+      ? { code: v.errorCode, detail: v.errorDetail, category: categoriseErrorCode(v.errorCode) }
+      : null,
     createdAt: iso(v.createdAt)!,
     submittedAt: iso(v.submittedAt),
     doneAt: iso(v.doneAt),
