@@ -12,6 +12,7 @@ import { StatementStore } from './store/statements.ts';
 import { ContractStore } from './store/contracts.ts';
 import { runContracts } from './services/contracts.ts';
 import { ComplianceStore } from './store/compliance.ts';
+import { IncidentStore } from './store/incidents.ts';
 import { ComplianceService } from './services/compliance.ts';
 import { handleInbound } from './services/handle-inbound.ts';
 import { checkLowBalances } from './services/low-balance.ts';
@@ -107,6 +108,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const audit = new AuditStore(store.db);
     const operator = await ensureOperatorTenant(store.db, tenants, prices);
     const contracts = new ContractStore(store.db);
+    const incidents = new IncidentStore(store.db);
     const complianceStore = new ComplianceStore(store.db);
     const compliance = new ComplianceService(store.db, complianceStore, config.compliance);
     await compliance.seedRules();
@@ -219,8 +221,20 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           {
             onReceipt: (r, ack) => recorder.receipt(cfg.id, r, ack),
             onInbound: (m, ack) => recorder.inbound(cfg.id, m, ack),
-            onState: (state, detail) =>
-              log.info({ channel: cfg.id, state, detail }, 'channel state'),
+            onState: (state, detail) => {
+              log.info({ channel: cfg.id, state, detail }, 'channel state');
+              // The incident log: a lost bind opens an incident, binding again closes it.
+              const at = Date.now();
+              const write =
+                state === 'down'
+                  ? incidents.open(cfg.id, 'bind_lost', detail ?? null, config.nodeId, at)
+                  : state === 'bound'
+                    ? incidents.close(cfg.id, 'bind_lost', at)
+                    : Promise.resolve();
+              write.catch((err: unknown) =>
+                log.error({ err }, 'recording a channel incident failed'),
+              );
+            },
           },
           log.child({ role: 'channel' }),
         );

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import smpp, { type PDU, type Session } from 'smpp';
 import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFinal, waitFor, type TestPlatform } from './support/platform.ts';
+import { IncidentStore } from '../src/store/incidents.ts';
 
 interface FakeCarrier {
   port: number;
@@ -137,5 +138,20 @@ describe('carrier faults', () => {
     for (const m of after.body.messages)
       assert.equal((await waitFinal(t, m.id)).status, 'delivered');
     assert.equal((await t.api('/health', { key: null })).status, 200);
+    // The lost bind is in the incident log, with when it started and when it ended.
+    await waitFor(
+      async () =>
+        (await new IncidentStore(t.platform.store.db).list({ channelId: 'fake', limit: 10 })).some(
+          (i) => i.endedAt !== null,
+        ),
+      5000,
+      'the incident to close',
+    );
+    const [incident] = await new IncidentStore(t.platform.store.db).list({
+      channelId: 'fake',
+      limit: 10,
+    });
+    assert.equal(incident!.kind, 'bind_lost');
+    assert.ok(incident!.endedAt! >= incident!.startedAt);
   });
 });

@@ -3,26 +3,29 @@ import { monotonicFactory } from 'ulid';
 
 const next = monotonicFactory();
 
-export type IdPrefix =
-  | 'msg'
-  | 'bat'
-  | 'ten'
-  | 'key'
-  | 'inb'
-  | 'usr'
-  | 'ses'
-  | 'smp'
-  | 'con'
-  | 'sig'
-  | 'tpl'
-  | 'rev'
-  | 'cr';
+const PREFIXES = [
+  'msg',
+  'bat',
+  'ten',
+  'key',
+  'inb',
+  'usr',
+  'ses',
+  'smp',
+  'con',
+  'sig',
+  'tpl',
+  'rev',
+  'cr',
+  'inc',
+] as const;
+export type IdPrefix = (typeof PREFIXES)[number];
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   return `${prefix}_${next(now)}`;
 }
 
-const ID_SHAPE = /^(msg|bat|ten|key|inb|usr|ses|smp|con|sig|tpl|rev|cr)_[0-9A-HJKMNP-TV-Z]{26}$/;
+const ID_SHAPE = new RegExp(`^(${PREFIXES.join('|')})_[0-9A-HJKMNP-TV-Z]{26}$`);
 
 /** Cheap shape check before touching the store: a malformed id is simply not found. */
 export function isId(prefix: IdPrefix, value: string): boolean {

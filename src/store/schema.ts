@@ -290,6 +290,17 @@ export interface BlockListTable {
   created_at: number;
 }
 
+export interface ChannelIncidentTable {
+  id: string;
+  channel_id: string;
+  /** bind_lost (more kinds — error bursts, failovers — come with routing). */
+  kind: string;
+  detail: string | null;
+  node: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
 export interface StatementTable {
   tenant_id: string;
   month: string;
@@ -378,4 +389,5 @@ export interface Database {
   opt_outs: OptOutTable;
   consents: ConsentTable;
   block_list: BlockListTable;
+  channel_incidents: ChannelIncidentTable;
 }

@@ -9,6 +9,8 @@ import * as accounts from '../../services/accounts.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { actorOf } from './auth.ts';
 import { userView } from './account.ts';
+import { IncidentStore } from '../../store/incidents.ts';
+import { stringify } from 'csv-stringify/sync';
 
 import { iso } from './wire.ts';
 const Id = Type.Object({ id: Type.String() });

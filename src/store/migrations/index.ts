@@ -7,6 +7,7 @@ import * as m004 from './004-notifications.ts';
 import * as m005 from './005-statements.ts';
 import * as m006 from './006-contracts.ts';
 import * as m007 from './007-compliance.ts';
+import * as m008 from './008-incidents.ts';
 
 export interface Migration {
   version: string;
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { version: '005-statements', up: m005.up },
   { version: '006-contracts', up: m006.up },
   { version: '007-compliance', up: m007.up },
+  { version: '008-incidents', up: m008.up },
 ];
