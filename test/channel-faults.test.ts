@@ -6,6 +6,7 @@ import smpp, { type PDU, type Session } from 'smpp';
 import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFinal, waitFor, type TestPlatform } from './support/platform.ts';
 import { IncidentStore } from '../src/store/incidents.ts';
+import { operatorAdmin } from './support/people.ts';
 
 interface FakeCarrier {
   port: number;
@@ -153,5 +154,14 @@ describe('carrier faults', () => {
     });
     assert.equal(incident!.kind, 'bind_lost');
     assert.ok(incident!.endedAt! >= incident!.startedAt);
+    const admin = await operatorAdmin(t, 'incidents@operator.test');
+    const listed = await admin.call('/v1/admin/channels/incidents?channel=fake');
+    assert.equal(listed.body.data[0].kind, 'bind_lost');
+    const csv = await admin.call('/v1/admin/channels/incidents?format=csv');
+    assert.equal(csv.status, 200);
+    assert.match(
+      csv.body,
+      /^id,channel,kind,started_at,ended_at,seconds,detail\ninc_[0-9A-Z]+,fake,bind_lost,/,
+    );
   });
 });

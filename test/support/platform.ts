@@ -78,7 +78,12 @@ export async function startTestPlatform(
         ...(body !== undefined ? { body } : {}),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+      const json = (res.headers.get('content-type') ?? '').includes('json');
+      return {
+        status: res.status,
+        body: text ? (json ? JSON.parse(text) : text) : null,
+        headers: res.headers,
+      };
     },
     stop: () => platform.stop(),
   };

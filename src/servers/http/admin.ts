@@ -164,6 +164,73 @@ export function adminRoutes(
   );
 
   r.get(
+    '/v1/admin/channels/incidents',
+    {
+      config: { access: 'admin.tenants.read' },
+      schema: {
+        summary:
+          'Channel incidents (bind losses) with start and end: ?channel=&from=&to=&format=csv',
+        tags: ['admin', 'channels'],
+        querystring: Type.Object(
+          {
+            channel: Type.Optional(Str(40)),
+            from: Type.Optional(Str(30)),
+            to: Type.Optional(Str(30)),
+            format: Type.Optional(Type.String({ enum: ['json', 'csv'] })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const time = (v: string | undefined, field: string) => {
+        if (v === undefined) return undefined;
+        const ms = Date.parse(v);
+        if (Number.isNaN(ms))
+          throw new DomainError('invalid_request', `${field} must be an ISO-8601 time`, { field });
+        return ms;
+      };
+      const from = time(req.query.from, 'from');
+      const to = time(req.query.to, 'to');
+      const rows = await new IncidentStore(deps.db).list({
+        limit: 10_000,
+        ...(req.query.channel ? { channelId: req.query.channel } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      });
+      const view = rows.map((i) => ({
+        id: i.id,
+        channel: i.channelId,
+        kind: i.kind,
+        detail: i.detail,
+        node: i.node,
+        startedAt: iso(i.startedAt),
+        endedAt: iso(i.endedAt),
+        seconds: i.endedAt === null ? null : Math.round((i.endedAt - i.startedAt) / 1000),
+      }));
+      if (req.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .send(
+            stringify([
+              ['id', 'channel', 'kind', 'started_at', 'ended_at', 'seconds', 'detail'],
+              ...view.map((v) => [
+                v.id,
+                v.channel,
+                v.kind,
+                v.startedAt ?? '',
+                v.endedAt ?? '',
+                v.seconds === null ? '' : String(v.seconds),
+                v.detail ?? '',
+              ]),
+            ]),
+          );
+      }
+      return { data: view };
+    },
+  );
+
+  r.get(
     '/v1/admin/users',
     {
       config: { access: 'admin.users.manage' },
