@@ -46,6 +46,8 @@ export interface Config {
     maxParts: number;
     /** A submitted message with no receipt after this long ends as `unknown`. */
     receiptTimeoutSeconds: number;
+    /** How long a message may wait to be submitted, per class; after that it ends `expired`. */
+    validityHours: { verification: number; notification: number; marketing: number };
     maxSubmitAttempts: number;
   };
   dispatcher: { batchSize: number; idleMs: number; leaseSeconds: number };
@@ -125,7 +127,8 @@ function defaults(): Config {
     messages: {
       maxRecipients: 10000,
       maxParts: 10,
-      receiptTimeoutSeconds: 72 * 3600,
+      receiptTimeoutSeconds: 48 * 3600,
+      validityHours: { verification: 48, notification: 48, marketing: 48 },
       maxSubmitAttempts: 5,
     },
     dispatcher: { batchSize: 500, idleMs: 50, leaseSeconds: 120 },

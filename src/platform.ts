@@ -57,6 +57,7 @@ export interface Platform {
     generateStatements(now?: number): Promise<number>;
     runContracts(now?: number): Promise<{ reminded: number; renewed: number; fees: number }>;
     expireReviews(now?: number): Promise<number>;
+    expireQueued(now?: number): Promise<StatusChange[]>;
   };
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
@@ -156,6 +157,17 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       checkLowBalances: () => checkLowBalances(store.db, notifier),
       generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
       expireReviews: (now?: number) => compliance.expireReviews(messages, now),
+      expireQueued: (now: number = Date.now()) => {
+        const h = config.messages.validityHours;
+        return messages.expireQueued(
+          {
+            verification: h.verification * 3600_000,
+            notification: h.notification * 3600_000,
+            marketing: h.marketing * 3600_000,
+          },
+          now,
+        );
+      },
       runContracts: (now?: number) =>
         runContracts(
           {
@@ -275,6 +287,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000,
           orphanAfterMs: 10 * 60_000,
           everyMs: 30_000,
+          expireQueued: jobs.expireQueued,
         },
         log.child({ role: 'worker' }),
         onChanges,

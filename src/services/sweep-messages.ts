@@ -8,6 +8,8 @@ export interface SweepOptions {
   receiptTimeoutMs: number;
   orphanAfterMs: number;
   everyMs: number;
+  /** Queued messages past their validity end `expired` (no channel took them in time). */
+  expireQueued?: (now: number) => Promise<StatusChange[]>;
 }
 
 export class Sweeper {
@@ -43,6 +45,14 @@ export class Sweeper {
             { channel: o.channel_id, carrierId: o.carrier_id, stat: o.stat },
             'receipt for an unknown message id kept as orphan',
           );
+        const stale = (await this.opts.expireQueued?.(now)) ?? [];
+        if (stale.length > 0) {
+          this.log.warn(
+            { count: stale.length },
+            'messages not submitted within their validity marked expired',
+          );
+          this.onChanges?.(stale);
+        }
         const expired = await this.receipts.expireOverdue(now - this.opts.receiptTimeoutMs, now);
         if (expired.length > 0) {
           this.log.warn(

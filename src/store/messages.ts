@@ -500,6 +500,38 @@ export class MessageStore {
   }
 
   /**
+   * Messages still queued when their validity has passed (no channel took them in time) end as
+   * `expired`; their holds are released. `validityMs` is per message class.
+   */
+  async expireQueued(validityMs: Record<string, number>, now: number): Promise<StatusChange[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const classes = Object.entries(validityMs);
+      const overdue = sql.join(
+        classes.map(([cls, ms]) => sql`(class = ${cls} and created_at < ${now - ms})`),
+        sql` or `,
+      );
+      const rows = await sql<StatusChange>`
+        update messages set status = 'expired', error_code = 'expired', error_detail = 'not submitted within its validity', done_at = ${now}, lease_node = null
+        where status = 'queued' and (${overdue})
+        returning id, tenant_id, status`.execute(trx);
+      if (rows.rows.length === 0) return [];
+      for (const ids of chunks(
+        rows.rows.map((r) => r.id),
+        1000,
+      )) {
+        await trx
+          .updateTable('message_parts')
+          .set({ status: 'expired', done_at: now })
+          .where('message_id', 'in', ids)
+          .where('status', '=', 'queued')
+          .execute();
+      }
+      await recordChanges(trx, this.dialect, rows.rows, now);
+      return rows.rows;
+    });
+  }
+
+  /**
    * A reviewer's decision on a held batch: approved messages join the queue; rejected (or expired)
    * ones fail with content_rejected and their holds are released — in one transaction.
    */
