@@ -13,6 +13,8 @@ import { ContractStore } from './store/contracts.ts';
 import { runContracts } from './services/contracts.ts';
 import { ComplianceStore } from './store/compliance.ts';
 import { IncidentStore } from './store/incidents.ts';
+import { SettingsStore } from './store/settings.ts';
+import type { Route } from './core/routing/routes.ts';
 import { ComplianceService } from './services/compliance.ts';
 import { handleInbound } from './services/handle-inbound.ts';
 import { checkLowBalances } from './services/low-balance.ts';
@@ -110,6 +112,17 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const operator = await ensureOperatorTenant(store.db, tenants, prices);
     const contracts = new ContractStore(store.db);
     const incidents = new IncidentStore(store.db);
+    // The routing table: read at start, refreshed every 30 s (another node may have changed it).
+    const settings = new SettingsStore(store.db);
+    let routingTable = await settings.get<Route[]>('routes');
+    const routesRefresh = setInterval(() => {
+      settings.get<Route[]>('routes').then(
+        (r) => (routingTable = r),
+        (err: unknown) => log.error({ err }, 'reading routes failed'),
+      );
+    }, 30_000);
+    routesRefresh.unref();
+    stops.push(async () => clearInterval(routesRefresh));
     const complianceStore = new ComplianceStore(store.db);
     const compliance = new ComplianceService(store.db, complianceStore, config.compliance);
     await compliance.seedRules();
@@ -267,6 +280,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           leaseMs: config.dispatcher.leaseSeconds * 1000,
           maxParts: config.messages.maxParts,
           maxAttempts: config.messages.maxSubmitAttempts,
+          routes: () => routingTable,
+          utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
           onChanges,
         },
         log.child({ role: 'dispatcher' }),
@@ -333,6 +348,20 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         prices,
         statementUtcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
         compliance: { store: complianceStore, compliance },
+        routing: {
+          current: () => routingTable,
+          replace: async (r: Route[]) => {
+            await settings.set('routes', r);
+            routingTable = r;
+          },
+          channels: () =>
+            config.channels.map((c) => ({
+              id: c.id,
+              up: channels.find((d) => d.id === c.id)?.state() === 'bound',
+            })),
+          defaultRegion: config.defaultRegion,
+          utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
+        },
         limits: config.limits,
         loginPolicy: {
           maxFailures: config.login.maxFailures,

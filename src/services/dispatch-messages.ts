@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { ChannelDriver, SubmitOutcome } from '../channels/channel.ts';
 import { splitMessage } from '../core/message/parts.ts';
 import { chooseChannel, retryDelayMs } from '../core/routing/choose-channel.ts';
+import { routeFor, type Route, type Routable } from '../core/routing/routes.ts';
 import type {
   ClaimedMessage,
   FailedMessage,
@@ -21,6 +22,10 @@ export interface DispatcherOptions {
   leaseMs: number;
   maxParts: number;
   maxAttempts: number;
+  /** The operator's routes for live traffic (null: the first bound channel takes everything). */
+  routes?: () => Route[] | null;
+  /** Local time for routes with hours, as minutes east of UTC. */
+  utcOffsetMinutes?: number;
   /** Called with every status change written (live stream, webhooks later). */
   onChanges?: (changes: StatusChange[]) => void;
 }
@@ -94,6 +99,11 @@ export class Dispatcher {
       const eligible = this.channels.filter(
         (c) => c.use === 'both' || c.use === (test ? 'test' : 'live'),
       );
+      const routes = test ? null : (this.opts.routes?.() ?? null);
+      if (routes) {
+        claimed += await this.#claimRouted(routes, eligible);
+        continue;
+      }
       const choices = eligible.map((c) => ({
         id: c.id,
         bound: c.state() === 'bound',
@@ -116,6 +126,52 @@ export class Dispatcher {
       claimed += batch.length;
     }
     return claimed;
+  }
+
+  /** Live traffic by the operator's routes: each message to the channel its route picks that is up. */
+  async #claimRouted(routes: Route[], eligible: ChannelDriver[]): Promise<number> {
+    const bound = eligible.filter((c) => c.state() === 'bound');
+    const room = bound.reduce((sum, c) => sum + c.capacity(), 0);
+    const limit = Math.min(this.opts.batchSize, room);
+    if (limit <= 0 || (this.#inFlight > 0 && limit < Math.min(50, this.opts.batchSize))) return 0;
+    const batch = await this.messages.claim({
+      node: this.opts.node,
+      now: Date.now(),
+      leaseMs: this.opts.leaseMs,
+      limit,
+      test: false,
+    });
+    const offset = this.opts.utcOffsetMinutes ?? 480;
+    const minuteOfDay = Math.floor(((Date.now() + offset * 60_000) % 86_400_000) / 60_000);
+    const isUp = (id: string) => bound.some((c) => c.id === id && c.capacity() > 0);
+    for (const m of batch) {
+      const [country, carrier] = (m.destination ?? '').split('-');
+      const decision = routeFor(
+        routes,
+        {
+          tenantId: m.tenantId,
+          to: m.to,
+          country: country || null,
+          carrier: (carrier as Routable['carrier']) ?? null,
+          class: m.class as Routable['class'],
+          sender: null,
+          minuteOfDay,
+        },
+        isUp,
+      );
+      const channel = decision.channel ? bound.find((c) => c.id === decision.channel) : undefined;
+      if (channel) this.#dispatch(m, channel);
+      else {
+        // No channel of its route is up: try again shortly; validity ends it if none comes back.
+        this.#outcomes.retry.push({
+          messageId: m.id,
+          notBefore: Date.now() + 5000,
+          detail: decision.why[decision.why.length - 1] ?? 'no route',
+        });
+        this.#scheduleFlush();
+      }
+    }
+    return batch.length;
   }
 
   #dispatch(message: ClaimedMessage, channel: ChannelDriver): void {

@@ -57,6 +57,9 @@ export interface ClaimedMessage {
   attempts: number;
   /** Parts still to submit (1-based); on a first attempt, all of them. */
   pendingSeqs: number[];
+  class: string;
+  /** CN-mobile, GB…: for routing. */
+  destination: string | null;
 }
 
 export interface SubmittedPart {
@@ -330,12 +333,14 @@ export class MessageStore {
       parts_count: number;
       concat_ref: number;
       attempts: number;
+      class: string;
+      destination: string | null;
     }>`
       update messages set next_attempt_at = ${opts.now + opts.leaseMs}, lease_node = ${opts.node}, attempts = attempts + 1
       where id in (
         select id from messages where status = 'queued' and next_attempt_at <= ${opts.now} ${kind}
         order by next_attempt_at, id limit ${opts.limit} ${lock})
-      returning id, tenant_id, "to", text, text_key_id, encoding, parts_count, concat_ref, attempts`.execute(
+      returning id, tenant_id, "to", text, text_key_id, encoding, parts_count, concat_ref, attempts, class, destination`.execute(
       this.db,
     );
     const claimed = rows.rows.map((r) => ({
@@ -348,6 +353,8 @@ export class MessageStore {
       concatRef: Number(r.concat_ref),
       attempts: Number(r.attempts),
       pendingSeqs: Array.from({ length: Number(r.parts_count) }, (_, i) => i + 1),
+      class: r.class,
+      destination: r.destination,
     }));
     // A retried message may have some parts at the carrier already: send only the rest.
     const retried = claimed.filter((m) => m.attempts > 1);

@@ -301,6 +301,12 @@ export interface ChannelIncidentTable {
   ended_at: number | null;
 }
 
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface StatementTable {
   tenant_id: string;
   month: string;
@@ -390,4 +396,5 @@ export interface Database {
   consents: ConsentTable;
   block_list: BlockListTable;
   channel_incidents: ChannelIncidentTable;
+  settings: SettingTable;
 }

@@ -18,6 +18,7 @@ import { billingRoutes } from './billing.ts';
 import { statementRoutes } from './statements.ts';
 import { contractRoutes } from './contracts.ts';
 import { complianceRoutes } from './compliance.ts';
+import { routingRoutes, type RoutingDeps } from './routes.ts';
 import type { ComplianceService } from '../../services/compliance.ts';
 import type { ComplianceStore } from '../../store/compliance.ts';
 import { ContractStore } from '../../store/contracts.ts';
@@ -46,6 +47,7 @@ export interface HttpDeps {
   prices: PricePlanStore;
   statementUtcOffsetMinutes: number;
   compliance?: { store: ComplianceStore; compliance: ComplianceService };
+  routing?: Omit<RoutingDeps, 'audit'>;
   messages: MessageStore;
   limits: RateLimits;
   /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
@@ -150,6 +152,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       messages: deps.messages,
       defaultRegion: deps.defaultRegion,
     });
+  if (deps.routing) routingRoutes(app, { ...deps.routing, audit: deps.audit });
   smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
   return app;
 }

@@ -8,6 +8,7 @@ import * as m005 from './005-statements.ts';
 import * as m006 from './006-contracts.ts';
 import * as m007 from './007-compliance.ts';
 import * as m008 from './008-incidents.ts';
+import * as m009 from './009-settings.ts';
 
 export interface Migration {
   version: string;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { version: '006-contracts', up: m006.up },
   { version: '007-compliance', up: m007.up },
   { version: '008-incidents', up: m008.up },
+  { version: '009-settings', up: m009.up },
 ];
