@@ -175,7 +175,7 @@ export class SmppChannel implements ChannelDriver {
       this.#failWaiting('temporary', 'connection lost');
       if (this.#stopping) return;
       this.#setState('down', 'connection closed');
-      // Full jitter within ±25 %: many nodes or channels that lost one carrier do not all come back at once.
+      // ±25 % jitter: many nodes or channels that lost one carrier do not all come back at once.
       const delay = Math.round(this.#backoffMs * (0.75 + Math.random() * 0.5));
       this.#backoffMs = Math.min(this.cfg.reconnectMaxMs, this.#backoffMs * 2);
       this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
