@@ -2,34 +2,18 @@
 // Unknown options fail start-up, so a typo never silently falls back to a default.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  ChannelConfigError,
+  validateChannelConfig,
+  type ChannelConfig,
+  type CmppChannelConfig,
+  type SmppChannelConfig,
+} from './core/channels/channel-config.ts';
 
 export type Role = 'api' | 'dispatcher' | 'worker' | 'simulator';
 export const ALL_ROLES: readonly Role[] = ['api', 'dispatcher', 'worker', 'simulator'];
 
-export interface SmppChannelConfig {
-  id: string;
-  name: string;
-  kind: 'smpp';
-  host: string;
-  port: number;
-  systemId: string;
-  password: string;
-  systemType: string;
-  /** Outstanding submit_sm without a response, per bind. */
-  window: number;
-  /** Submits per second, per channel (token bucket). */
-  throughput: number;
-  enquireLinkSeconds: number;
-  /** How long to wait for submit_sm_resp before counting the part as unanswered. */
-  responseTimeoutSeconds: number;
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
-  sourceAddr: string;
-  /** How this carrier's DLR ids relate to its submit_sm_resp ids (shared/reference §1.5). */
-  receiptIdMode: 'same' | 'hex-resp-dec-dlr' | 'dec-resp-hex-dlr';
-  /** Which traffic it carries: live, test (messages sent with hy_test_ keys) or both. */
-  use: 'live' | 'test' | 'both';
-}
+export type { ChannelConfig, SmppChannelConfig, CmppChannelConfig };
 
 export interface Config {
   http: { host: string; port: number; bodyLimitBytes: number; secureCookies: boolean };
@@ -40,7 +24,8 @@ export interface Config {
   roles: Role[];
   nodeId: string;
   simulator: { port: number; host: string; receiptDelayMs: number };
-  channels: SmppChannelConfig[];
+  /** Channels from the config file: applied to the database at start (see docs/channels.md). */
+  channels: ChannelConfig[];
   messages: {
     maxRecipients: number;
     maxParts: number;
@@ -94,24 +79,8 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-const DEFAULT_CHANNEL: Omit<SmppChannelConfig, 'port'> = {
-  id: 'sim',
-  name: 'Built-in simulator',
-  kind: 'smpp',
-  host: '127.0.0.1',
-  systemId: 'hongyan',
-  password: 'sim',
-  systemType: '',
-  window: 100,
-  throughput: 20000,
-  enquireLinkSeconds: 30,
-  responseTimeoutSeconds: 30,
-  reconnectMinMs: 250,
-  reconnectMaxMs: 30000,
-  sourceAddr: '106900',
-  receiptIdMode: 'same',
-  use: 'live',
-};
+/** With no channel configured, everything goes through the built-in simulator (port 0 = wherever it listens). */
+const BUILT_IN_SIMULATOR = { id: 'sim', name: 'Built-in simulator', kind: 'simulator', port: 0 };
 
 function defaults(): Config {
   return {
@@ -165,24 +134,32 @@ export function loadConfig(env: Env = process.env, overrides: DeepPartial<Config
   }
   merge(cfg, fromEnv(env), 'env');
   merge(cfg, overrides, 'overrides');
-  cfg.channels = cfg.channels.map((c, i) =>
-    Object.assign({}, DEFAULT_CHANNEL, { port: cfg.simulator.port }, c, {
-      id: c.id ?? `ch${i + 1}`,
-    }),
-  );
-  if (cfg.channels.length === 0) {
-    // With no channel configured, the platform sends everything through the built-in simulator.
-    cfg.channels = [{ ...DEFAULT_CHANNEL, port: cfg.simulator.port, use: 'both' }];
-  } else if (cfg.roles.includes('simulator') && !cfg.channels.some((c) => c.use !== 'live')) {
+  const raw = cfg.channels as unknown as Array<Record<string, unknown>>;
+  const channels: Array<Record<string, unknown>> =
+    raw.length > 0
+      ? raw.map((c, i) => ({ id: `ch${i + 1}`, ...c }))
+      : [{ ...BUILT_IN_SIMULATOR, use: 'both' }];
+  if (
+    raw.length > 0 &&
+    cfg.roles.includes('simulator') &&
+    !channels.some((c) => (c.use ?? 'live') !== 'live')
+  )
     // Test keys' messages never reach a carrier: they go to the embedded simulator.
-    cfg.channels.push({
-      ...DEFAULT_CHANNEL,
+    channels.push({
+      ...BUILT_IN_SIMULATOR,
       id: 'sim-test',
       name: 'Built-in simulator (test keys)',
-      port: cfg.simulator.port,
       use: 'test',
     });
-  }
+  cfg.channels = channels.map((c) => {
+    try {
+      return validateChannelConfig(c);
+    } catch (err) {
+      if (err instanceof ChannelConfigError)
+        throw new ConfigError(`channel ${String(c.id)}: ${err.message}`);
+      throw err;
+    }
+  });
   validate(cfg);
   return cfg;
 }
@@ -261,22 +238,9 @@ function validate(cfg: Config): void {
   )
     fail('messages.maxParts must be 1-255');
   const ids = new Set<string>();
-  const allowed = new Set(Object.keys(DEFAULT_CHANNEL).concat('port'));
   for (const ch of cfg.channels) {
-    for (const key of Object.keys(ch))
-      if (!allowed.has(key)) fail(`channel ${ch.id}: unknown option "${key}"`);
     if (ids.has(ch.id)) fail(`channel id "${ch.id}" appears twice`);
     ids.add(ch.id);
-    if (!['live', 'test', 'both'].includes(ch.use))
-      fail(`channel ${ch.id}: use must be live, test or both`);
-    if (ch.kind !== 'smpp') fail(`channel ${ch.id}: kind "${ch.kind}" is not supported (smpp)`);
-    port(ch.port, `channel ${ch.id} port`);
-    if (!(ch.window >= 1)) fail(`channel ${ch.id}: window must be ≥ 1`);
-    if (!(ch.throughput > 0)) fail(`channel ${ch.id}: throughput must be > 0`);
-    if (ch.systemId.length > 15)
-      fail(`channel ${ch.id}: systemId is limited to 15 characters by SMPP`);
-    if (ch.password.length > 8)
-      fail(`channel ${ch.id}: password is limited to 8 characters by SMPP`);
   }
 }
 

@@ -36,6 +36,9 @@ import { applyDueTerminations } from './services/accounts.ts';
 import { parseAmount } from './core/billing/money.ts';
 import type { ChannelDriver } from './channels/channel.ts';
 import { SmppChannel } from './channels/smpp-channel.ts';
+// TEMP-CMPP import { CmppChannel } from './channels/cmpp-channel.ts';
+import { ChannelManager } from './services/channel-manager.ts';
+import { ChannelStore } from './store/channels.ts';
 import { Dispatcher } from './services/dispatch-messages.ts';
 import { ReceiptRecorder } from './services/record-receipts.ts';
 import { Sweeper } from './services/sweep-messages.ts';
@@ -51,7 +54,9 @@ export interface Platform {
   /** Set when this start created the demo tenant (its key is shown once). */
   demo: { tenantId: string; apiKey: string | null; keyFile: string } | null;
   dispatcher: Dispatcher | null;
-  channels: ChannelDriver[];
+  /** The channels now: configs, drivers, status. */
+  channelManager: ChannelManager;
+  readonly channels: ChannelDriver[];
   simulator: SmscSimulator | null;
   /** Worker jobs, callable directly (tests, operators). */
   jobs: {
@@ -219,8 +224,13 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       log.info({ port: simulatorPort }, 'carrier simulator listening (SMPP)');
     }
 
+    // Channels are data: the config file's are applied to the database, the API and CLI change them.
+    const channelStore = new ChannelStore(store.db, cipher);
+    const fromFile = await channelStore.applyFile(config.channels, Date.now());
+    if (fromFile.length > 0)
+      log.info({ channels: fromFile }, 'channels from the config file applied');
     let dispatcher: Dispatcher | null = null;
-    const channels: ChannelDriver[] = [];
+    let recorder: ReceiptRecorder | null = null;
     if (has('dispatcher')) {
       const inboundDeps = {
         db: store.db,
@@ -232,47 +242,39 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           await sendSms(to, `您已退订 ${tenantName} 的短信，将不再收到其营销和通知短信。`);
         },
       };
-      const recorder = new ReceiptRecorder(
-        receipts,
-        log.child({ role: 'receipts' }),
-        onChanges,
-        (rows) => handleInbound(inboundDeps, rows),
+      recorder = new ReceiptRecorder(receipts, log.child({ role: 'receipts' }), onChanges, (rows) =>
+        handleInbound(inboundDeps, rows),
       );
-      for (const chCfg of config.channels) {
-        // Port 0 means "the embedded simulator, wherever it listens".
-        const cfg = chCfg.port === 0 && simulatorPort ? { ...chCfg, port: simulatorPort } : chCfg;
-        const channel = new SmppChannel(
-          cfg,
-          {
-            onReceipt: (r, ack) => recorder.receipt(cfg.id, r, ack),
-            onInbound: (m, ack) => recorder.inbound(cfg.id, m, ack),
-            onState: (state, detail) => {
-              log.info({ channel: cfg.id, state, detail }, 'channel state');
-              // The incident log: a lost bind opens an incident, binding again closes it.
-              const at = Date.now();
-              const write =
-                state === 'down'
-                  ? incidents.open(cfg.id, 'bind_lost', detail ?? null, config.nodeId, at)
-                  : state === 'bound'
-                    ? incidents.close(cfg.id, 'bind_lost', at)
-                    : Promise.resolve();
-              write.catch((err: unknown) =>
-                log.error({ err }, 'recording a channel incident failed'),
-              );
-            },
-          },
-          log.child({ role: 'channel' }),
-        );
-        channels.push(channel);
-        await store.db
-          .insertInto('channels')
-          .values({ id: cfg.id, name: cfg.name, kind: cfg.kind, created_at: Date.now() })
-          .onConflict((oc) => oc.column('id').doUpdateSet({ name: cfg.name, kind: cfg.kind }))
-          .execute();
-      }
+    }
+    const rec = recorder;
+    const channelLog = log.child({ role: 'channel' });
+    const channelManager = new ChannelManager({
+      store: channelStore,
+      incidents,
+      node: config.nodeId,
+      log: channelLog,
+      makeDriver: rec
+        ? (cfg, events) => {
+            if (cfg.kind === 'cmpp') throw new Error('TEMP-CMPP'); // return new CmppChannel(cfg, events, channelLog);
+            // Port 0 of the simulator kind means "the embedded simulator, wherever it listens".
+            const port = cfg.port === 0 ? (simulatorPort ?? config.simulator.port) : cfg.port;
+            return new SmppChannel({ ...cfg, port }, events, channelLog);
+          }
+        : null,
+      events: (channelId) => ({
+        onReceipt: (r, ack) => rec!.receipt(channelId, r, ack),
+        onInbound: (m, ack) => rec!.inbound(channelId, m, ack),
+      }),
+    });
+    await channelManager.start();
+    stops.push(async () => {
+      await channelManager.stop();
+      await recorder?.flush();
+    });
+    if (has('dispatcher')) {
       dispatcher = new Dispatcher(
         messages,
-        channels,
+        () => channelManager.drivers(),
         {
           node: config.nodeId,
           batchSize: config.dispatcher.batchSize,
@@ -283,14 +285,10 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           routes: () => routingTable,
           utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
           onChanges,
+          onFailover: (from, to) => channelManager.noteFailover(from, to),
         },
         log.child({ role: 'dispatcher' }),
       );
-      for (const c of channels) await c.start();
-      stops.push(async () => {
-        for (const c of channels) await c.stop({ drain: false });
-        await recorder.flush();
-      });
       await dispatcher.start();
       stops.push(() => dispatcher!.stop());
     }
@@ -355,9 +353,13 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
             routingTable = r;
           },
           channels: () =>
-            config.channels.map((c) => ({
+            channelManager.configs().map((c) => ({
               id: c.id,
-              up: channels.find((d) => d.id === c.id)?.state() === 'bound',
+              up:
+                channelManager
+                  .drivers()
+                  .find((d) => d.id === c.id)
+                  ?.state() === 'bound',
             })),
           defaultRegion: config.defaultRegion,
           utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
@@ -386,9 +388,9 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
             ok = false;
           }
           if (simulator) parts.simulator = 'up';
-          for (const c of channels) {
-            parts[`channel:${c.id}`] = c.state();
-            if (c.state() !== 'bound') ok = false;
+          for (const c of channelManager.status()) {
+            parts[`channel:${c.id}`] = c.pausedUntil ? 'paused' : c.state;
+            if (c.state !== 'bound' && c.state !== 'disabled') ok = false;
           }
           if (has('dispatcher')) parts.dispatcher = dispatcher ? 'running' : 'down';
           return { ok, parts };
@@ -418,7 +420,10 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       simulatorPort,
       demo,
       dispatcher,
-      channels,
+      channelManager,
+      get channels() {
+        return channelManager.drivers();
+      },
       simulator,
       stop: stopAll,
     };

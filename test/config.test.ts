@@ -14,7 +14,11 @@ test('defaults work on a laptop: SQLite in ./data, all roles, one channel to the
   assert.equal(c.defaultRegion, 'CN');
   assert.deepEqual(c.roles, ['api', 'dispatcher', 'worker', 'simulator']);
   assert.equal(c.channels.length, 1);
-  assert.equal(c.channels[0]!.port, 2776);
+  assert.deepEqual(
+    [c.channels[0]!.kind, c.channels[0]!.port, c.channels[0]!.use],
+    ['simulator', 0, 'both'],
+    'the built-in simulator, wherever it listens, for live and test traffic',
+  );
 });
 
 test('environment overrides the file, the file overrides the defaults', () => {
@@ -55,9 +59,21 @@ test('bad configuration stops the start with a message that names the option', (
     [{ HONGYAN_DEFAULT_REGION: 'China' }, null, /defaultRegion/],
     [{}, { htpp: { port: 1 } }, /unknown option "htpp"/],
     [{}, { http: { prot: 1 } }, /unknown option "http.prot"/],
-    [{}, { channels: [{ id: 'a', pasword: 'x' }] }, /channel a: unknown option "pasword"/],
-    [{}, { channels: [{ id: 'a' }, { id: 'a' }] }, /appears twice/],
-    [{}, { channels: [{ id: 'a', password: 'ninechars' }] }, /8 characters/],
+    [{}, { channels: [{ id: 'a', pasword: 'x' }] }, /channel a: unknown channel option "pasword"/],
+    [{}, { channels: [{ id: 'a', port: 1 }, { id: 'a', port: 2 }] }, /appears twice/],
+    [{}, { channels: [{ id: 'a', port: 1, password: 'ninechars' }] }, /8 characters/],
+    [{}, { channels: [{ id: 'a', kind: 'x25' }] }, /channel a: kind "x25" is not smpp, cmpp/],
+    [{}, { channels: [{ id: 'a', kind: 'cmpp', port: 0 }] }, /channel a: port must be/],
+    [
+      {},
+      { channels: [{ id: 'a', kind: 'cmpp', port: 7890, version: 4 }] },
+      /version must be 2 or 3/,
+    ],
+    [
+      {},
+      { channels: [{ id: 'a', port: 1, categoryRules: [{ stat: 'X' }] }] },
+      /categoryRules\[0\]/,
+    ],
   ];
   cases.forEach(([env, file, message], i) => {
     const e = { ...env };

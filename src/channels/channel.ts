@@ -39,7 +39,10 @@ export interface ChannelReceipt {
 export interface ChannelInbound {
   from: string;
   to: string;
+  /** The text of this segment (the UDH, if any, removed). */
   text: string;
+  /** Set when this is one segment of a concatenated message (reassembled upstream of the driver). */
+  concat?: { ref: number; total: number; seq: number };
 }
 
 export type ChannelState = 'connecting' | 'bound' | 'down' | 'stopped';

@@ -1,10 +1,11 @@
-// Upstream SMPP 3.4 channel: one bind_transceiver, a window of outstanding submit_sm, a
-// token-bucket throughput limit, enquire_link, and reconnect with backoff.
+// Upstream SMPP 3.4 channel: `binds` bind_transceiver connections (optionally TLS), each with its
+// window of outstanding submit_sm and its own enquire_link and reconnect with backoff; one
+// token-bucket throughput limit for the channel that halves when the carrier throttles.
 // PDU encoding is the `smpp` package's; we hand it ready-made bytes (UDH + user data) and an
 // explicit data_coding, so it never re-encodes our text.
 import smpp, { type PDU, type Session } from 'smpp';
 import type { Logger } from '../logger.ts';
-import type { SmppChannelConfig } from '../config.ts';
+import type { SmppChannelConfig } from '../core/channels/channel-config.ts';
 import type {
   ChannelDriver,
   ChannelEvents,
@@ -20,6 +21,7 @@ import {
   smppStatusName,
 } from '../core/receipts.ts';
 import { decodeUserData } from '../core/message/encoding.ts';
+import { transcodeGsmPart } from '../core/message/transcode.ts';
 
 interface InFlight {
   resolve(outcome: SubmitOutcome): void;
@@ -31,23 +33,34 @@ interface Waiting {
   resolve(outcome: SubmitOutcome): void;
 }
 
+/** One connection to the carrier: its own bind, window of outstanding submits and keep-alive. */
+interface Bind {
+  n: number;
+  session: Session | null;
+  bound: boolean;
+  inFlight: Map<number, InFlight>;
+  lastActivity: number;
+  enquirePending: boolean;
+  backoffMs: number;
+  reconnectTimer: NodeJS.Timeout | null;
+  corked: boolean;
+}
+
 export class SmppChannel implements ChannelDriver {
   readonly id: string;
   readonly use: 'live' | 'test' | 'both';
-  #session: Session | null = null;
+  #binds: Bind[];
   #state: ChannelState = 'stopped';
-  #inFlight = new Map<number, InFlight>();
   #waiting: Waiting[] = [];
   #tokens: number;
   #lastRefill = Date.now();
+  /** The rate we allow ourselves now: the configured throughput, halved on each throttle answer and
+   * climbing back by 5 % of it per quiet second (AIMD, as TCP does). */
+  #rate: number;
+  #lastThrottle = 0;
   #pumpTimer: NodeJS.Timeout | null = null;
   #sweepTimer: NodeJS.Timeout | null = null;
-  #reconnectTimer: NodeJS.Timeout | null = null;
-  #backoffMs: number;
-  #lastActivity = Date.now();
-  #enquirePending = false;
   #stopping = false;
-  #corked = false;
 
   constructor(
     private readonly cfg: SmppChannelConfig,
@@ -56,61 +69,75 @@ export class SmppChannel implements ChannelDriver {
   ) {
     this.id = cfg.id;
     this.use = cfg.use;
+    this.#rate = cfg.throughput;
     this.#tokens = Math.min(cfg.throughput, cfg.window);
-    this.#backoffMs = cfg.reconnectMinMs;
+    this.#binds = Array.from({ length: cfg.binds }, (_, n) => ({
+      n,
+      session: null,
+      bound: false,
+      inFlight: new Map(),
+      lastActivity: Date.now(),
+      enquirePending: false,
+      backoffMs: cfg.reconnectMinMs,
+      reconnectTimer: null,
+      corked: false,
+    }));
   }
 
   state(): ChannelState {
     return this.#state;
   }
 
+  /** Binds up and the rate we allow ourselves now (for the operator's channel view). */
+  health(): { bindsUp: number; binds: number; rate: number; inFlight: number; waiting: number } {
+    return {
+      bindsUp: this.#binds.filter((b) => b.bound).length,
+      binds: this.#binds.length,
+      rate: Math.round(this.#rate),
+      inFlight: this.#binds.reduce((n, b) => n + b.inFlight.size, 0),
+      waiting: this.#waiting.length,
+    };
+  }
+
   capacity(): number {
-    if (this.#state !== 'bound') return 0;
-    // Room for one window in flight and two more queued, so the next parts are ready when answers come.
-    return Math.max(0, this.cfg.window * 3 - this.#inFlight.size - this.#waiting.length);
+    let room = 0;
+    // Room for one window in flight and two more queued per bind, so the next parts are ready when answers come.
+    for (const b of this.#binds) if (b.bound) room += this.cfg.window * 3 - b.inFlight.size;
+    return Math.max(0, room - this.#waiting.length);
   }
 
   async start(): Promise<void> {
     this.#stopping = false;
     this.#sweepTimer = setInterval(() => this.#sweep(), 1000);
     this.#sweepTimer.unref();
-    this.#connect();
+    this.#setState('connecting');
+    for (const b of this.#binds) this.#connect(b);
   }
 
   async stop(opts: { drain?: boolean } = {}): Promise<void> {
     this.#stopping = true;
-    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    for (const b of this.#binds) if (b.reconnectTimer) clearTimeout(b.reconnectTimer);
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = null;
     if (opts.drain) {
       const until = Date.now() + this.cfg.responseTimeoutSeconds * 1000;
       while (
-        (this.#inFlight.size > 0 || this.#waiting.length > 0) &&
+        (this.#outstanding() > 0 || this.#waiting.length > 0) &&
         Date.now() < until &&
         this.#state === 'bound'
       ) {
+        this.#pump();
         await new Promise((r) => setTimeout(r, 20));
       }
     }
-    this.#failWaiting('temporary', 'channel stopped');
-    const session = this.#session;
-    this.#session = null;
-    if (session) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => session.destroy(), 1000);
-        session.once('close', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        if (this.#state === 'bound') session.unbind(() => session.close());
-        else session.destroy();
-      });
-    }
-    this.#failInFlight('channel stopped');
+    this.#failWaiting('channel stopped');
+    await Promise.all(this.#binds.map((b) => this.#close(b)));
     this.#setState('stopped');
   }
 
   submit(part: OutboundPart): Promise<SubmitOutcome> {
-    if (this.#state !== 'bound') {
+    if (this.#state !== 'bound' || this.#stopping) {
       return Promise.resolve({
         ok: false,
         reason: 'temporary',
@@ -125,17 +152,41 @@ export class SmppChannel implements ChannelDriver {
     });
   }
 
-  #connect(): void {
+  #outstanding(): number {
+    return this.#binds.reduce((n, b) => n + b.inFlight.size, 0);
+  }
+
+  async #close(b: Bind): Promise<void> {
+    const session = b.session;
+    b.session = null;
+    if (session) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => session.destroy(), 1000);
+        session.once('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        if (b.bound) session.unbind(() => session.close());
+        else session.destroy();
+      });
+    }
+    b.bound = false;
+    this.#failInFlight(b, 'channel stopped');
+  }
+
+  #connect(b: Bind): void {
     if (this.#stopping) return;
-    this.#setState('connecting');
     const session = smpp.connect({
       host: this.cfg.host,
       port: this.cfg.port,
       connectTimeout: 10_000,
+      ...(this.cfg.tls
+        ? { tls: true, servername: this.cfg.host, rejectUnauthorized: !this.cfg.tlsInsecure }
+        : {}),
     } as never);
-    this.#session = session;
+    b.session = session;
     let bound = false;
-    session.on('connect', () => {
+    session.on(this.cfg.tls ? 'secureConnect' : 'connect', () => {
       session.bind_transceiver(
         {
           system_id: this.cfg.systemId,
@@ -146,66 +197,78 @@ export class SmppChannel implements ChannelDriver {
         (pdu: PDU) => {
           if (pdu.command_status !== 0) {
             this.log.error(
-              { channel: this.id, status: smppStatusName(pdu.command_status) },
+              { channel: this.id, bind: b.n, status: smppStatusName(pdu.command_status) },
               'bind refused by carrier',
             );
             session.destroy();
             return;
           }
           bound = true;
-          this.#backoffMs = this.cfg.reconnectMinMs;
-          this.#lastActivity = Date.now();
-          this.#setState('bound');
+          b.bound = true;
+          b.backoffMs = this.cfg.reconnectMinMs;
+          b.lastActivity = Date.now();
+          b.enquirePending = false;
+          this.#updateState();
           this.#pump();
         },
       );
     });
     session.on('pdu', (pdu: PDU) => {
-      this.#lastActivity = Date.now();
-      this.#onPdu(session, pdu);
+      b.lastActivity = Date.now();
+      this.#onPdu(b, session, pdu);
     });
     // node-smpp stops reading after a decode error: drop the connection and bind again.
     session.on('error', (err: Error) => {
-      this.log.warn({ channel: this.id, err: err.message }, 'smpp connection error');
+      this.log.warn({ channel: this.id, bind: b.n, err: err.message }, 'smpp connection error');
       session.destroy();
     });
     session.on('close', () => {
-      if (this.#session === session) this.#session = null;
-      this.#failInFlight(bound ? 'connection lost before the carrier answered' : 'not bound');
-      this.#failWaiting('temporary', 'connection lost');
+      if (b.session === session) b.session = null;
+      b.bound = false;
+      this.#failInFlight(b, bound ? 'connection lost before the carrier answered' : 'not bound');
       if (this.#stopping) return;
-      this.#setState('down', 'connection closed');
+      this.#updateState('connection closed');
       // ±25 % jitter: many nodes or channels that lost one carrier do not all come back at once.
-      const delay = Math.round(this.#backoffMs * (0.75 + Math.random() * 0.5));
-      this.#backoffMs = Math.min(this.cfg.reconnectMaxMs, this.#backoffMs * 2);
-      this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
-      this.#reconnectTimer.unref();
+      const delay = Math.round(b.backoffMs * (0.75 + Math.random() * 0.5));
+      b.backoffMs = Math.min(this.cfg.reconnectMaxMs, b.backoffMs * 2);
+      b.reconnectTimer = setTimeout(() => this.#connect(b), delay);
+      b.reconnectTimer.unref();
     });
   }
 
-  #onPdu(session: Session, pdu: PDU): void {
+  /** The channel is bound while any bind is; waiting parts fail over to nothing when none is. */
+  #updateState(detail?: string): void {
+    if (this.#stopping) return;
+    if (this.#binds.some((b) => b.bound)) this.#setState('bound');
+    else {
+      this.#failWaiting('connection lost');
+      this.#setState('down', detail);
+    }
+  }
+
+  #onPdu(b: Bind, session: Session, pdu: PDU): void {
     switch (pdu.command) {
       case 'submit_sm_resp':
-        this.#onSubmitResp(pdu);
+        this.#onSubmitResp(b, pdu);
         return;
       case 'deliver_sm':
       case 'data_sm':
-        this.#onDeliver(session, pdu);
+        this.#onDeliver(b, session, pdu);
         return;
       case 'enquire_link':
-        session.send(pdu.response());
+        this.#write(b, session, pdu.response());
         return;
       case 'enquire_link_resp':
-        this.#enquirePending = false;
+        b.enquirePending = false;
         return;
       case 'unbind':
         session.send(pdu.response());
         session.close();
         return;
       case 'generic_nack': {
-        const waiting = this.#inFlight.get(pdu.sequence_number);
+        const waiting = b.inFlight.get(pdu.sequence_number);
         if (waiting) {
-          this.#inFlight.delete(pdu.sequence_number);
+          b.inFlight.delete(pdu.sequence_number);
           waiting.resolve({
             ok: false,
             reason: 'rejected',
@@ -227,10 +290,10 @@ export class SmppChannel implements ChannelDriver {
     }
   }
 
-  #onSubmitResp(pdu: PDU): void {
-    const waiting = this.#inFlight.get(pdu.sequence_number);
+  #onSubmitResp(b: Bind, pdu: PDU): void {
+    const waiting = b.inFlight.get(pdu.sequence_number);
     if (!waiting) return; // answered after we gave up on it: the receipt will still settle it
-    this.#inFlight.delete(pdu.sequence_number);
+    b.inFlight.delete(pdu.sequence_number);
     const status = pdu.command_status;
     if (status === 0) {
       const raw = typeof pdu.message_id === 'string' ? pdu.message_id : '';
@@ -248,7 +311,7 @@ export class SmppChannel implements ChannelDriver {
       }
     } else {
       const reason = classifySubmitStatus(status);
-      if (reason === 'throttled') this.#tokens = 0; // the carrier says slow down: spend no more tokens this second
+      if (reason === 'throttled') this.#slowDown();
       waiting.resolve({
         ok: false,
         reason,
@@ -260,9 +323,24 @@ export class SmppChannel implements ChannelDriver {
     this.#pump();
   }
 
-  #onDeliver(session: Session, pdu: PDU): void {
-    const ack = () => void this.#write(session, pdu.response());
-    const sm = pdu.short_message as { message?: string | Buffer } | Buffer | undefined;
+  /** ESME_RTHROTTLED / ESME_RMSGQFUL: halve our rate (once per 200 ms burst of such answers). */
+  #slowDown(): void {
+    const now = Date.now();
+    this.#tokens = 0;
+    if (now - this.#lastThrottle > 200) {
+      this.#rate = Math.max(1, this.#rate / 2);
+      this.log.warn(
+        { channel: this.id, rate: Math.round(this.#rate) },
+        'carrier throttles us; slowing down',
+      );
+    }
+    this.#lastThrottle = now;
+  }
+
+  #onDeliver(b: Bind, session: Session, pdu: PDU): void {
+    const ack = () => void this.#write(b, session, pdu.response());
+    const sm = pdu.short_message as
+      { message?: string | Buffer; udh?: Buffer[] } | Buffer | undefined;
     const payload = pdu.message_payload as { message?: string | Buffer } | Buffer | undefined;
     const text =
       textOf(sm, Number(pdu.data_coding ?? 0)) || textOf(payload, Number(pdu.data_coding ?? 0));
@@ -289,23 +367,30 @@ export class SmppChannel implements ChannelDriver {
       ack();
       return;
     }
+    const concat = concatOf(sm);
     this.events.onInbound(
-      { from: String(pdu.source_addr ?? ''), to: String(pdu.destination_addr ?? ''), text },
+      {
+        from: String(pdu.source_addr ?? ''),
+        to: String(pdu.destination_addr ?? ''),
+        text,
+        ...(concat ? { concat } : {}),
+      },
       ack,
     );
   }
 
   #pump(): void {
-    const session = this.#session;
-    if (!session || this.#state !== 'bound') return;
+    if (this.#state !== 'bound' || this.#stopping) return;
     this.#refill();
-    while (this.#waiting.length > 0 && this.#inFlight.size < this.cfg.window && this.#tokens >= 1) {
+    while (this.#waiting.length > 0 && this.#tokens >= 1) {
+      const b = this.#leastBusy();
+      if (!b) break;
       const next = this.#waiting.shift()!;
       this.#tokens -= 1;
-      this.#send(session, next);
+      this.#send(b, next);
     }
     if (this.#waiting.length > 0 && this.#tokens < 1 && !this.#pumpTimer) {
-      const waitMs = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.cfg.throughput));
+      const waitMs = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#rate));
       this.#pumpTimer = setTimeout(() => {
         this.#pumpTimer = null;
         this.#pump();
@@ -313,27 +398,45 @@ export class SmppChannel implements ChannelDriver {
     }
   }
 
+  /** The bound bind with the fewest outstanding submits, if it has room in its window. */
+  #leastBusy(): Bind | null {
+    let best: Bind | null = null;
+    for (const b of this.#binds)
+      if (b.bound && b.session && (!best || b.inFlight.size < best.inFlight.size)) best = b;
+    return best && best.inFlight.size < this.cfg.window ? best : null;
+  }
+
   #refill(): void {
     const now = Date.now();
     const elapsed = now - this.#lastRefill;
     if (elapsed <= 0) return;
     this.#lastRefill = now;
-    // Burst at most one window: the limit holds over any second.
+    // Burst at most one window per bind: the limit holds over any second.
     this.#tokens = Math.min(
-      Math.max(this.cfg.window, 1),
-      this.#tokens + (elapsed * this.cfg.throughput) / 1000,
+      Math.max(this.cfg.window * this.cfg.binds, 1),
+      this.#tokens + (elapsed * this.#rate) / 1000,
     );
   }
 
-  #send(session: Session, w: Waiting): void {
+  #send(b: Bind, w: Waiting): void {
+    const session = b.session!;
     const { part } = w;
     const udh = part.udh ? Buffer.from(part.udh) : null;
-    const body = Buffer.from(
-      part.userData.buffer,
-      part.userData.byteOffset,
-      part.userData.byteLength,
-    );
-    const shortMessage = udh ? Buffer.concat([udh, body]) : body;
+    let dataCoding = part.dataCoding;
+    let body: Uint8Array = part.userData;
+    if (dataCoding === 0 && this.cfg.defaultDataCoding !== 0) {
+      // This carrier reads data_coding 0 otherwise, or wants ASCII / Latin-1 bytes: same characters, other bytes.
+      const bytes = transcodeGsmPart(
+        part.userData,
+        this.cfg.defaultDataCoding === 1 ? 'ascii' : 'latin1',
+      );
+      if (bytes) {
+        dataCoding = this.cfg.defaultDataCoding;
+        body = bytes;
+      }
+    }
+    const data = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const shortMessage = udh ? Buffer.concat([udh, data]) : data;
     const pdu = new smpp.PDU('submit_sm', {
       source_addr: part.from ?? this.cfg.sourceAddr,
       ...addressing(part.from ?? this.cfg.sourceAddr),
@@ -342,10 +445,10 @@ export class SmppChannel implements ChannelDriver {
       destination_addr: part.to.replace(/^\+/, ''),
       esm_class: udh ? 0x40 : 0,
       registered_delivery: part.wantReceipt ? 1 : 0,
-      data_coding: part.dataCoding,
+      data_coding: dataCoding,
       short_message: shortMessage,
     });
-    const sent = this.#write(session, pdu);
+    const sent = this.#write(b, session, pdu);
     if (!sent) {
       w.resolve({
         ok: false,
@@ -356,59 +459,62 @@ export class SmppChannel implements ChannelDriver {
       });
       return;
     }
-    this.#inFlight.set(pdu.sequence_number, { resolve: w.resolve, sentAt: Date.now() });
+    b.inFlight.set(pdu.sequence_number, { resolve: w.resolve, sentAt: Date.now() });
   }
 
   /** Writes made in one tick go out in one syscall: bursts of submit_sm, batches of receipt acks. */
-  #write(session: Session, pdu: PDU): boolean {
-    if (!this.#corked) {
-      this.#corked = true;
+  #write(b: Bind, session: Session, pdu: PDU): boolean {
+    if (!b.corked) {
+      b.corked = true;
       session.socket.cork();
       process.nextTick(() => {
-        this.#corked = false;
+        b.corked = false;
         session.socket.uncork();
       });
     }
     return session.send(pdu);
   }
 
-  /** Response timeouts and keep-alive, once a second instead of a timer per PDU. */
+  /** Response timeouts, keep-alive and rate recovery, once a second instead of a timer per PDU. */
   #sweep(): void {
     const now = Date.now();
+    if (this.#rate < this.cfg.throughput && now - this.#lastThrottle > 1000)
+      this.#rate = Math.min(
+        this.cfg.throughput,
+        this.#rate + Math.max(1, this.cfg.throughput * 0.05),
+      );
     const limit = now - this.cfg.responseTimeoutSeconds * 1000;
-    for (const [seq, f] of this.#inFlight) {
-      if (f.sentAt < limit) {
-        this.#inFlight.delete(seq);
-        f.resolve({
-          ok: false,
-          reason: 'unanswered',
-          code: 'response_timeout',
-          commandStatus: null,
-          detail: `no submit_sm_resp within ${this.cfg.responseTimeoutSeconds}s`,
-        });
+    for (const b of this.#binds) {
+      for (const [seq, f] of b.inFlight) {
+        if (f.sentAt < limit) {
+          b.inFlight.delete(seq);
+          f.resolve({
+            ok: false,
+            reason: 'unanswered',
+            code: 'response_timeout',
+            commandStatus: null,
+            detail: `no submit_sm_resp within ${this.cfg.responseTimeoutSeconds}s`,
+          });
+        }
+      }
+      const session = b.session;
+      if (session && b.bound && now - b.lastActivity > this.cfg.enquireLinkSeconds * 1000) {
+        if (b.enquirePending) {
+          this.log.warn({ channel: this.id, bind: b.n }, 'enquire_link unanswered; reconnecting');
+          session.destroy();
+          continue;
+        }
+        b.enquirePending = true;
+        b.lastActivity = now;
+        session.enquire_link();
       }
     }
-    const session = this.#session;
-    if (
-      session &&
-      this.#state === 'bound' &&
-      now - this.#lastActivity > this.cfg.enquireLinkSeconds * 1000
-    ) {
-      if (this.#enquirePending) {
-        this.log.warn({ channel: this.id }, 'enquire_link unanswered; reconnecting');
-        session.destroy();
-        return;
-      }
-      this.#enquirePending = true;
-      this.#lastActivity = now;
-      session.enquire_link();
-    }
-    if (this.#inFlight.size < this.cfg.window) this.#pump();
+    this.#pump();
   }
 
-  #failInFlight(detail: string): void {
-    const all = [...this.#inFlight.values()];
-    this.#inFlight.clear();
+  #failInFlight(b: Bind, detail: string): void {
+    const all = [...b.inFlight.values()];
+    b.inFlight.clear();
     for (const f of all)
       f.resolve({
         ok: false,
@@ -419,11 +525,17 @@ export class SmppChannel implements ChannelDriver {
       });
   }
 
-  #failWaiting(reason: 'temporary', detail: string): void {
+  #failWaiting(detail: string): void {
     const all = this.#waiting;
     this.#waiting = [];
     for (const w of all)
-      w.resolve({ ok: false, reason, code: 'channel_down', commandStatus: null, detail });
+      w.resolve({
+        ok: false,
+        reason: 'temporary',
+        code: 'channel_down',
+        commandStatus: null,
+        detail,
+      });
   }
 
   #setState(state: ChannelState, detail?: string): void {
@@ -432,6 +544,21 @@ export class SmppChannel implements ChannelDriver {
     if (state === 'bound') this.log.info({ channel: this.id }, 'channel bound');
     this.events.onState(state, detail);
   }
+}
+
+/** Concatenation info from the UDH node-smpp split off (8- or 16-bit reference). */
+function concatOf(
+  sm: { udh?: Buffer[] } | Buffer | undefined,
+): { ref: number; total: number; seq: number } | null {
+  if (!sm || Buffer.isBuffer(sm) || !Array.isArray(sm.udh)) return null;
+  for (const ie of sm.udh) {
+    if (!Buffer.isBuffer(ie) || ie.length < 2) continue;
+    if (ie[0] === 0x00 && ie[1] === 3 && ie.length >= 5)
+      return { ref: ie[2]!, total: ie[3]!, seq: ie[4]! };
+    if (ie[0] === 0x08 && ie[1] === 4 && ie.length >= 6)
+      return { ref: ie.readUInt16BE(2), total: ie[4]!, seq: ie[5]! };
+  }
+  return null;
 }
 
 function addressing(source: string): { source_addr_ton: number; source_addr_npi: number } {

@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   utcOffsetMinutes?: number;
   /** Called with every status change written (live stream, webhooks later). */
   onChanges?: (changes: StatusChange[]) => void;
+  /** A failover route passed over a channel that was down or paused. */
+  onFailover?: (from: string, to: string) => void;
 }
 
 interface Tracking {
@@ -53,7 +55,8 @@ export class Dispatcher {
 
   constructor(
     private readonly messages: MessageStore,
-    private readonly channels: ChannelDriver[],
+    /** The channels now (they change while running: added, reconfigured, disabled). */
+    private readonly channels: () => ChannelDriver[],
     private readonly opts: DispatcherOptions,
     private readonly log: Logger,
   ) {}
@@ -96,7 +99,7 @@ export class Dispatcher {
   async #claimOnce(): Promise<number> {
     let claimed = 0;
     for (const test of [false, true]) {
-      const eligible = this.channels.filter(
+      const eligible = this.channels().filter(
         (c) => c.use === 'both' || c.use === (test ? 'test' : 'live'),
       );
       const routes = test ? null : (this.opts.routes?.() ?? null);
@@ -160,6 +163,8 @@ export class Dispatcher {
         isUp,
       );
       const channel = decision.channel ? bound.find((c) => c.id === decision.channel) : undefined;
+      if (channel && decision.skipped)
+        for (const from of decision.skipped) this.opts.onFailover?.(from, channel.id);
       if (channel) this.#dispatch(m, channel);
       else {
         // No channel of its route is up: try again shortly; validity ends it if none comes back.

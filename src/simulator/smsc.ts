@@ -74,6 +74,8 @@ export interface SimulatorOptions {
   receiptWindow?: number;
   /** Pino-compatible logger. Default silent. */
   logger?: SimulatorLogger;
+  /** Serve SMPP over TLS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface SimulatorStats {
@@ -348,7 +350,9 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** Starts listening. Resolves with the bound port (useful with port 0). */
   async start(): Promise<{ port: number }> {
     if (this.server) throw new Error('simulator already started');
-    const server = smpp.createServer({}, (session) => this.onSession(session));
+    const server = smpp.createServer(this.opts.tls ? { ...this.opts.tls } : {}, (session) =>
+      this.onSession(session),
+    );
     this.server = server;
     const host = this.opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {

@@ -157,6 +157,12 @@ export interface ChannelTable {
   name: string;
   kind: string;
   created_at: number;
+  /** JSON of the ChannelConfig, its password sealed; null for rows from before channels were data. */
+  config: string | null;
+  /** Hash of the config-file entry last applied (null: created through the API or CLI). */
+  file_hash: string | null;
+  updated_at: number | null;
+  removed_at: number | null;
 }
 
 export interface MessageTable {

@@ -44,6 +44,8 @@ export interface RouteDecision {
   channel: string | null;
   /** Human explanation, for `POST /v1/admin/routes/test`. */
   why: string[];
+  /** Channels of a failover list passed over because they were down (before the one picked). */
+  skipped?: string[];
 }
 
 const bad = (field: string, detail: string): never => {
@@ -201,14 +203,17 @@ export function routeFor(
       return { route: r.id, channel: null, why: [...why, `channel ${t.channel} is down`] };
     }
     if (t.kind === 'failover') {
+      const skipped: string[] = [];
       for (const c of t.channels) {
         if (isUp(c))
           return {
             route: r.id,
             channel: c,
             why: [...why, `failover: ${c} is the first channel up`],
+            ...(skipped.length > 0 ? { skipped } : {}),
           };
         why.push(`failover: ${c} is down`);
+        skipped.push(c);
       }
       return {
         route: r.id,

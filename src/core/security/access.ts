@@ -24,6 +24,7 @@ export type Permission =
   | 'admin.messages.read'
   | 'admin.messages.bodies'
   | 'admin.billing'
+  | 'admin.channels'
   | 'compliance.manage'
   | 'admin.compliance';
 
@@ -60,6 +61,7 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
     'admin.messages.read',
     'admin.messages.bodies',
     'admin.billing',
+    'admin.channels',
     'admin.compliance',
   ],
   reviewer: [

@@ -9,6 +9,7 @@ import * as m006 from './006-contracts.ts';
 import * as m007 from './007-compliance.ts';
 import * as m008 from './008-incidents.ts';
 import * as m009 from './009-settings.ts';
+import * as m010 from './010-channel-configs.ts';
 
 export interface Migration {
   version: string;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { version: '007-compliance', up: m007.up },
   { version: '008-incidents', up: m008.up },
   { version: '009-settings', up: m009.up },
+  { version: '010-channel-configs', up: m010.up },
 ];
