@@ -24,6 +24,8 @@ export interface Config {
   roles: Role[];
   nodeId: string;
   simulator: { port: number; host: string; receiptDelayMs: number };
+  /** The SMPP server tenants bind to (docs/smpp.md); runs with the api role. */
+  smpp: { host: string; port: number };
   /** Channels from the config file: applied to the database at start (see docs/channels.md). */
   channels: ChannelConfig[];
   messages: {
@@ -75,6 +77,28 @@ export interface Config {
     smsSignature: string;
     checkSeconds: number;
   };
+  /** Webhook deliveries (docs/webhooks.md): timeouts, retries, concurrency bounds, retention. */
+  webhooks: {
+    timeoutMs: number;
+    /** Retry delays grow ×3 from the base (±20 % jitter) up to the max, for maxAgeHours. */
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    maxAgeHours: number;
+    /** Requests in flight at once: per endpoint (or callback origin), per tenant, per node. */
+    perEndpoint: number;
+    perTenant: number;
+    global: number;
+    leaseSeconds: number;
+    pollMs: number;
+    /** Delivered and dead deliveries, and message events, are deleted after this many days. */
+    retentionDays: number;
+    /** How long a missing event id may be an uncommitted transaction (event horizon). */
+    gapWaitMs: number;
+    /** Off in production: refuse URLs on loopback, private and link-local addresses. */
+    allowPrivateNetworks: boolean;
+  };
+  /** The live event stream, GET /v1/events/stream (docs/stream.md). */
+  stream: { maxPerTenant: number; heartbeatSeconds: number; pollMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +116,7 @@ function defaults(): Config {
     roles: [...ALL_ROLES],
     nodeId: 'node-1',
     simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000 },
+    smpp: { host: '127.0.0.1', port: 2775 },
     channels: [],
     messages: {
       maxRecipients: 10000,
@@ -115,6 +140,21 @@ function defaults(): Config {
       verificationIgnoresOptOut: true,
     },
     notifications: { smtp: null, smsSignature: '鸿雁', checkSeconds: 30 },
+    webhooks: {
+      timeoutMs: 10_000,
+      backoffBaseMs: 10_000,
+      backoffMaxMs: 3_600_000,
+      maxAgeHours: 24,
+      perEndpoint: 4,
+      perTenant: 16,
+      global: 64,
+      leaseSeconds: 120,
+      pollMs: 100,
+      retentionDays: 7,
+      gapWaitMs: 30_000,
+      allowPrivateNetworks: true,
+    },
+    stream: { maxPerTenant: 10, heartbeatSeconds: 15, pollMs: 250 },
   };
 }
 
@@ -181,6 +221,10 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS') !== undefined)
     sim.receiptDelayMs = int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS');
   if (Object.keys(sim).length) out.simulator = sim;
+  const smppServer: Record<string, unknown> = {};
+  if (env.HONGYAN_SMPP_HOST) smppServer.host = env.HONGYAN_SMPP_HOST;
+  if (int('HONGYAN_SMPP_PORT') !== undefined) smppServer.port = int('HONGYAN_SMPP_PORT');
+  if (Object.keys(smppServer).length) out.smpp = smppServer;
   if (env.HONGYAN_DATA_DIR) out.dataDir = env.HONGYAN_DATA_DIR;
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
   if (env.HONGYAN_DEFAULT_REGION) out.defaultRegion = env.HONGYAN_DEFAULT_REGION;
@@ -221,6 +265,7 @@ function validate(cfg: Config): void {
       : fail(`${name} must be a port number 0-65535`);
   port(cfg.http.port, 'http.port');
   port(cfg.simulator.port, 'simulator.port');
+  port(cfg.smpp.port, 'smpp.port');
   if (!/^[A-Z]{2}$/.test(cfg.defaultRegion))
     fail(`defaultRegion must be a two-letter region code like CN, got "${cfg.defaultRegion}"`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel))
@@ -231,6 +276,13 @@ function validate(cfg: Config): void {
     fail('DATABASE_URL must be a postgres:// URL (unset = SQLite in the data dir)');
   if (!Number.isInteger(cfg.messages.maxRecipients) || cfg.messages.maxRecipients < 1)
     fail('messages.maxRecipients must be ≥ 1');
+  for (const [section, values] of [
+    ['webhooks', cfg.webhooks],
+    ['stream', cfg.stream],
+  ] as const)
+    for (const [k, v] of Object.entries(values))
+      if (typeof v === 'number' && !(Number.isFinite(v) && v > 0))
+        fail(`${section}.${k} must be a number > 0, got ${String(v)}`);
   if (
     !Number.isInteger(cfg.messages.maxParts) ||
     cfg.messages.maxParts < 1 ||

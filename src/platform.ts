@@ -16,7 +16,9 @@ import { IncidentStore } from './store/incidents.ts';
 import { SettingsStore } from './store/settings.ts';
 import type { Route } from './core/routing/routes.ts';
 import { ComplianceService } from './services/compliance.ts';
-import { handleInbound } from './services/handle-inbound.ts';
+import { InboundHandler } from './services/handle-inbound.ts';
+import { ExtensionCodes } from './services/extension-codes.ts';
+import { InboundStore } from './store/inbound.ts';
 import { checkLowBalances } from './services/low-balance.ts';
 import { acceptMessages } from './services/accept-messages.ts';
 import type { Tenant } from './store/tenants.ts';
@@ -36,7 +38,7 @@ import { applyDueTerminations } from './services/accounts.ts';
 import { parseAmount } from './core/billing/money.ts';
 import type { ChannelDriver } from './channels/channel.ts';
 import { SmppChannel } from './channels/smpp-channel.ts';
-// TEMP-CMPP import { CmppChannel } from './channels/cmpp-channel.ts';
+import { CmppChannel } from './channels/cmpp-channel.ts';
 import { ChannelManager } from './services/channel-manager.ts';
 import { ChannelStore } from './store/channels.ts';
 import { Dispatcher } from './services/dispatch-messages.ts';
@@ -45,6 +47,16 @@ import { Sweeper } from './services/sweep-messages.ts';
 import { buildHttpServer } from './servers/http/app.ts';
 import type { Access } from './servers/http/auth.ts';
 import { SmscSimulator } from './simulator/smsc.ts';
+import { SmppServer } from './servers/smpp/server.ts';
+import { ensureDemoSmpp, type DemoSmpp } from './servers/smpp/demo-account.ts';
+import { SmppAccountStore } from './store/smpp-accounts.ts';
+import { SmppOutboxStore } from './store/smpp-outbox.ts';
+import { EventFeed } from './store/event-feed.ts';
+import { WebhookStore } from './store/webhooks.ts';
+import { WebhookDeliveryStore } from './store/webhook-deliveries.ts';
+import { EventHorizon } from './services/event-horizon.ts';
+import { WebhookSender } from './services/webhook-sender.ts';
+import { WebhookWorker } from './services/webhooks.ts';
 
 export interface Platform {
   config: Config;
@@ -58,6 +70,10 @@ export interface Platform {
   channelManager: ChannelManager;
   readonly channels: ChannelDriver[];
   simulator: SmscSimulator | null;
+  /** The SMPP server tenants bind to (api role), its port, and the demo tenant's credentials. */
+  smpp: SmppServer | null;
+  smppPort: number | null;
+  demoSmpp: DemoSmpp | null;
   /** Worker jobs, callable directly (tests, operators). */
   jobs: {
     checkLowBalances(): Promise<string[]>;
@@ -65,6 +81,8 @@ export interface Platform {
     runContracts(now?: number): Promise<{ reminded: number; renewed: number; fees: number }>;
     expireReviews(now?: number): Promise<number>;
     expireQueued(now?: number): Promise<StatusChange[]>;
+    /** Incomplete long inbound messages stored as partial; interrupted opt-out handling redone. */
+    sweepInbound(now?: number): Promise<{ expired: number; retried: number }>;
   };
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
@@ -102,6 +120,20 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         'no encryption keys configured (HONGYAN_ENCRYPTION_KEYS): message bodies are stored in clear',
       );
     const messages = new MessageStore(store.db, store.dialect, cipher);
+    // Webhooks and the live stream read message_events up to this process's event horizon.
+    const eventFeed = new EventFeed(store.db, cipher, (id) => channelManager.categoryRules(id));
+    const webhookEndpoints = new WebhookStore(store.db, cipher);
+    const webhookDeliveries = new WebhookDeliveryStore(store.db, store.dialect, cipher);
+    const eventHorizon = new EventHorizon(eventFeed, {
+      start: () => webhookDeliveries.cursor(),
+      waitMs: config.webhooks.gapWaitMs,
+      minIntervalMs: Math.min(config.webhooks.pollMs, config.stream.pollMs) / 2,
+    });
+    const webhookSender = new WebhookSender({
+      timeoutMs: config.webhooks.timeoutMs,
+      allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+    });
+    stops.push(async () => webhookSender.close());
     const receipts = new ReceiptStore(store.db, store.dialect);
     const users = new UserStore(store.db, cipher);
     const prices = new PricePlanStore(store.db);
@@ -150,6 +182,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       defaultRegion: config.defaultRegion,
       maxRecipients: config.messages.maxRecipients,
       maxParts: config.messages.maxParts,
+      allowPrivateCallbackUrls: config.webhooks.allowPrivateNetworks,
     };
     // The operator's own notices go out as SMS through the platform itself.
     const sendSms = async (to: string, text: string) => {
@@ -171,7 +204,17 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       statements: new StatementStore(store.db),
       utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
     };
+    // Inbound messages: tenants' extension codes (in memory for the dispatcher), keywords.
+    const inboundStore = new InboundStore(store.db, store.dialect, cipher);
+    const extensionCodes = new ExtensionCodes(inboundStore, {
+      exclude: [operator.id],
+      log: log.child({ role: 'inbound' }),
+    });
+    stops.push(async () => extensionCodes.stop());
+    let inboundHandler: InboundHandler | null = null;
     const jobs = {
+      sweepInbound: (now?: number) =>
+        inboundHandler?.sweep(now) ?? Promise.resolve({ expired: 0, retried: 0 }),
       checkLowBalances: () => checkLowBalances(store.db, notifier),
       generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
       expireReviews: (now?: number) => compliance.expireReviews(messages, now),
@@ -208,6 +251,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       await complianceStore.decide('signatures', sig.id, 'approved', 'demo account', null);
       await complianceStore.setDefaultSignature(demo.tenantId, sig.id);
     }
+    // Every tenant (the demo one too) has its extension code before anything is sent.
+    await extensionCodes.start();
     const onChanges = (_changes: StatusChange[]) => {};
 
     let simulator: SmscSimulator | null = null;
@@ -232,8 +277,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     let dispatcher: Dispatcher | null = null;
     let recorder: ReceiptRecorder | null = null;
     if (has('dispatcher')) {
-      const inboundDeps = {
-        db: store.db,
+      inboundHandler = new InboundHandler({
+        store: inboundStore,
         compliance,
         defaultRegion: config.defaultRegion,
         log: log.child({ role: 'inbound' }),
@@ -241,9 +286,23 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         confirm: async (to: string, tenantName: string) => {
           await sendSms(to, `您已退订 ${tenantName} 的短信，将不再收到其营销和通知短信。`);
         },
-      };
-      recorder = new ReceiptRecorder(receipts, log.child({ role: 'receipts' }), onChanges, (rows) =>
-        handleInbound(inboundDeps, rows),
+        // The channel a reply came in on says which service number to strip (docs/inbound.md).
+        serviceNumbers: (channelId): { own: string | null; all: string[] } => {
+          const all = channelManager.configs();
+          return {
+            own: all.find((c) => c.id === channelId)?.sourceAddr ?? null,
+            all: all.map((c) => c.sourceAddr),
+          };
+        },
+        notRepliedTo: [operator.id],
+      });
+      inboundHandler.start();
+      stops.push(async () => inboundHandler?.stop());
+      recorder = new ReceiptRecorder(
+        receipts,
+        log.child({ role: 'receipts' }),
+        onChanges,
+        inboundHandler,
       );
     }
     const rec = recorder;
@@ -255,7 +314,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       log: channelLog,
       makeDriver: rec
         ? (cfg, events) => {
-            if (cfg.kind === 'cmpp') throw new Error('TEMP-CMPP'); // return new CmppChannel(cfg, events, channelLog);
+            if (cfg.kind === 'cmpp') return new CmppChannel(cfg, events, channelLog);
             // Port 0 of the simulator kind means "the embedded simulator, wherever it listens".
             const port = cfg.port === 0 ? (simulatorPort ?? config.simulator.port) : cfg.port;
             return new SmppChannel({ ...cfg, port }, events, channelLog);
@@ -286,6 +345,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
           onChanges,
           onFailover: (from, to) => channelManager.noteFailover(from, to),
+          extensionOf: (tenantId) => extensionCodes.extensionOf(tenantId),
         },
         log.child({ role: 'dispatcher' }),
       );
@@ -307,6 +367,36 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       );
       sweeper.start();
       stops.push(async () => sweeper.stop());
+      const w = config.webhooks;
+      const webhookWorker = new WebhookWorker(
+        {
+          feed: eventFeed,
+          deliveries: webhookDeliveries,
+          endpoints: webhookEndpoints,
+          horizon: eventHorizon,
+          sender: webhookSender,
+          log: log.child({ role: 'webhooks' }),
+        },
+        {
+          node: config.nodeId,
+          retry: {
+            baseMs: w.backoffBaseMs,
+            maxMs: w.backoffMaxMs,
+            maxAgeMs: w.maxAgeHours * 3600_000,
+          },
+          perEndpoint: w.perEndpoint,
+          perTenant: w.perTenant,
+          global: w.global,
+          leaseMs: w.leaseSeconds * 1000,
+          timeoutMs: w.timeoutMs,
+          pollMs: w.pollMs,
+          retentionMs: w.retentionDays * 24 * 3600_000,
+          pruneEveryMs: 3600_000,
+          allowPrivateNetworks: w.allowPrivateNetworks,
+        },
+      );
+      await webhookWorker.start();
+      stops.push(() => webhookWorker.stop());
       // Tenants' own termination requests take effect when due (at most 24 h after asking).
       const terminations = setInterval(() => {
         applyDueTerminations({ db: store.db, tenants, users, audit }, Date.now()).catch(
@@ -364,6 +454,39 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           defaultRegion: config.defaultRegion,
           utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
         },
+        channels: {
+          store: channelStore,
+          status: () => channelManager.status(),
+          reload: () => channelManager.reload(),
+          routes: () => routingTable,
+        },
+        categoryRules: (id) => channelManager.categoryRules(id),
+        inbound: {
+          store: inboundStore,
+          extensions: extensionCodes,
+          serviceNumbers: () =>
+            channelManager
+              .configs()
+              .filter((c) => c.enabled && c.use !== 'test')
+              .map((c) => c.sourceAddr),
+          optOutKeywords: config.compliance.optOutKeywords,
+          defaultRegion: config.defaultRegion,
+        },
+        webhooks: {
+          endpoints: webhookEndpoints,
+          deliveries: webhookDeliveries,
+          sender: webhookSender,
+          node: config.nodeId,
+          allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+          timeoutMs: config.webhooks.timeoutMs,
+        },
+        events: {
+          feed: eventFeed,
+          horizon: eventHorizon,
+          maxPerTenant: config.stream.maxPerTenant,
+          heartbeatMs: config.stream.heartbeatSeconds * 1000,
+          pollMs: config.stream.pollMs,
+        },
         limits: config.limits,
         loginPolicy: {
           maxFailures: config.login.maxFailures,
@@ -410,7 +533,35 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       );
     }
 
-    // Stop in the reverse order of start: HTTP, dispatcher, channels, simulator, store.
+    // The SMPP server tenants bind to: started last, so it is stopped first.
+    let smppServer: SmppServer | null = null;
+    let smppPort: number | null = null;
+    let demoSmpp: DemoSmpp | null = null;
+    if (has('api')) {
+      const smppAccounts = new SmppAccountStore(store.db);
+      smppServer = new SmppServer({
+        host: config.smpp.host,
+        port: config.smpp.port,
+        accounts: smppAccounts,
+        tenants,
+        outbox: new SmppOutboxStore(store.db, cipher),
+        accept: acceptDeps,
+        onAccepted: () => dispatcher?.nudge(),
+        horizon: eventHorizon,
+        log: log.child({ role: 'smpp' }),
+      });
+      smppPort = (await smppServer.start()).port;
+      stops.push(() => smppServer!.stop());
+      if (demo)
+        demoSmpp = await ensureDemoSmpp(smppAccounts, {
+          tenantId: demo.tenantId,
+          dataDir: config.dataDir,
+          host: config.smpp.host,
+          port: smppPort,
+        });
+    }
+
+    // Stop in the reverse order of start: SMPP, HTTP, dispatcher, channels, simulator, store.
     return {
       config,
       store,
@@ -425,6 +576,9 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         return channelManager.drivers();
       },
       simulator,
+      smpp: smppServer,
+      smppPort,
+      demoSmpp,
       stop: stopAll,
     };
   } catch (err) {

@@ -273,9 +273,10 @@ for (const database of databases) {
           const row = await t.platform.store.db
             .selectFrom('inbound_messages')
             .selectAll()
-            .where('from', '=', '8613800138000')
+            .where('from', '=', '+8613800138000')
             .executeTakeFirst();
-          return row?.text === 'TD 退订';
+          // Stored as E.164; the body sealed when encryption keys exist (docs/inbound.md).
+          return row !== undefined && (row.text_key_id !== null || row.text === 'TD 退订');
         },
         5000,
         'the inbound message to be stored',

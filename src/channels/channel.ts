@@ -7,7 +7,11 @@ export interface OutboundPart {
   messageId: string;
   seq: number;
   to: string;
+  /** A full sender address; null = the channel's service number (sourceAddr) + `extension`. */
   from: string | null;
+  /** The tenant's extension code (扩展码), appended to the channel's service number: replies to
+   * that address come back to the tenant. */
+  extension?: string | null;
   /** SMPP data_coding: 0 GSM 03.38, 8 UCS-2. */
   dataCoding: number;
   /** UDH (concatenation) or null for a single-part message. */

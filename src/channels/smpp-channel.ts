@@ -120,18 +120,15 @@ export class SmppChannel implements ChannelDriver {
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
     this.#pumpTimer = null;
+    // Parts not yet sent go back to the dispatcher at once (retried, on another channel if routed);
+    // with drain, the ones the carrier has are answered before the binds close.
+    this.#failWaiting('channel stopped');
     if (opts.drain) {
       const until = Date.now() + this.cfg.responseTimeoutSeconds * 1000;
-      while (
-        (this.#outstanding() > 0 || this.#waiting.length > 0) &&
-        Date.now() < until &&
-        this.#state === 'bound'
-      ) {
-        this.#pump();
+      while (this.#outstanding() > 0 && Date.now() < until && this.#state === 'bound') {
         await new Promise((r) => setTimeout(r, 20));
       }
     }
-    this.#failWaiting('channel stopped');
     await Promise.all(this.#binds.map((b) => this.#close(b)));
     this.#setState('stopped');
   }
@@ -437,9 +434,10 @@ export class SmppChannel implements ChannelDriver {
     }
     const data = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const shortMessage = udh ? Buffer.concat([udh, data]) : data;
+    const source = part.from ?? this.cfg.sourceAddr + (part.extension ?? '');
     const pdu = new smpp.PDU('submit_sm', {
-      source_addr: part.from ?? this.cfg.sourceAddr,
-      ...addressing(part.from ?? this.cfg.sourceAddr),
+      source_addr: source,
+      ...addressing(source),
       dest_addr_ton: 1,
       dest_addr_npi: 1,
       destination_addr: part.to.replace(/^\+/, ''),

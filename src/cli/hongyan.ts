@@ -5,7 +5,9 @@ import { createLogger } from '../logger.ts';
 import { migrate, openStore } from '../store/db.ts';
 import { startPlatform } from '../platform.ts';
 import { SmscSimulator } from '../simulator/smsc.ts';
+import { CmppSimulator } from '../simulator/cmpp-ismg.ts';
 import { startControlServer } from '../simulator/control.ts';
+import { registerChannelCommands } from './channels.ts';
 import { DomainError } from '../core/errors.ts';
 import { createUser } from '../services/accounts.ts';
 import { AuditStore } from '../store/audit.ts';
@@ -36,6 +38,10 @@ program
       );
     if (platform.simulatorPort)
       lines.push(`  Simulator     smpp://${config.simulator.host}:${platform.simulatorPort}`);
+    if (platform.smppPort)
+      lines.push(
+        `  SMPP server   smpp://${config.smpp.host}:${platform.smppPort}   (docs/smpp.md)`,
+      );
     if (platform.demo) {
       lines.push(`  Demo tenant   ${platform.demo.tenantId}`);
       lines.push(
@@ -43,6 +49,13 @@ program
           ? `  Demo API key  ${platform.demo.apiKey}   (also in ${platform.demo.keyFile})`
           : `  Demo API key  see ${platform.demo.keyFile}`,
       );
+      const ds = platform.demoSmpp;
+      if (ds)
+        lines.push(
+          ds.password
+            ? `  Demo SMPP     system_id ${ds.systemId}, password ${ds.password}   (also in ${ds.file})`
+            : `  Demo SMPP     system_id ${ds.systemId} (its password was in ${ds.file})`,
+        );
       if (platform.httpPort && platform.demo.apiKey) {
         lines.push(
           '',
@@ -61,39 +74,60 @@ program
 
 program
   .command('simulator')
-  .description('run only the carrier simulator (an SMPP SMSC on loopback)')
-  .option('--port <port>', 'SMPP port (default HONGYAN_SIMULATOR_PORT or 2776)')
+  .description('run only the carrier simulator (an SMPP SMSC or a CMPP ISMG on loopback)')
+  .option('--protocol <protocol>', 'smpp or cmpp', 'smpp')
+  .option('--port <port>', 'port (SMPP: HONGYAN_SIMULATOR_PORT or 2776; CMPP: 7891)')
   .option('--host <host>', 'listen address', '127.0.0.1')
   .option('--receipt-delay-ms <ms>', 'delay before each delivery receipt')
+  .option(
+    '--secret <secret>',
+    'CMPP: the shared secret AuthenticatorISMG is signed with (default: the CMPP channel default)',
+  )
   .option(
     '--control-port <port>',
     'HTTP control port (POST /inbound, GET /stats); off unless given',
   )
   .action(
     async (opts: {
+      protocol: string;
       port?: string;
       host: string;
       receiptDelayMs?: string;
+      secret?: string;
       controlPort?: string;
     }) => {
+      if (opts.protocol !== 'smpp' && opts.protocol !== 'cmpp') {
+        process.stderr.write(`hongyan: --protocol must be smpp or cmpp, got "${opts.protocol}"\n`);
+        process.exit(2);
+      }
       const config = loadConfig();
       const log = createLogger(config.logLevel, { role: 'simulator' });
-      const sim = new SmscSimulator({
-        host: opts.host,
-        port: opts.port !== undefined ? Number(opts.port) : config.simulator.port,
-        receiptDelayMs:
-          opts.receiptDelayMs !== undefined
-            ? Number(opts.receiptDelayMs)
-            : config.simulator.receiptDelayMs,
-        logger: log,
-      });
+      const receiptDelayMs =
+        opts.receiptDelayMs !== undefined
+          ? Number(opts.receiptDelayMs)
+          : config.simulator.receiptDelayMs;
+      const sim =
+        opts.protocol === 'cmpp'
+          ? new CmppSimulator({
+              host: opts.host,
+              port: opts.port !== undefined ? Number(opts.port) : 7891,
+              receiptDelayMs,
+              ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
+              logger: log,
+            })
+          : new SmscSimulator({
+              host: opts.host,
+              port: opts.port !== undefined ? Number(opts.port) : config.simulator.port,
+              receiptDelayMs,
+              logger: log,
+            });
       const { port } = await sim.start();
       const control =
         opts.controlPort !== undefined
           ? await startControlServer(sim, { port: Number(opts.controlPort), host: opts.host })
           : null;
       process.stdout.write(
-        `simulator listening on smpp://${opts.host}:${port}${control ? `, control http://${opts.host}:${control.port}` : ''}\n`,
+        `simulator listening on ${opts.protocol}://${opts.host}:${port}${control ? `, control http://${opts.host}:${control.port}` : ''}\n`,
       );
       onSignal(async () => {
         await control?.close();
@@ -152,6 +186,8 @@ admin
       await store.close();
     }
   });
+
+registerChannelCommands(program);
 
 const billing = program.command('billing').description('billing');
 billing

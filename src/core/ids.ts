@@ -18,6 +18,8 @@ const PREFIXES = [
   'rev',
   'cr',
   'inc',
+  'whk',
+  'dlv',
 ] as const;
 export type IdPrefix = (typeof PREFIXES)[number];
 

@@ -14,8 +14,9 @@ import type { PricePlanStore } from '../store/price-plans.ts';
 import type { ContractStore } from '../store/contracts.ts';
 import { checkContract } from './contracts.ts';
 import { matchView, type ComplianceService } from './compliance.ts';
-import type { MessageStore, NewMessage } from '../store/messages.ts';
+import type { MessageOrigin, MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
+import { checkTargetUrl } from '../core/webhooks/target-url.ts';
 
 export interface SendRequest {
   to?: unknown;
@@ -28,6 +29,8 @@ export interface SendRequest {
   /** An approved template and its parameters, instead of `text`. */
   templateId?: unknown;
   params?: unknown;
+  /** Status events of these messages go here instead of the tenant's webhook endpoints. */
+  callbackUrl?: unknown;
 }
 
 export interface AcceptedMessage {
@@ -63,6 +66,8 @@ export interface AcceptDeps {
   defaultRegion: string;
   maxRecipients: number;
   maxParts: number;
+  /** May a callbackUrl point at a loopback or private address (webhooks.allowPrivateNetworks)? */
+  allowPrivateCallbackUrls?: boolean;
 }
 
 export interface AcceptOutcome {
@@ -78,7 +83,14 @@ export async function acceptMessages(
   deps: AcceptDeps,
   tenant: Tenant,
   req: SendRequest,
-  opts: { idempotencyKey?: string; test?: boolean } = {},
+  opts: {
+    idempotencyKey?: string;
+    test?: boolean;
+    /** The SMPP server's submits: how they came in (stored on each message). */
+    origin?: MessageOrigin;
+    /** Ids chosen by the caller, by recipient index (SMPP answers concatenated parts early). */
+    messageIds?: readonly string[];
+  } = {},
 ): Promise<AcceptOutcome> {
   const idempotencyKey = opts.idempotencyKey;
   const requestHash = idempotencyKey ? hashRequest(req) : '';
@@ -91,6 +103,7 @@ export async function acceptMessages(
   const contract = opts.test ? undefined : await deps.contracts?.current(tenant.id);
   checkContract(contract, Date.now(), deps.utcOffsetMinutes ?? 480);
   const { text: rawText, recipients, clientRef } = validate(deps, req);
+  const callbackUrl = callbackUrlOf(deps, req);
   const now = Date.now();
   const batchId = newId('bat', now);
   const requestedClass = req.class === undefined ? 'notification' : req.class;
@@ -148,7 +161,7 @@ export async function acceptMessages(
   const rejected: RejectedRecipient[] = [];
   let rows: NewMessage[] = [];
   const seen = new Set<string>();
-  for (const raw of recipients) {
+  for (const [index, raw] of recipients.entries()) {
     if (typeof raw !== 'string') {
       rejected.push({
         to: String(raw),
@@ -199,7 +212,7 @@ export async function acceptMessages(
       continue;
     }
     rows.push({
-      id: newId('msg', now),
+      id: opts.messageIds?.[index] ?? newId('msg', now),
       tenantId: tenant.id,
       batchId,
       clientRef,
@@ -219,6 +232,8 @@ export async function acceptMessages(
       price,
       amount: price * v.count.parts,
       destination: carrier ? `${n.country}-${carrier}` : (n.country ?? 'other'),
+      callbackUrl,
+      ...(opts.origin ? { origin: opts.origin } : {}),
     });
   }
   if (deps.compliance && rows.length > 0) {
@@ -337,6 +352,22 @@ function validate(
     clientRef = req.clientRef;
   }
   return { text: typeof req.text === 'string' ? req.text : null, recipients, clientRef };
+}
+
+function callbackUrlOf(deps: AcceptDeps, req: SendRequest): string | null {
+  if (req.callbackUrl === undefined || req.callbackUrl === null) return null;
+  if (typeof req.callbackUrl !== 'string')
+    throw new DomainError('invalid_url', '"callbackUrl" must be a string', {
+      field: 'callbackUrl',
+    });
+  const checked = checkTargetUrl(req.callbackUrl, {
+    allowPrivateNetworks: deps.allowPrivateCallbackUrls ?? true,
+  });
+  if (!checked.ok)
+    throw new DomainError('invalid_url', `callbackUrl: ${checked.detail}`, {
+      field: 'callbackUrl',
+    });
+  return checked.url;
 }
 
 function replay(

@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   utcOffsetMinutes?: number;
   /** Called with every status change written (live stream, webhooks later). */
   onChanges?: (changes: StatusChange[]) => void;
+  /** The tenant's extension code, appended to the channel's service number (null: none). */
+  extensionOf?: (tenantId: string) => string | null;
   /** A failover route passed over a channel that was down or paused. */
   onFailover?: (from: string, to: string) => void;
 }
@@ -220,6 +222,7 @@ export class Dispatcher {
       failure: null,
     };
     this.#inFlight += 1;
+    const extension = this.opts.extensionOf?.(message.tenantId) ?? null;
     for (const seq of pending) {
       const part = split.parts[seq - 1]!;
       channel
@@ -228,6 +231,7 @@ export class Dispatcher {
           seq,
           to: message.to,
           from: null,
+          extension,
           dataCoding: split.dataCoding,
           udh: part.udh,
           userData: part.userData,

@@ -6,20 +6,28 @@ import type { ChannelInbound, ChannelReceipt } from '../channels/channel.ts';
 import { newId } from '../core/ids.ts';
 import { maskNumber } from '../core/phone.ts';
 import type { StatusChange } from '../store/messages.ts';
-import type { IncomingReceipt, InboundRow, ReceiptStore } from '../store/receipts.ts';
+import type { IncomingReceipt, ReceiptStore } from '../store/receipts.ts';
+import type { IncomingInbound } from '../store/inbound.ts';
+import type { RecordedInbound } from './handle-inbound.ts';
+
+/** Where inbound messages go: stored (one transaction), then what follows from them. */
+export interface InboundSink {
+  record(rows: IncomingInbound[]): Promise<RecordedInbound[]>;
+  afterCommit(recorded: RecordedInbound[]): Promise<void>;
+}
 
 export class ReceiptRecorder {
   #receipts: Array<{ row: IncomingReceipt; ack: () => void }> = [];
-  #inbound: Array<{ row: InboundRow; ack: () => void }> = [];
+  #inbound: Array<{ row: IncomingInbound; ack: () => void }> = [];
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> | null = null;
 
   constructor(
     private readonly store: ReceiptStore,
     private readonly log: Logger,
-    private readonly onChanges?: (changes: StatusChange[]) => void,
-    /** Stored inbound messages, for what follows from them (opt-out replies). */
-    private readonly onInbound?: (rows: InboundRow[]) => Promise<void>,
+    private readonly onChanges: ((changes: StatusChange[]) => void) | undefined,
+    /** Inbound messages and segments: reassembled, routed and stored (services/handle-inbound.ts). */
+    private readonly inboundSink: InboundSink,
   ) {}
 
   receipt(channelId: string, r: ChannelReceipt, ack: () => void): void {
@@ -45,11 +53,15 @@ export class ReceiptRecorder {
         from: m.from,
         to: m.to,
         text: m.text,
+        concat: m.concat ?? null,
         receivedAt: Date.now(),
       },
       ack,
     });
-    this.log.info({ channel: channelId, from: maskNumber(m.from), to: m.to }, 'inbound message');
+    this.log.info(
+      { channel: channelId, from: maskNumber(m.from), to: m.to, ...(m.concat ?? {}) },
+      m.concat ? 'inbound segment' : 'inbound message',
+    );
     this.#schedule();
   }
 
@@ -76,11 +88,12 @@ export class ReceiptRecorder {
     this.#flushing = (async () => {
       try {
         if (inbound.length > 0) {
-          await this.store.recordInbound(inbound.map((i) => i.row));
+          const recorded = await this.inboundSink.record(inbound.map((i) => i.row));
+          // Acknowledged once stored (a segment too): the carrier resends what we did not answer.
           for (const i of inbound) i.ack();
-          await this.onInbound?.(inbound.map((i) => i.row)).catch((err: unknown) =>
-            this.log.error({ err }, 'handling inbound messages failed'),
-          );
+          await this.inboundSink
+            .afterCommit(recorded)
+            .catch((err: unknown) => this.log.error({ err }, 'handling inbound messages failed'));
         }
       } catch (err) {
         this.log.error({ err }, 'storing inbound messages failed; will retry');

@@ -8,7 +8,7 @@ import { openColumn, sealToColumn, type BodyCipher } from '../security/body-ciph
 
 export interface StoredChannel {
   config: ChannelConfig;
-  /** Where it came from: the config file (until changed through the API) or the API / CLI. */
+  /** As the config file says, or created / changed through the API or CLI since. */
   source: 'file' | 'api';
   updatedAt: number;
 }
@@ -70,13 +70,7 @@ export class ChannelStore {
   async update(config: ChannelConfig, now: number): Promise<void> {
     await this.db
       .updateTable('channels')
-      .set({
-        name: config.name,
-        kind: config.kind,
-        config: this.#seal(config),
-        file_hash: null,
-        updated_at: now,
-      })
+      .set({ name: config.name, kind: config.kind, config: this.#seal(config), updated_at: now })
       .where('id', '=', config.id)
       .execute();
   }
@@ -94,7 +88,8 @@ export class ChannelStore {
 
   /**
    * Apply the config file's channels: a new entry is created, an entry that changed since it was
-   * last applied overwrites the stored one, an unchanged entry leaves API edits in place.
+   * last applied overwrites the stored one (even if removed or edited through the API since), an
+   * unchanged entry leaves API edits and removals in place.
    * Returns the ids written.
    */
   async applyFile(configs: ChannelConfig[], now: number): Promise<string[]> {
@@ -144,14 +139,17 @@ export class ChannelStore {
     created_at: number;
   }): StoredChannel {
     const raw = JSON.parse(row.config!) as ChannelConfig;
+    const config = { ...raw, password: openColumn(this.cipher, raw.password, `channel:${row.id}`) };
     return {
-      config: { ...raw, password: openColumn(this.cipher, raw.password, `channel:${row.id}`) },
-      source: row.file_hash === null ? 'api' : 'file',
+      config,
+      // As the file says, or changed through the API since.
+      source: row.file_hash !== null && row.file_hash === hashOf(config) ? 'file' : 'api',
       updatedAt: Number(row.updated_at ?? row.created_at),
     };
   }
 }
 
 function hashOf(config: ChannelConfig): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 32);
+  const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 32);
 }

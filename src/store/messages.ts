@@ -36,6 +36,20 @@ export interface NewMessage {
   held?: boolean;
   /** Not to be dispatched before this time (marketing outside its sending hours). */
   notBefore?: number | null;
+  /** Status events go to this URL instead of the tenant's webhook endpoints. */
+  callbackUrl?: string | null;
+  /** Came in over SMPP: the account, the client's source_addr, receipt wanted, its submit_sm count. */
+  origin?: MessageOrigin;
+}
+
+/** How a message came in when not over the HTTP API (docs/smpp.md). */
+export interface MessageOrigin {
+  source: 'smpp' | 'cmpp';
+  account: string;
+  sourceAddr: string | null;
+  /** registered_delivery & 3: 0 no receipt, 1 always, 2 on failure only. */
+  receipt: number;
+  parts: number;
 }
 
 export interface IdempotencyRecord {
@@ -738,6 +752,12 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     compliance: m.compliance ?? null,
     template_id: m.templateId ?? null,
     text_hash: m.textHash ?? null,
+    callback_url: m.callbackUrl ?? null,
+    source: m.origin?.source ?? null,
+    source_account: m.origin?.account ?? null,
+    source_addr: m.origin?.sourceAddr ?? null,
+    receipt_wanted: m.origin?.receipt ?? 0,
+    source_parts: m.origin?.parts ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 // Delivery receipts are stored before they are acknowledged to the carrier, then matched to
 // their parts in bulk. A receipt that comes before its submit_sm_resp waits as `pending`.
+// (Inbound messages: store/inbound.ts.)
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
@@ -18,15 +19,6 @@ export interface IncomingReceipt {
   err: string | null;
   /** Final status the receipt reports, null for intermediate ones (ENROUTE, ACCEPTD). */
   status: string | null;
-  receivedAt: number;
-}
-
-export interface InboundRow {
-  id: string;
-  channelId: string;
-  from: string;
-  to: string;
-  text: string;
   receivedAt: number;
 }
 
@@ -107,23 +99,5 @@ export class ReceiptStore {
       .groupBy('state')
       .execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-  }
-
-  async recordInbound(rows: InboundRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db
-      .insertInto('inbound_messages')
-      .values(
-        rows.map((r) => ({
-          id: r.id,
-          channel_id: r.channelId,
-          from: r.from,
-          to: r.to,
-          text: r.text,
-          tenant_id: null,
-          received_at: r.receivedAt,
-        })),
-      )
-      .execute();
   }
 }

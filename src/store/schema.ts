@@ -205,6 +205,17 @@ export interface MessageTable {
   compliance: string | null;
   template_id: string | null;
   text_hash: string | null;
+  /** Where this message's status events go instead of the tenant's webhook endpoints. */
+  callback_url: string | null;
+  /** How it came in: 'smpp' (null: the HTTP API or the platform itself); docs/smpp.md. */
+  source: string | null;
+  /** The SMPP system_id it was submitted with, and the client's source_addr. */
+  source_account: string | null;
+  source_addr: string | null;
+  /** registered_delivery & 3: 0 no receipt, 1 always, 2 on failure only. */
+  receipt_wanted: number;
+  /** Into how many submit_sm the client split it (each got an id and gets a receipt). */
+  source_parts: number | null;
 }
 
 export interface ContractTable {
@@ -358,10 +369,57 @@ export interface ReceiptTable {
 export interface InboundMessageTable {
   id: string;
   channel_id: string;
+  /** E.164 when it is a valid number, else as the carrier wrote it. */
   from: string;
+  /** The address replied to: service number + extension code + sub-code. */
   to: string;
+  /** Sealed (text_key_id; null = in clear, rows from before encryption). */
   text: string;
   tenant_id: string | null;
+  received_at: number;
+  text_key_id: string | null;
+  /** Digits after the extension code. */
+  sub_code: string | null;
+  /** extension, keyword or recent (the last sender within 7 days); null = unassigned. */
+  routed_by: string | null;
+  /** The extension code or keyword it was routed by. */
+  route_key: string | null;
+  parts_total: Generated<number>;
+  parts_received: Generated<number>;
+  /** 0 while its opt-out handling has not run (docs/inbound.md). */
+  handled: Generated<number>;
+}
+
+export interface TenantExtensionTable {
+  tenant_id: string;
+  code: string;
+  /** auto or operator. */
+  assigned_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ReleasedExtensionTable {
+  code: string;
+  tenant_id: string;
+  released_at: number;
+}
+
+export interface InboundKeywordTable {
+  keyword: string;
+  tenant_id: string;
+  created_at: number;
+}
+
+export interface InboundSegmentTable {
+  channel_id: string;
+  from: string;
+  ref: number;
+  total: number;
+  seq: number;
+  to: string;
+  text: string;
+  text_key_id: string | null;
   received_at: number;
 }
 
@@ -372,6 +430,84 @@ export interface IdempotencyKeyTable {
   status_code: number;
   response: string;
   created_at: number;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  /** Comma-separated: message.status, inbound.received. */
+  events: string;
+  enabled: number;
+  description: string | null;
+  /** Sealed (`keyId:data`); the previous one stays valid until `previous_secret_until`. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookCallbackSecretTable {
+  tenant_id: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  tenant_id: string;
+  endpoint_id: string | null;
+  callback_url: string | null;
+  /** The endpoint id, or `cb:<origin>` of a callback URL. */
+  target: string;
+  /** The message_events id; null for test events. */
+  event_id: number | null;
+  event_type: string;
+  /** The JSON body, sealed when it holds an inbound message's text. */
+  payload: string;
+  payload_key_id: string | null;
+  /** pending (never tried), failed (retrying), delivered, dead. */
+  status: string;
+  attempts: number;
+  /** When it is next due; a claim pushes it past the lease. */
+  next_attempt_at: number;
+  lease_node: string | null;
+  /** Queued or re-sent at: the 24 h of retries count from here. */
+  queued_at: number;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  /** The first KB of the response body. */
+  response: string | null;
+  duration_ms: number;
+}
+
+export interface WebhookCursorTable {
+  name: string;
+  last_event_id: number;
+  updated_at: number;
+}
+
+export interface SmppCursorTable {
+  account_id: string;
+  tenant_id: string;
+  /** message_events id up to which the account's receipts and inbound messages are acknowledged. */
+  event_id: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -403,4 +539,14 @@ export interface Database {
   block_list: BlockListTable;
   channel_incidents: ChannelIncidentTable;
   settings: SettingTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_callback_secrets: WebhookCallbackSecretTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  webhook_cursor: WebhookCursorTable;
+  smpp_cursors: SmppCursorTable;
+  tenant_extensions: TenantExtensionTable;
+  released_extensions: ReleasedExtensionTable;
+  inbound_keywords: InboundKeywordTable;
+  inbound_segments: InboundSegmentTable;
 }

@@ -37,6 +37,7 @@ export async function startTestPlatform(
       ...overrides,
       http: { port: 0, ...overrides.http },
       simulator: { port: 0, receiptDelayMs: 20, ...overrides.simulator },
+      smpp: { port: 0, ...overrides.smpp },
       dispatcher: { idleMs: 10, ...overrides.dispatcher },
       // Marketing may go out at any hour in tests unless a test says otherwise.
       compliance: {

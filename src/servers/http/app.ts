@@ -29,7 +29,12 @@ import { SmppAccountStore } from '../../store/smpp-accounts.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
-import { messageRoutes } from './messages.ts';
+import { messageRoutes, type CategoryRulesOf } from './messages.ts';
+import { channelRoutes, type ChannelAdminDeps } from './channels.ts';
+import { webhookRoutes } from './webhooks.ts';
+import { eventStreamRoutes, type EventStreamDeps } from './events-stream.ts';
+import { inboundRoutes, type InboundHttpDeps } from './inbound.ts';
+import type { WebhookAdminDeps } from '../../services/webhook-endpoints.ts';
 
 export interface HealthReport {
   ok: boolean;
@@ -48,6 +53,14 @@ export interface HttpDeps {
   statementUtcOffsetMinutes: number;
   compliance?: { store: ComplianceStore; compliance: ComplianceService };
   routing?: Omit<RoutingDeps, 'audit'>;
+  channels?: Omit<ChannelAdminDeps, 'audit'>;
+  /** Per-channel failure-category rules, for the messages' error view. */
+  categoryRules?: CategoryRulesOf;
+  /** Webhook endpoints and deliveries (/v1/webhooks), the live stream (/v1/events/stream). */
+  webhooks?: WebhookAdminDeps;
+  events?: EventStreamDeps;
+  /** Inbound messages, extension codes and keywords (/v1/inbound, /v1/admin/inbound). */
+  inbound?: InboundHttpDeps;
   messages: MessageStore;
   limits: RateLimits;
   /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
@@ -76,6 +89,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'Hongyan SMS API',
         version: '1',
@@ -91,6 +105,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The OpenAPI 3.1 document, generated from the route schemas (also at /docs/json).
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(cookie);
   registerAuth(app, {
@@ -116,6 +134,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     messages: deps.messages,
     defaultRegion: deps.defaultRegion,
     onAccepted: deps.onAccepted,
+    ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
   });
   const accountDeps = { db: deps.db, tenants: deps.tenants, users: deps.users, audit: deps.audit };
   accountRoutes(app, {
@@ -153,6 +172,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       defaultRegion: deps.defaultRegion,
     });
   if (deps.routing) routingRoutes(app, { ...deps.routing, audit: deps.audit });
+  if (deps.channels) channelRoutes(app, { ...deps.channels, audit: deps.audit });
+  if (deps.webhooks) webhookRoutes(app, { ...deps.webhooks, audit: deps.audit });
+  if (deps.events) eventStreamRoutes(app, deps.events);
+  if (deps.inbound)
+    inboundRoutes(app, { ...deps.inbound, audit: deps.audit, tenants: deps.tenants });
   smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
   return app;
 }

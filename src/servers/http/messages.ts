@@ -12,7 +12,7 @@ import { problem, sendProblem } from './problem.ts';
 
 import { iso } from './wire.ts';
 import { money } from '../../core/billing/money.ts';
-import { categoriseErrorCode } from '../../core/failure-category.ts';
+import { categoriseErrorCode, type CategoryRule } from '../../core/failure-category.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
 
@@ -47,6 +47,13 @@ const SendBody = Type.Object(
       Type.Boolean({
         description:
           'When the balance does not cover everyone: send to those it covers (in order) and reject the rest, instead of refusing the request.',
+      }),
+    ),
+    callbackUrl: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        description:
+          "An http(s) URL that gets these messages' status events instead of your webhook endpoints, signed with your callback secret (docs/webhooks.md).",
       }),
     ),
   },
@@ -161,6 +168,7 @@ export function messageRoutes(
     messages: MessageStore;
     defaultRegion: string;
     onAccepted: () => void;
+    categoryRules?: CategoryRulesOf;
   },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -218,7 +226,7 @@ export function messageRoutes(
         ? await deps.messages.get(req.tenant!.id, req.params.id)
         : undefined;
       if (!view) return sendProblem(reply, problem('not_found', `no message ${req.params.id}`));
-      return toApi(view, req.tenant!.currency);
+      return toApi(view, req.tenant!.currency, deps.categoryRules);
     },
   );
 
@@ -260,7 +268,7 @@ export function messageRoutes(
         ...(q.createdBefore ? { createdTo: parseTime(q.createdBefore, 'createdBefore') } : {}),
       });
       return {
-        data: rows.map((r) => toApi(r, req.tenant!.currency)),
+        data: rows.map((r) => toApi(r, req.tenant!.currency, deps.categoryRules)),
         nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null,
       };
     },
@@ -274,7 +282,10 @@ function parseTime(value: string, name: string): number {
   return ms;
 }
 
-function toApi(v: MessageView, currency: string) {
+/** The rules of the channel the message went through, if it has its own (channel configs). */
+export type CategoryRulesOf = (channelId: string | null) => readonly CategoryRule[] | undefined;
+
+function toApi(v: MessageView, currency: string, rulesOf?: CategoryRulesOf) {
   return {
     id: v.id,
     batchId: v.batchId,
@@ -297,7 +308,11 @@ function toApi(v: MessageView, currency: string) {
       matched: string;
     } | null,
     error: v.errorCode
-      ? { code: v.errorCode, detail: v.errorDetail, category: categoriseErrorCode(v.errorCode) }
+      ? {
+          code: v.errorCode,
+          detail: v.errorDetail,
+          category: categoriseErrorCode(v.errorCode, rulesOf?.(v.channelId)),
+        }
       : null,
     createdAt: iso(v.createdAt)!,
     submittedAt: iso(v.submittedAt),

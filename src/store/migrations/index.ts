@@ -10,6 +10,9 @@ import * as m007 from './007-compliance.ts';
 import * as m008 from './008-incidents.ts';
 import * as m009 from './009-settings.ts';
 import * as m010 from './010-channel-configs.ts';
+import * as m011 from './011-webhooks.ts';
+import * as m012 from './012-smpp-server.ts';
+import * as m013 from './013-inbound.ts';
 
 export interface Migration {
   version: string;
@@ -28,4 +31,7 @@ export const migrations: Migration[] = [
   { version: '008-incidents', up: m008.up },
   { version: '009-settings', up: m009.up },
   { version: '010-channel-configs', up: m010.up },
+  { version: '011-webhooks', up: m011.up },
+  { version: '012-smpp-server', up: m012.up },
+  { version: '013-inbound', up: m013.up },
 ];

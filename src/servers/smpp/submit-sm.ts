@@ -1,0 +1,258 @@
+// Reading a tenant's submit_sm from its raw bytes: the mandatory fields, the TLVs we use, the
+// user data (short_message or message_payload), its UDH and concatenation information, and the
+// text by data_coding. SMPP 3.4 §4.4.1, §5.2, §5.3 (reference sms-domain.md §1.2–1.4, §2.4).
+// Our own reader rather than node-smpp's decoded fields: node-smpp decodes text lossily (unknown
+// GSM codes become spaces, data_coding 1 is read as GSM) and hides a UDH that lies about its length.
+import { decodeGsm7 } from '../../core/message/gsm7.ts';
+import { decodeLatin1, decodeUcs2 } from '../../core/message/encoding.ts';
+import {
+  ESME_RINVCMDLEN,
+  ESME_RINVDCS,
+  ESME_RINVESMCLASS,
+  ESME_RINVMSGLEN,
+  ESME_RINVOPTPARNOTALLWD,
+} from './command-status.ts';
+
+export interface SubmitSm {
+  serviceType: string;
+  sourceTon: number;
+  sourceNpi: number;
+  sourceAddr: string;
+  destTon: number;
+  destNpi: number;
+  destAddr: string;
+  esmClass: number;
+  registeredDelivery: number;
+  dataCoding: number;
+  shortMessage: Buffer;
+  /** message_payload TLV (0x0424), when present. */
+  messagePayload: Buffer | null;
+  /** sar_msg_ref_num / sar_total_segments / sar_segment_seqnum TLVs, when all three are present. */
+  sar: { ref: number; total: number; seq: number } | null;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; status: number; detail: string };
+
+const fail = (status: number, detail: string): { ok: false; status: number; detail: string } => ({
+  ok: false,
+  status,
+  detail,
+});
+
+const TAG_MESSAGE_PAYLOAD = 0x0424;
+const TAG_SAR_MSG_REF_NUM = 0x020c;
+const TAG_SAR_TOTAL_SEGMENTS = 0x020e;
+const TAG_SAR_SEGMENT_SEQNUM = 0x020f;
+
+/**
+ * Parses a submit_sm body as node-smpp reads it after the command_length: command_id at 0, the
+ * mandatory fields from offset 12. A field running past the end is ESME_RINVCMDLEN; a
+ * short_message longer than the PDU is ESME_RINVMSGLEN.
+ */
+export function parseSubmitSm(body: Buffer): Parsed<SubmitSm> {
+  let o = 12;
+  const cstring = (max: number): string | null => {
+    const end = body.indexOf(0, o);
+    if (end < 0 || end - o >= max) return null;
+    const s = body.toString('latin1', o, end);
+    o = end + 1;
+    return s;
+  };
+  const octet = (): number | null => (o < body.length ? (body[o++] as number) : null);
+
+  const serviceType = cstring(6);
+  const sourceTon = octet();
+  const sourceNpi = octet();
+  const sourceAddr = cstring(21);
+  const destTon = octet();
+  const destNpi = octet();
+  const destAddr = cstring(21);
+  const esmClass = octet();
+  const protocolId = octet();
+  const priority = octet();
+  const schedule = cstring(17);
+  const validity = cstring(17);
+  const registeredDelivery = octet();
+  const replaceIfPresent = octet();
+  const dataCoding = octet();
+  const defaultMsgId = octet();
+  const smLength = octet();
+  if (
+    serviceType === null ||
+    sourceTon === null ||
+    sourceNpi === null ||
+    sourceAddr === null ||
+    destTon === null ||
+    destNpi === null ||
+    destAddr === null ||
+    esmClass === null ||
+    protocolId === null ||
+    priority === null ||
+    schedule === null ||
+    validity === null ||
+    registeredDelivery === null ||
+    replaceIfPresent === null ||
+    dataCoding === null ||
+    defaultMsgId === null ||
+    smLength === null
+  )
+    return fail(ESME_RINVCMDLEN, 'submit_sm ends inside its mandatory fields');
+  if (o + smLength > body.length)
+    return fail(ESME_RINVMSGLEN, `sm_length ${smLength} runs past the end of the PDU`);
+  const shortMessage = body.subarray(o, o + smLength);
+  o += smLength;
+
+  let messagePayload: Buffer | null = null;
+  let ref: number | null = null;
+  let total: number | null = null;
+  let seq: number | null = null;
+  // TLVs (§5.3): an unknown tag is skipped; a length past the end ends the PDU.
+  while (o + 4 <= body.length) {
+    const tag = body.readUInt16BE(o);
+    const len = body.readUInt16BE(o + 2);
+    o += 4;
+    if (o + len > body.length)
+      return fail(ESME_RINVCMDLEN, `TLV 0x${tag.toString(16)} runs past the end of the PDU`);
+    const v = body.subarray(o, o + len);
+    o += len;
+    if (tag === TAG_MESSAGE_PAYLOAD) messagePayload = v;
+    else if (tag === TAG_SAR_MSG_REF_NUM && len === 2) ref = v.readUInt16BE(0);
+    else if (tag === TAG_SAR_TOTAL_SEGMENTS && len === 1) total = v[0] as number;
+    else if (tag === TAG_SAR_SEGMENT_SEQNUM && len === 1) seq = v[0] as number;
+  }
+  return {
+    ok: true,
+    value: {
+      serviceType,
+      sourceTon,
+      sourceNpi,
+      sourceAddr,
+      destTon,
+      destNpi,
+      destAddr,
+      esmClass,
+      registeredDelivery,
+      dataCoding,
+      shortMessage,
+      messagePayload,
+      sar: ref !== null && total !== null && seq !== null ? { ref, total, seq } : null,
+    },
+  };
+}
+
+export interface Concat {
+  /** 8- or 16-bit reference (UDH IEI 0x00 / 0x08), or SAR TLVs (16-bit). */
+  ref: number;
+  refBits: 8 | 16;
+  total: number;
+  /** 1-based. */
+  seq: number;
+}
+
+export interface UserData {
+  /** The text's bytes, UDH removed. */
+  bytes: Buffer;
+  concat: Concat | null;
+}
+
+/**
+ * The user data of a submit_sm: short_message or message_payload (never both), with its UDH read
+ * and removed when esm_class has UDHI (0x40). A UDH whose length octet or information elements
+ * run past their bounds, or a concatenation element with a part number of 0 or above the total,
+ * is ESME_RINVMSGLEN. Information elements other than concatenation are skipped.
+ */
+export function readUserData(sm: SubmitSm): Parsed<UserData> {
+  // Message type bits (5–2) must be "default": ESME delivery / manual acknowledgements are not taken.
+  if ((sm.esmClass & 0x3c) !== 0)
+    return fail(ESME_RINVESMCLASS, `esm_class 0x${sm.esmClass.toString(16)} is not a message`);
+  if (sm.shortMessage.length > 0 && sm.messagePayload !== null && sm.messagePayload.length > 0)
+    return fail(ESME_RINVOPTPARNOTALLWD, 'short_message and message_payload are both filled');
+  const data = sm.messagePayload ?? sm.shortMessage;
+  if ((sm.esmClass & 0x40) === 0) {
+    const concat =
+      sm.sar === null
+        ? null
+        : { ref: sm.sar.ref, refBits: 16 as const, total: sm.sar.total, seq: sm.sar.seq };
+    if (concat && !validParts(concat))
+      return fail(ESME_RINVMSGLEN, `SAR segment ${concat.seq} of ${concat.total}`);
+    return { ok: true, value: { bytes: data, concat } };
+  }
+  if (data.length === 0) return fail(ESME_RINVMSGLEN, 'UDHI is set but there is no user data');
+  const udhl = data[0] as number;
+  if (1 + udhl > data.length)
+    return fail(ESME_RINVMSGLEN, `UDH length ${udhl} is longer than the ${data.length - 1} octets`);
+  let concat: Concat | null = null;
+  let o = 1;
+  while (o < 1 + udhl) {
+    if (o + 2 > 1 + udhl) return fail(ESME_RINVMSGLEN, 'UDH ends inside an information element');
+    const iei = data[o] as number;
+    const len = data[o + 1] as number;
+    if (o + 2 + len > 1 + udhl)
+      return fail(ESME_RINVMSGLEN, `UDH element 0x${iei.toString(16)} runs past the UDH`);
+    const v = data.subarray(o + 2, o + 2 + len);
+    if (iei === 0x00 || iei === 0x08) {
+      const size = iei === 0x00 ? 3 : 4;
+      if (len !== size)
+        return fail(ESME_RINVMSGLEN, `concatenation element of ${len} octets, not ${size}`);
+      concat =
+        iei === 0x00
+          ? { ref: v[0] as number, refBits: 8, total: v[1] as number, seq: v[2] as number }
+          : { ref: v.readUInt16BE(0), refBits: 16, total: v[2] as number, seq: v[3] as number };
+      if (!validParts(concat))
+        return fail(ESME_RINVMSGLEN, `concatenated part ${concat.seq} of ${concat.total}`);
+    }
+    o += 2 + len;
+  }
+  return { ok: true, value: { bytes: data.subarray(1 + udhl), concat } };
+}
+
+function validParts(c: Concat): boolean {
+  return c.total >= 1 && c.seq >= 1 && c.seq <= c.total;
+}
+
+/** data_coding values taken: 0 (GSM 03.38, unpacked), 1 (IA5/ASCII), 3 (Latin-1), 8 (UCS-2), 0xF0–0xF3 (GSM, message class). */
+export function supportedDataCoding(dataCoding: number): boolean {
+  return (
+    dataCoding === 0 ||
+    dataCoding === 1 ||
+    dataCoding === 3 ||
+    dataCoding === 8 ||
+    (dataCoding >= 0xf0 && dataCoding <= 0xf3)
+  );
+}
+
+/**
+ * The text of user data by data_coding. 0 and 0xF0–0xF3: GSM 03.38 default alphabet, one septet
+ * per octet (SMPP's usual unpacked form), ESC + code for the extension table. 1: IA5 (ASCII; an
+ * octet above 0x7F is read as Latin-1 rather than refused). 3: Latin-1. 8: UCS-2 read as UTF-16BE
+ * (an odd number of octets is ESME_RINVMSGLEN). Anything else is ESME_RINVDCS.
+ */
+export function decodeText(dataCoding: number, bytes: Uint8Array): Parsed<string> {
+  if (!supportedDataCoding(dataCoding))
+    return fail(ESME_RINVDCS, `data_coding 0x${dataCoding.toString(16)} is not supported`);
+  if (dataCoding === 8) {
+    if (bytes.length % 2 !== 0)
+      return fail(ESME_RINVMSGLEN, `UCS-2 user data of ${bytes.length} octets (odd)`);
+    return { ok: true, value: decodeUcs2(bytes) };
+  }
+  if (dataCoding === 1 || dataCoding === 3) return { ok: true, value: decodeLatin1(bytes) };
+  return { ok: true, value: decodeGsm7(bytes) };
+}
+
+/**
+ * The recipient as acceptMessages should read it. TON 1 (international) digits get their '+';
+ * TON 0 (unknown) digits that are not a number of the default region are tried as international
+ * (clients often send `8613800138000` with TON 0); others go as written (national forms,
+ * `0086…`). `looksValid` is the caller's number check.
+ */
+export function recipientOf(
+  destTon: number,
+  destAddr: string,
+  looksValid: (n: string) => boolean,
+): string {
+  const digits = destAddr.trim();
+  if (destTon === 1 && /^\d+$/.test(digits)) return `+${digits}`;
+  if (destTon === 0 && /^\d+$/.test(digits) && !looksValid(digits) && looksValid(`+${digits}`))
+    return `+${digits}`;
+  return digits;
+}

@@ -1,0 +1,614 @@
+// Webhook deliveries: fanned out from message_events after a durable cursor, claimed with a
+// lease (like the message queue), and settled in batches with every attempt recorded.
+import { sql, type Kysely } from 'kysely';
+import type { Database, WebhookDeliveryTable } from './schema.ts';
+import type { Dialect } from './db.ts';
+import { chunks, field, intField, jsonRows } from './json-rows.ts';
+import type { EventFeed, FeedEvent } from './event-feed.ts';
+import type { BodyCipher } from '../security/body-cipher.ts';
+import { newId } from '../core/ids.ts';
+import {
+  eventIdOf,
+  eventTypeOf,
+  INBOUND_EVENT_STATUS,
+  type EventType,
+} from '../core/webhooks/events.ts';
+
+export type DeliveryStatus = 'pending' | 'failed' | 'delivered' | 'dead';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'pending',
+  'failed',
+  'delivered',
+  'dead',
+];
+
+const CURSOR = 'fanout';
+
+/** What a claim hands the worker. */
+export interface ClaimedDelivery {
+  id: string;
+  tenantId: string;
+  endpointId: string | null;
+  callbackUrl: string | null;
+  target: string;
+  eventType: string;
+  /** The envelope's id (Hongyan-Event-Id). */
+  eventId: string;
+  /** The JSON body, as first built: every attempt (and a re-send) sends the same bytes. */
+  payload: string;
+  attempts: number;
+  queuedAt: number;
+  /** The claim's lease: the delivery is ours until then. */
+  leaseUntil: number;
+}
+
+export interface AttemptRecord {
+  at: number;
+  statusCode: number | null;
+  error: string | null;
+  response: string | null;
+  durationMs: number;
+}
+
+/** How one claimed delivery ends this round. */
+export interface DeliveryOutcome {
+  id: string;
+  /** The claim it settles: a lease that was lost to another node settles nothing. */
+  node: string;
+  leaseUntil: number;
+  /** Null when nothing was sent (endpoint disabled or gone). */
+  attempt: AttemptRecord | null;
+  status: 'delivered' | 'failed' | 'dead' | 'pending';
+  nextAttemptAt: number;
+}
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string | null;
+  callbackUrl: string | null;
+  eventId: number | null;
+  eventType: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: number | null;
+  createdAt: number;
+  queuedAt: number;
+  deliveredAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attemptLog: AttemptRecord[];
+  payload?: unknown;
+}
+
+export interface DeliveryFilter {
+  webhookId?: string;
+  /** Only deliveries to per-message callback URLs. */
+  callbacks?: boolean;
+  status?: DeliveryStatus;
+  after?: string;
+  limit: number;
+}
+
+/** `cb:<origin>`: callbacks to one origin share one concurrency bound. */
+export function callbackTarget(origin: string): string {
+  return `cb:${origin}`;
+}
+
+export class WebhookDeliveryStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly cipher: BodyCipher,
+  ) {}
+
+  async cursor(): Promise<number> {
+    const row = await this.db
+      .selectFrom('webhook_cursor')
+      .select('last_event_id')
+      .where('name', '=', CURSOR)
+      .executeTakeFirst();
+    return Number(row?.last_event_id ?? 0);
+  }
+
+  /**
+   * Fan the events after the cursor (up to the event horizon `upTo`) out to their targets:
+   * the message's callback URL if it has one, else the tenant's enabled endpoints subscribed to
+   * the type. The deliveries and the new cursor are one transaction, and a delivery is unique
+   * per event and target, so two nodes (or a replay after a crash) never create one twice.
+   */
+  async fanOut(
+    feed: EventFeed,
+    o: { upTo: number; limit: number; now: number; origin: (url: string) => string | null },
+  ): Promise<{ events: number; created: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const lock = this.dialect === 'postgres' ? sql`for update` : sql``;
+      const cur = await sql<{
+        last_event_id: number;
+      }>`select last_event_id from webhook_cursor where name = ${CURSOR} ${lock}`.execute(trx);
+      const cursor = Number(cur.rows[0]?.last_event_id ?? 0);
+      if (cursor >= o.upTo) return { events: 0, created: 0 };
+      const rows = await trx
+        .selectFrom('message_events')
+        .select(['id', 'message_id', 'tenant_id', 'status', 'created_at'])
+        .where('id', '>', cursor)
+        .where('id', '<=', o.upTo)
+        .orderBy('id')
+        .limit(o.limit)
+        .execute();
+      const next = rows.length < o.limit ? o.upTo : Number(rows[rows.length - 1]!.id);
+      const tenants = [...new Set(rows.map((r) => r.tenant_id))];
+      const endpoints =
+        tenants.length === 0
+          ? []
+          : await trx
+              .selectFrom('webhook_endpoints')
+              .select(['id', 'tenant_id', 'events'])
+              .where('tenant_id', 'in', tenants)
+              .where('enabled', '=', 1)
+              .execute();
+      const byTenant = new Map<string, Array<{ id: string; events: string[] }>>();
+      for (const e of endpoints)
+        byTenant.set(e.tenant_id, [
+          ...(byTenant.get(e.tenant_id) ?? []),
+          { id: e.id, events: e.events.split(',') },
+        ]);
+      // Most events go nowhere (no endpoint, no callback URL): shape only those that do.
+      const statusIds = rows
+        .filter((r) => r.status !== INBOUND_EVENT_STATUS)
+        .map((r) => r.message_id);
+      const withCallback = new Set<string>();
+      for (const ids of chunks([...new Set(statusIds)], 1000)) {
+        const found = await trx
+          .selectFrom('messages')
+          .select('id')
+          .where('id', 'in', ids)
+          .where('callback_url', 'is not', null)
+          .execute();
+        for (const f of found) withCallback.add(f.id);
+      }
+      const wanted = rows.filter((r) => {
+        const type = eventTypeOf(r.status);
+        if (type === 'message.status' && withCallback.has(r.message_id)) return true;
+        return (byTenant.get(r.tenant_id) ?? []).some((ep) => ep.events.includes(type));
+      });
+      const events = await feed.shape(trx, wanted);
+      const deliveries: WebhookDeliveryTable[] = [];
+      for (const e of events) {
+        const targets = targetsOf(e, byTenant.get(e.tenantId) ?? [], o.origin);
+        if (targets.length === 0) continue;
+        const json = JSON.stringify(e.envelope);
+        for (const t of targets) {
+          const id = newId('dlv', o.now);
+          const payload = this.#seal(e.type, json, id);
+          deliveries.push({
+            id,
+            tenant_id: e.tenantId,
+            endpoint_id: t.endpointId,
+            callback_url: t.callbackUrl,
+            target: t.target,
+            event_id: e.seq,
+            event_type: e.type,
+            payload: payload.data,
+            payload_key_id: payload.keyId,
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: o.now,
+            lease_node: null,
+            queued_at: o.now,
+            created_at: o.now,
+            updated_at: o.now,
+            delivered_at: null,
+            last_status_code: null,
+            last_error: null,
+          });
+        }
+      }
+      let created = 0;
+      for (const chunk of chunks(deliveries, 500)) {
+        const r = await trx
+          .insertInto('webhook_deliveries')
+          .values(chunk)
+          .onConflict((oc) => oc.columns(['event_id', 'target']).doNothing())
+          .executeTakeFirst();
+        created += Number(r.numInsertedOrUpdatedRows ?? 0);
+      }
+      await trx
+        .updateTable('webhook_cursor')
+        .set({ last_event_id: next, updated_at: o.now })
+        .where('name', '=', CURSOR)
+        .execute();
+      return { events: rows.length, created };
+    });
+  }
+
+  /** A test event for one endpoint, created already claimed by `node` (sent at once, not queued). */
+  async insertClaimed(
+    d: {
+      id: string;
+      tenantId: string;
+      endpointId: string;
+      eventId: string;
+      eventType: string;
+      payload: string;
+    },
+    node: string,
+    leaseUntil: number,
+    now: number,
+  ): Promise<ClaimedDelivery> {
+    const id = d.id;
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({
+        id,
+        tenant_id: d.tenantId,
+        endpoint_id: d.endpointId,
+        callback_url: null,
+        target: d.endpointId,
+        event_id: null,
+        event_type: d.eventType,
+        payload: d.payload,
+        payload_key_id: null,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: leaseUntil,
+        lease_node: node,
+        queued_at: now,
+        created_at: now,
+        updated_at: now,
+        delivered_at: null,
+        last_status_code: null,
+        last_error: null,
+      })
+      .execute();
+    return {
+      id,
+      tenantId: d.tenantId,
+      endpointId: d.endpointId,
+      callbackUrl: null,
+      target: d.endpointId,
+      eventType: d.eventType,
+      eventId: d.eventId,
+      payload: d.payload,
+      attempts: 0,
+      queuedAt: now,
+      leaseUntil,
+    };
+  }
+
+  /**
+   * Claim due deliveries for this node. At most `perTarget` per target in one claim, none for the
+   * targets and tenants the caller already holds enough of: one slow endpoint's backlog never
+   * fills the worker while others wait.
+   */
+  async claim(o: {
+    node: string;
+    now: number;
+    leaseMs: number;
+    limit: number;
+    perTarget: number;
+    skipTargets: readonly string[];
+    skipTenants: readonly string[];
+  }): Promise<ClaimedDelivery[]> {
+    const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const skipTargets =
+      o.skipTargets.length > 0
+        ? sql`and target not in (${sql.join(o.skipTargets.map((t) => sql`${t}`))})`
+        : sql``;
+    const skipTenants =
+      o.skipTenants.length > 0
+        ? sql`and tenant_id not in (${sql.join(o.skipTenants.map((t) => sql`${t}`))})`
+        : sql``;
+    // Mostly nothing is due: find that out with a read, not a write (no write lock on SQLite).
+    const due = await sql`
+      select 1 from webhook_deliveries
+      where status in ('pending', 'failed') and next_attempt_at <= ${o.now} ${skipTargets} ${skipTenants}
+      limit 1`.execute(this.db);
+    if (due.rows.length === 0) return [];
+    const leaseUntil = o.now + o.leaseMs;
+    // Look a little past `limit` so one busy target's rows do not hide everyone else's.
+    const scan = Math.min(o.limit * 4, Math.max(o.limit, o.perTarget * 4));
+    const rows = await sql<{
+      id: string;
+      tenant_id: string;
+      endpoint_id: string | null;
+      callback_url: string | null;
+      target: string;
+      event_id: number | null;
+      event_type: string;
+      payload: string;
+      payload_key_id: string | null;
+      attempts: number;
+      queued_at: number;
+    }>`
+      update webhook_deliveries set next_attempt_at = ${leaseUntil}, lease_node = ${o.node}
+      where id in (
+        select id from (
+          select id, next_attempt_at,
+            row_number() over (partition by target order by next_attempt_at, id) as rn
+          from (
+            select id, target, next_attempt_at from webhook_deliveries
+            where status in ('pending', 'failed') and next_attempt_at <= ${o.now} ${skipTargets} ${skipTenants}
+            order by next_attempt_at, id limit ${scan} ${lock}) as due) as ranked
+        where rn <= ${o.perTarget}
+        order by next_attempt_at, id limit ${o.limit})
+      returning id, tenant_id, endpoint_id, callback_url, target, event_id, event_type, payload, payload_key_id, attempts, queued_at`.execute(
+      this.db,
+    );
+    return rows.rows.map((r) => {
+      const payload = this.cipher.open(r.payload, r.payload_key_id, r.id);
+      return {
+        id: r.id,
+        tenantId: r.tenant_id,
+        endpointId: r.endpoint_id,
+        callbackUrl: r.callback_url,
+        target: r.target,
+        eventType: r.event_type,
+        eventId:
+          r.event_id === null
+            ? (JSON.parse(payload) as { id: string }).id
+            : eventIdOf(Number(r.event_id)),
+        payload,
+        attempts: Number(r.attempts),
+        queuedAt: Number(r.queued_at),
+        leaseUntil,
+      };
+    });
+  }
+
+  /** Record attempts and settle deliveries, in one transaction (a batch of outcomes). */
+  async settle(outcomes: readonly DeliveryOutcome[], now: number): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      const attempts = outcomes.filter((o) => o.attempt !== null);
+      for (const chunk of chunks(attempts, 500)) {
+        await trx
+          .insertInto('webhook_attempts')
+          .values(
+            chunk.map((o) => ({
+              delivery_id: o.id,
+              at: o.attempt!.at,
+              status_code: o.attempt!.statusCode,
+              error: o.attempt!.error,
+              response: o.attempt!.response,
+              duration_ms: o.attempt!.durationMs,
+            })),
+          )
+          .execute();
+      }
+      for (const chunk of chunks(outcomes, 1000)) {
+        const rows = chunk.map((o) => [
+          o.id,
+          o.status,
+          o.nextAttemptAt,
+          o.attempt ? 1 : 0,
+          o.attempt?.statusCode ?? null,
+          o.attempt?.error ?? null,
+          o.node,
+          o.leaseUntil,
+          o.status === 'delivered' ? (o.attempt?.at ?? now) : null,
+        ]);
+        await sql`
+          update webhook_deliveries set status = v.new_status, next_attempt_at = v.next_at,
+            attempts = webhook_deliveries.attempts + v.tried, lease_node = null,
+            updated_at = ${now},
+            last_status_code = case when v.tried = 1 then v.code
+              else webhook_deliveries.last_status_code end,
+            last_error = case when v.tried = 1 then v.error_text
+              else webhook_deliveries.last_error end,
+            delivered_at = coalesce(v.done_at, webhook_deliveries.delivered_at)
+          from (select ${field(0)} as delivery_id, ${field(1)} as new_status,
+                  ${intField(2)} as next_at, ${intField(3)} as tried, ${intField(4)} as code,
+                  ${field(5)} as error_text, ${field(6)} as node, ${intField(7)} as lease_until,
+                  ${intField(8)} as done_at
+                from ${jsonRows(this.dialect, rows)}) as v
+          where webhook_deliveries.id = v.delivery_id and webhook_deliveries.lease_node = v.node
+            and webhook_deliveries.next_attempt_at = v.lease_until
+            and webhook_deliveries.status in ('pending', 'failed')`.execute(trx);
+      }
+    });
+  }
+
+  /** Give claimed deliveries back unsent: due again now, for whoever has room. */
+  async release(ids: readonly string[], node: string, now: number): Promise<void> {
+    for (const chunk of chunks(ids, 1000))
+      await this.db
+        .updateTable('webhook_deliveries')
+        .set({ next_attempt_at: now, lease_node: null })
+        .where('id', 'in', chunk)
+        .where('lease_node', '=', node)
+        .where('status', 'in', ['pending', 'failed'])
+        .execute();
+  }
+
+  /** A node that starts (or stops) owns nothing in flight: its claims are due now. */
+  async releaseLeases(node: string, now: number): Promise<number> {
+    const r = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: now, lease_node: null })
+      .where('lease_node', '=', node)
+      .where('status', 'in', ['pending', 'failed'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Newest first, each with its attempts. */
+  async list(tenantId: string, f: DeliveryFilter): Promise<DeliveryView[]> {
+    let q = this.db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', tenantId);
+    if (f.webhookId) q = q.where('endpoint_id', '=', f.webhookId);
+    if (f.callbacks) q = q.where('endpoint_id', 'is', null);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.after) q = q.where('id', '<', f.after);
+    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+    return this.#withAttempts(rows, false);
+  }
+
+  async get(tenantId: string, id: string): Promise<DeliveryView | undefined> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? (await this.#withAttempts([row], true))[0] : undefined;
+  }
+
+  /**
+   * Queue a dead or delivered delivery again, now, with a fresh 24 h of retries. Returns the
+   * status it had (null: no such delivery for this tenant); only dead and delivered ones move.
+   */
+  async resend(tenantId: string, id: string, now: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('status')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: 'pending',
+        next_attempt_at: now,
+        queued_at: now,
+        lease_node: null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', ['dead', 'delivered'])
+      .execute();
+    return row.status;
+  }
+
+  /**
+   * Retention: delivered deliveries made before `before`, dead ones given up before it, their
+   * attempts, and message events older than it that the fan-out has passed. Other readers of
+   * message_events (the SMPP server's receipts) see only what is younger than the retention.
+   */
+  async prune(before: number): Promise<{ deliveries: number; events: number }> {
+    let deliveries = 0;
+    for (;;) {
+      const ids = (
+        await this.db
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('status', '=', 'delivered'), eb('created_at', '<', before)]),
+              eb.and([eb('status', '=', 'dead'), eb('updated_at', '<', before)]),
+            ]),
+          )
+          .limit(1000)
+          .execute()
+      ).map((r) => r.id);
+      if (ids.length === 0) break;
+      await this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('webhook_attempts').where('delivery_id', 'in', ids).execute();
+        await trx.deleteFrom('webhook_deliveries').where('id', 'in', ids).execute();
+      });
+      deliveries += ids.length;
+    }
+    const cursor = await this.cursor();
+    // Ids grow with time: the first young event bounds the range worth looking at.
+    const young = await this.db
+      .selectFrom('message_events')
+      .select('id')
+      .where('created_at', '>=', before)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    const upTo = Math.min(cursor, young ? Number(young.id) - 1 : cursor);
+    let events = 0;
+    for (;;) {
+      const r = await sql`
+        delete from message_events where id in (
+          select id from message_events where id <= ${upTo} and created_at < ${before}
+          order by id limit 5000)`.execute(this.db);
+      const n = Number(r.numAffectedRows ?? 0);
+      events += n;
+      if (n < 5000) break;
+    }
+    return { deliveries, events };
+  }
+
+  async countByStatus(tenantId?: string): Promise<Record<string, number>> {
+    let q = this.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', sql<number>`count(*)`.as('n')])
+      .groupBy('status');
+    if (tenantId) q = q.where('tenant_id', '=', tenantId);
+    const rows = await q.execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async #withAttempts(rows: WebhookDeliveryTable[], payload: boolean): Promise<DeliveryView[]> {
+    const ids = rows.map((r) => r.id);
+    const attempts =
+      ids.length === 0
+        ? []
+        : await this.db
+            .selectFrom('webhook_attempts')
+            .selectAll()
+            .where('delivery_id', 'in', ids)
+            .orderBy('id')
+            .execute();
+    const byDelivery = new Map<string, AttemptRecord[]>();
+    for (const a of attempts)
+      byDelivery.set(a.delivery_id, [
+        ...(byDelivery.get(a.delivery_id) ?? []),
+        {
+          at: Number(a.at),
+          statusCode: a.status_code === null ? null : Number(a.status_code),
+          error: a.error,
+          response: a.response,
+          durationMs: Number(a.duration_ms),
+        },
+      ]);
+    return rows.map((r) => ({
+      id: r.id,
+      webhookId: r.endpoint_id,
+      callbackUrl: r.callback_url,
+      eventId: r.event_id === null ? null : Number(r.event_id),
+      eventType: r.event_type,
+      status: r.status,
+      attempts: Number(r.attempts),
+      nextAttemptAt:
+        r.status === 'pending' || r.status === 'failed' ? Number(r.next_attempt_at) : null,
+      createdAt: Number(r.created_at),
+      queuedAt: Number(r.queued_at),
+      deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+      lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
+      lastError: r.last_error,
+      attemptLog: byDelivery.get(r.id) ?? [],
+      ...(payload
+        ? {
+            payload: JSON.parse(this.cipher.open(r.payload, r.payload_key_id, r.id)) as unknown,
+          }
+        : {}),
+    }));
+  }
+
+  /** Inbound messages carry someone's text: sealed at rest like message bodies. */
+  #seal(type: EventType, json: string, id: string): { data: string; keyId: string | null } {
+    return type === 'inbound.received' ? this.cipher.seal(json, id) : { data: json, keyId: null };
+  }
+}
+
+interface Target {
+  target: string;
+  endpointId: string | null;
+  callbackUrl: string | null;
+}
+
+function targetsOf(
+  e: FeedEvent,
+  endpoints: ReadonlyArray<{ id: string; events: string[] }>,
+  origin: (url: string) => string | null,
+): Target[] {
+  if (e.type === 'message.status' && e.callbackUrl) {
+    const o = origin(e.callbackUrl);
+    return o ? [{ target: callbackTarget(o), endpointId: null, callbackUrl: e.callbackUrl }] : [];
+  }
+  return endpoints
+    .filter((ep) => ep.events.includes(e.type))
+    .map((ep) => ({ target: ep.id, endpointId: ep.id, callbackUrl: null }));
+}
