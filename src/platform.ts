@@ -623,7 +623,13 @@ async function ensureDemoTenant(
   // One transaction: a crash never leaves a demo tenant without its key or its balance.
   const { tenant, key } = await db.transaction().execute(async (trx) => {
     const tenant = await tenants.create({ name: 'Demo', currency: 'CNY' }, trx);
-    const { key } = await tenants.createApiKey(tenant.id, 'demo', {}, trx);
+    const { key } = await tenants.createApiKey(
+      tenant.id,
+      'demo',
+      // The demo key can do everything a tenant's own key can: send, read, webhooks and keys.
+      { scopes: ['send', 'read', 'manage'] },
+      trx,
+    );
     const opening = parseAmount(config.demo.openingBalance);
     await post(
       trx,
