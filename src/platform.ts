@@ -422,6 +422,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       stops.push(async () => clearInterval(terminations));
     }
 
+    let smppServer: SmppServer | null = null;
     const routes: Platform['routes'] = [];
     let http: FastifyInstance | null = null;
     let httpPort: number | null = null;
@@ -500,6 +501,10 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         defaultRegion: config.defaultRegion,
         accept: acceptDeps,
         onAccepted: () => dispatcher?.nudge(),
+        // A tenant that may no longer send loses its live binds at once (other nodes: within 2 s).
+        onTenantStatus: (tenantId, status) => {
+          if (status !== 'active') smppServer?.kickTenant(tenantId, `tenant ${status}`);
+        },
         health: async () => {
           const parts: Record<string, string> = {};
           let ok = true;
@@ -534,7 +539,6 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     }
 
     // The SMPP server tenants bind to: started last, so it is stopped first.
-    let smppServer: SmppServer | null = null;
     let smppPort: number | null = null;
     let demoSmpp: DemoSmpp | null = null;
     if (has('api')) {

@@ -18,7 +18,10 @@ const Str = (max = 200) => Type.String({ maxLength: max });
 
 export function adminRoutes(
   app: FastifyInstance,
-  deps: accounts.AccountDeps & { messages: MessageStore },
+  deps: accounts.AccountDeps & {
+    messages: MessageStore;
+    onTenantStatus?: (tenantId: string, status: string) => void;
+  },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -99,6 +102,7 @@ export function adminRoutes(
         req.body.reason,
         actorOf(req),
       );
+      deps.onTenantStatus?.(req.params.id, req.body.status);
       return reply.code(204).send();
     },
   );

@@ -71,6 +71,8 @@ export interface HttpDeps {
   defaultRegion: string;
   health(): Promise<HealthReport>;
   onAccepted(): void;
+  /** A tenant's status changed (transports drop the binds of one that may no longer send). */
+  onTenantStatus?(tenantId: string, status: string): void;
 }
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
@@ -142,7 +144,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     loginPolicy: deps.loginPolicy,
     secureCookies: deps.secureCookies,
   });
-  adminRoutes(app, { ...accountDeps, messages: deps.messages });
+  adminRoutes(app, {
+    ...accountDeps,
+    messages: deps.messages,
+    ...(deps.onTenantStatus ? { onTenantStatus: deps.onTenantStatus } : {}),
+  });
   billingRoutes(app, {
     db: deps.db,
     ledger: deps.ledger,
