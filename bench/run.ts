@@ -182,6 +182,7 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
         HONGYAN_HTTP_HOST: '127.0.0.1',
         HONGYAN_HTTP_PORT: String(httpPort),
         HONGYAN_SMPP_PORT: String(await freePort()),
+        HONGYAN_CMPP_PORT: String(await freePort()),
         HONGYAN_SIMULATOR_PORT: String(simPort),
         HONGYAN_DATA_DIR: dataDir,
         HONGYAN_LOG_LEVEL: 'warn',

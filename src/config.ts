@@ -26,6 +26,8 @@ export interface Config {
   simulator: { port: number; host: string; receiptDelayMs: number };
   /** The SMPP server tenants bind to (docs/smpp.md); runs with the api role. */
   smpp: { host: string; port: number };
+  /** The CMPP server tenants connect to as SPs (docs/cmpp.md); runs with the api role. */
+  cmpp: { host: string; port: number };
   /** Channels from the config file: applied to the database at start (see docs/channels.md). */
   channels: ChannelConfig[];
   messages: {
@@ -117,6 +119,7 @@ function defaults(): Config {
     nodeId: 'node-1',
     simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000 },
     smpp: { host: '127.0.0.1', port: 2775 },
+    cmpp: { host: '127.0.0.1', port: 7890 },
     channels: [],
     messages: {
       maxRecipients: 10000,
@@ -225,6 +228,10 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (env.HONGYAN_SMPP_HOST) smppServer.host = env.HONGYAN_SMPP_HOST;
   if (int('HONGYAN_SMPP_PORT') !== undefined) smppServer.port = int('HONGYAN_SMPP_PORT');
   if (Object.keys(smppServer).length) out.smpp = smppServer;
+  const cmppServer: Record<string, unknown> = {};
+  if (env.HONGYAN_CMPP_HOST) cmppServer.host = env.HONGYAN_CMPP_HOST;
+  if (int('HONGYAN_CMPP_PORT') !== undefined) cmppServer.port = int('HONGYAN_CMPP_PORT');
+  if (Object.keys(cmppServer).length) out.cmpp = cmppServer;
   if (env.HONGYAN_DATA_DIR) out.dataDir = env.HONGYAN_DATA_DIR;
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
   if (env.HONGYAN_DEFAULT_REGION) out.defaultRegion = env.HONGYAN_DEFAULT_REGION;
@@ -266,6 +273,7 @@ function validate(cfg: Config): void {
   port(cfg.http.port, 'http.port');
   port(cfg.simulator.port, 'simulator.port');
   port(cfg.smpp.port, 'smpp.port');
+  port(cfg.cmpp.port, 'cmpp.port');
   if (!/^[A-Z]{2}$/.test(cfg.defaultRegion))
     fail(`defaultRegion must be a two-letter region code like CN, got "${cfg.defaultRegion}"`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel))

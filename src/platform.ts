@@ -48,6 +48,8 @@ import { buildHttpServer } from './servers/http/app.ts';
 import type { Access } from './servers/http/auth.ts';
 import { SmscSimulator } from './simulator/smsc.ts';
 import { SmppServer } from './servers/smpp/server.ts';
+import { CmppServer } from './servers/cmpp/server.ts';
+import { gatewayCodeOf } from './servers/cmpp/msg-id.ts';
 import { ensureDemoSmpp, type DemoSmpp } from './servers/smpp/demo-account.ts';
 import { SmppAccountStore } from './store/smpp-accounts.ts';
 import { SmppOutboxStore } from './store/smpp-outbox.ts';
@@ -74,6 +76,9 @@ export interface Platform {
   smpp: SmppServer | null;
   smppPort: number | null;
   demoSmpp: DemoSmpp | null;
+  /** The CMPP server tenants connect to as SPs (api role) and its port (docs/cmpp.md). */
+  cmpp: CmppServer | null;
+  cmppPort: number | null;
   /** Worker jobs, callable directly (tests, operators). */
   jobs: {
     checkLowBalances(): Promise<string[]>;
@@ -423,6 +428,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     }
 
     let smppServer: SmppServer | null = null;
+    let cmppServer: CmppServer | null = null;
     const routes: Platform['routes'] = [];
     let http: FastifyInstance | null = null;
     let httpPort: number | null = null;
@@ -431,6 +437,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         log,
         routes,
         db: store.db,
+        smppAccounts: new SmppAccountStore(store.db, cipher),
         users,
         audit,
         ledger,
@@ -504,6 +511,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         // A tenant that may no longer send loses its live binds at once (other nodes: within 2 s).
         onTenantStatus: (tenantId, status) => {
           if (status !== 'active') smppServer?.kickTenant(tenantId, `tenant ${status}`);
+          if (status !== 'active') cmppServer?.kickTenant(tenantId, `tenant ${status}`);
         },
         health: async () => {
           const parts: Record<string, string> = {};
@@ -541,8 +549,9 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     // The SMPP server tenants bind to: started last, so it is stopped first.
     let smppPort: number | null = null;
     let demoSmpp: DemoSmpp | null = null;
+    let cmppPort: number | null = null;
     if (has('api')) {
-      const smppAccounts = new SmppAccountStore(store.db);
+      const smppAccounts = new SmppAccountStore(store.db, cipher);
       smppServer = new SmppServer({
         host: config.smpp.host,
         port: config.smpp.port,
@@ -556,12 +565,28 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       });
       smppPort = (await smppServer.start()).port;
       stops.push(() => smppServer!.stop());
+      // The CMPP server beside it (docs/cmpp.md): started after it, so stopped before it.
+      cmppServer = new CmppServer({
+        host: config.cmpp.host,
+        port: config.cmpp.port,
+        accounts: smppAccounts,
+        tenants,
+        outbox: new SmppOutboxStore(store.db, cipher, 'cmpp'),
+        accept: acceptDeps,
+        onAccepted: () => dispatcher?.nudge(),
+        horizon: eventHorizon,
+        gatewayCode: gatewayCodeOf(config.nodeId),
+        log: log.child({ role: 'cmpp' }),
+      });
+      cmppPort = (await cmppServer.start()).port;
+      stops.push(() => cmppServer!.stop());
       if (demo)
         demoSmpp = await ensureDemoSmpp(smppAccounts, {
           tenantId: demo.tenantId,
           dataDir: config.dataDir,
           host: config.smpp.host,
           port: smppPort,
+          cmppPort,
         });
     }
 
@@ -583,6 +608,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       smpp: smppServer,
       smppPort,
       demoSmpp,
+      cmpp: cmppServer,
+      cmppPort,
       stop: stopAll,
     };
   } catch (err) {

@@ -417,6 +417,7 @@ for (const database of databases) {
         '/v1/users/:id': added.body.user.id,
         '/v1/auth/sessions/:id': aSession,
         '/v1/smpp-accounts/:id': smpp.body.id,
+        '/v1/smpp-accounts/:id/cmpp-secret': smpp.body.id,
         '/v1/signatures/:id/default': (await t.api('/v1/signatures', { key: a.key })).body.data[0]
           .id,
       };
@@ -428,7 +429,12 @@ for (const database of databases) {
         const id = ids[route.url];
         assert.ok(id, `the walk covers ${route.method} ${route.url}`);
         const path = route.url.replace(':id', id);
-        const body = route.method === 'PATCH' ? { role: 'owner' } : undefined;
+        const body =
+          route.method === 'PATCH'
+            ? { role: 'owner' }
+            : route.url.endsWith('/cmpp-secret')
+              ? { cmppSecret: null }
+              : undefined;
         const viaKey = route.url.startsWith('/v1/auth/')
           ? await b.owner.call(path, { method: route.method, ...(body ? { body } : {}) })
           : await t.api(path, { key: b.key, method: route.method, ...(body ? { body } : {}) });

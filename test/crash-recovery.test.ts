@@ -44,6 +44,7 @@ for (const database of databases) {
         HONGYAN_ROLES: 'api,dispatcher,worker',
         HONGYAN_HTTP_PORT: String(await freePort()),
         HONGYAN_SMPP_PORT: String(await freePort()),
+        HONGYAN_CMPP_PORT: String(await freePort()),
         HONGYAN_LOG_LEVEL: 'error',
         ...(opened.databaseUrl ? { DATABASE_URL: opened.databaseUrl } : {}),
       };

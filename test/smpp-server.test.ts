@@ -202,7 +202,15 @@ for (const database of databases) {
       assert.ok(existsSync(file));
       assert.equal(statSync(file).mode & 0o777, 0o600);
       const creds = JSON.parse(readFileSync(file, 'utf8'));
-      assert.deepEqual(Object.keys(creds).sort(), ['host', 'password', 'port', 'systemId']);
+      // cmppPort / cmppSecret: the same account's CMPP login (docs/cmpp.md).
+      assert.deepEqual(Object.keys(creds).sort(), [
+        'cmppPort',
+        'cmppSecret',
+        'host',
+        'password',
+        'port',
+        'systemId',
+      ]);
       assert.equal(creds.port, port);
       const c = await open('transceiver', creds.systemId, creds.password);
       assert.ok(!c.closed);

@@ -42,6 +42,10 @@ program
       lines.push(
         `  SMPP server   smpp://${config.smpp.host}:${platform.smppPort}   (docs/smpp.md)`,
       );
+    if (platform.cmppPort)
+      lines.push(
+        `  CMPP server   cmpp://${config.cmpp.host}:${platform.cmppPort}   (docs/cmpp.md)`,
+      );
     if (platform.demo) {
       lines.push(`  Demo tenant   ${platform.demo.tenantId}`);
       lines.push(

@@ -81,6 +81,8 @@ export interface SmppAccountTable {
   throughput: number;
   created_at: number;
   revoked_at: number | null;
+  /** The CMPP shared secret, sealed (body cipher, bound to the id); null: no CMPP login (docs/cmpp.md). */
+  cmpp_secret: string | null;
 }
 
 export interface AuditLogTable {
@@ -510,6 +512,13 @@ export interface SmppCursorTable {
   updated_at: number;
 }
 
+/** The CMPP Msg_Ids an SP got for a message, comma-separated hex, in part order (docs/cmpp.md). */
+export interface CmppMsgIdTable {
+  message_id: string;
+  msg_ids: string;
+  created_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -545,6 +554,7 @@ export interface Database {
   webhook_attempts: WebhookAttemptTable;
   webhook_cursor: WebhookCursorTable;
   smpp_cursors: SmppCursorTable;
+  cmpp_msg_ids: CmppMsgIdTable;
   tenant_extensions: TenantExtensionTable;
   released_extensions: ReleasedExtensionTable;
   inbound_keywords: InboundKeywordTable;

@@ -1,7 +1,9 @@
 // What the tenant-facing SMPP server sends back as deliver_sm, read from the message_events
 // outbox: final statuses of messages an account submitted with registered_delivery, and inbound
 // (MO) messages of its tenant (status 'inbound', message_id = the inbound_messages id). Each SMPP
-// account has a cursor: the event id up to which its client has acknowledged everything.
+// account has a cursor: the event id up to which its client has acknowledged everything. The
+// CMPP server (docs/cmpp.md) reads the same outbox with source 'cmpp': its messages, and the
+// CMPP Msg_Ids its SPs were given (cmpp_msg_ids).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { FINAL_STATUSES } from '../core/message/status.ts';
@@ -23,6 +25,8 @@ export interface OutboxReceipt {
   createdAt: number;
   doneAt: number;
   text: string;
+  /** CMPP only: the Msg_Ids (16 hex digits) the SP was answered, in part order. */
+  cmppMsgIds?: string[];
 }
 
 export interface OutboxInbound {
@@ -57,6 +61,7 @@ interface Row {
   i_text: string | null;
   i_key: string | null;
   received_at: number | string | null;
+  cmpp_ids?: string | null;
 }
 
 const FINALS = sql.join(FINAL_STATUSES.map((s) => sql.lit(s)));
@@ -65,7 +70,31 @@ export class SmppOutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: BodyCipher = plaintextCipher,
+    /** Whose receipts: messages submitted over SMPP (the default) or over CMPP. */
+    private readonly source: 'smpp' | 'cmpp' = 'smpp',
   ) {}
+
+  /** CMPP: the Msg_Ids answered for each message, written before the messages are accepted. */
+  async saveCmppMsgIds(rows: Array<{ messageId: string; msgIds: string[] }>, now = Date.now()) {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto('cmpp_msg_ids')
+      .values(
+        rows.map((r) => ({
+          message_id: r.messageId,
+          msg_ids: r.msgIds.join(','),
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+  }
+
+  /** CMPP: the ids of messages that were refused after all. */
+  async dropCmppMsgIds(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.deleteFrom('cmpp_msg_ids').where('message_id', 'in', messageIds).execute();
+  }
 
   /**
    * The account's cursor; created on its first bind at the newest event, so what happens from
@@ -116,17 +145,19 @@ export class SmppOutboxStore {
     upTo: number,
     limit: number,
   ): Promise<OutboxItem[]> {
+    const cmpp = this.source === 'cmpp';
     const r = await sql<Row>`
-      select e.id as event_id, e.status, e.message_id, e.created_at as event_at,
+      select ${cmpp ? sql`c.msg_ids as cmpp_ids,` : sql``} e.id as event_id, e.status, e.message_id, e.created_at as event_at,
         m."to" as m_to, m.source_addr, m.receipt_wanted, m.source_parts, m.error_code, m.error_detail,
         m.created_at as m_created, m.done_at, m.text as m_text, m.text_key_id,
         i."from" as i_from, i."to" as i_to, i.text as i_text, i.text_key_id as i_key, i.received_at
       from message_events e
       left join messages m on e.status <> 'inbound' and m.id = e.message_id
       left join inbound_messages i on e.status = 'inbound' and i.id = e.message_id
+      ${cmpp ? sql`left join cmpp_msg_ids c on e.status <> 'inbound' and c.message_id = e.message_id` : sql``}
       where e.tenant_id = ${tenantId} and e.id > ${after} and e.id <= ${upTo}
         and ((e.status = 'inbound' and i.id is not null)
-          or (e.status in (${FINALS}) and m.source = 'smpp' and m.source_account = ${systemId}
+          or (e.status in (${FINALS}) and m.source = ${this.source} and m.source_account = ${systemId}
               and m.receipt_wanted > 0))
       order by e.id
       limit ${limit}`.execute(this.db);
@@ -162,6 +193,7 @@ export class SmppOutboxStore {
       doneAt: Number(row.done_at ?? row.event_at),
       text:
         row.m_text === null ? '' : this.cipher.open(row.m_text, row.text_key_id, row.message_id),
+      ...(row.cmpp_ids != null ? { cmppMsgIds: row.cmpp_ids.split(',') } : {}),
     };
   }
 }

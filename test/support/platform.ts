@@ -38,6 +38,7 @@ export async function startTestPlatform(
       http: { port: 0, ...overrides.http },
       simulator: { port: 0, receiptDelayMs: 20, ...overrides.simulator },
       smpp: { port: 0, ...overrides.smpp },
+      cmpp: { port: 0, ...overrides.cmpp },
       dispatcher: { idleMs: 10, ...overrides.dispatcher },
       // Marketing may go out at any hour in tests unless a test says otherwise.
       compliance: {

@@ -45,6 +45,8 @@ export interface HttpDeps {
   log: Logger;
   bodyLimitBytes: number;
   db: Kysely<Database>;
+  /** SMPP accounts with the body cipher (their CMPP secret is sealed); default: a plain store. */
+  smppAccounts?: SmppAccountStore;
   tenants: TenantStore;
   users: UserStore;
   audit: AuditStore;
@@ -183,6 +185,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.events) eventStreamRoutes(app, deps.events);
   if (deps.inbound)
     inboundRoutes(app, { ...deps.inbound, audit: deps.audit, tenants: deps.tenants });
-  smppAccountRoutes(app, { smppAccounts: new SmppAccountStore(deps.db), audit: deps.audit });
+  smppAccountRoutes(app, {
+    smppAccounts: deps.smppAccounts ?? new SmppAccountStore(deps.db),
+    audit: deps.audit,
+  });
   return app;
 }

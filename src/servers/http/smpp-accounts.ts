@@ -1,4 +1,5 @@
-// /v1/smpp-accounts: a tenant's SMPP credentials (used by the tenant-facing SMPP server).
+// /v1/smpp-accounts: a tenant's SMPP credentials (used by the tenant-facing SMPP server), and
+// their CMPP secret for the CMPP server (docs/cmpp.md).
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -17,7 +18,22 @@ const view = (a: SmppAccount) => ({
   throughput: a.throughput,
   createdAt: iso(a.createdAt),
   revokedAt: iso(a.revokedAt),
+  cmpp: a.cmpp,
 });
+
+// CMPP CONNECT: Source_Addr is 6 octets, so a CMPP login needs a system_id of at most 6 characters.
+const CMPP_SYSTEM_ID = /^.{1,6}$/;
+// The secret is hashed into the MD5 authenticator as is; no ':' (the sealed column's separator).
+const cmppSecretSchema = Type.String({ pattern: '^[A-Za-z0-9!#$%&*+.=?@^_~-]{6,32}$' });
+
+function checkCmppSystemId(systemId: string): void {
+  if (!CMPP_SYSTEM_ID.test(systemId))
+    throw new DomainError(
+      'invalid_request',
+      `a CMPP login needs a system_id of at most 6 characters (CMPP Source_Addr); ${systemId} has ${systemId.length}`,
+      { field: 'systemId' },
+    );
+}
 
 export function smppAccountRoutes(
   app: FastifyInstance,
@@ -56,6 +72,8 @@ export function smppAccountRoutes(
             ),
             maxBinds: Type.Optional(Type.Integer({ minimum: 1, maximum: 32 })),
             throughput: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+            /** Lets the account log in to the CMPP server too (system_id of at most 6 characters). */
+            cmppSecret: Type.Optional(cmppSecretSchema),
           },
           { additionalProperties: false },
         ),
@@ -63,6 +81,7 @@ export function smppAccountRoutes(
     },
     async (req, reply) => {
       const b = req.body;
+      if (b.cmppSecret !== undefined) checkCmppSystemId(b.systemId);
       if (await deps.smppAccounts.systemIdTaken(b.systemId))
         throw new DomainError('conflict', `system_id ${b.systemId} is taken`, {
           field: 'systemId',
@@ -74,6 +93,7 @@ export function smppAccountRoutes(
         bindTypes: [...new Set(b.bindTypes ?? ['transceiver'])],
         maxBinds: b.maxBinds ?? 2,
         throughput: b.throughput ?? 100,
+        cmppSecret: b.cmppSecret ?? null,
       });
       const actor = actorOf(req);
       await deps.audit.record({
@@ -85,6 +105,46 @@ export function smppAccountRoutes(
         details: { systemId: account.systemId },
       });
       return reply.code(201).send(view(account));
+    },
+  );
+
+  r.put(
+    '/v1/smpp-accounts/:id/cmpp-secret',
+    {
+      config: { access: 'smpp.manage' },
+      schema: {
+        summary: 'Set or remove (null) the CMPP secret of SMPP credentials (stored sealed)',
+        tags: ['smpp'],
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object(
+          { cmppSecret: Type.Union([cmppSecretSchema, Type.Null()]) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const tenantId = req.tenant!.id;
+      const current = (await deps.smppAccounts.list(tenantId)).find(
+        (a) => a.id === req.params.id && a.revokedAt === null,
+      );
+      if (!current) throw new DomainError('not_found', `no SMPP account ${req.params.id}`);
+      if (req.body.cmppSecret !== null) checkCmppSystemId(current.systemId);
+      const account = await deps.smppAccounts.setCmppSecret(
+        tenantId,
+        req.params.id,
+        req.body.cmppSecret,
+      );
+      if (!account) throw new DomainError('not_found', `no SMPP account ${req.params.id}`);
+      await deps.audit.record({
+        tenantId,
+        actor: actorOf(req),
+        action:
+          req.body.cmppSecret === null ? 'smpp_account.cmpp_removed' : 'smpp_account.cmpp_set',
+        targetType: 'smpp_account',
+        targetId: account.id,
+        details: { systemId: account.systemId },
+      });
+      return view(account);
     },
   );
 

@@ -17,15 +17,43 @@ import { inboundDeliverSm, receiptDeliverSms, type DeliverFields } from './deliv
 import { Fifo } from './fifo.ts';
 import { wantsReceipt } from './receipt.ts';
 
-/** A bind that can take deliver_sm (receiver or transceiver), as the server sees it. */
-export interface ReceiverBind {
+/** A connection that can take deliveries, whatever the protocol. */
+export interface DeliveryBind<F = DeliverFields> {
   readonly id: number;
-  /** deliver_sm sent on this bind and not answered yet, by sequence_number. */
-  readonly deliveries: Map<number, Delivery>;
-  /** Sends (corked); false when the socket is gone. */
-  send(pdu: PDU): boolean;
+  /** Deliveries sent on this connection and not answered yet, by sequence number. */
+  readonly deliveries: Map<number, Delivery<F>>;
   isOpen(): boolean;
 }
+
+/** A bind that can take deliver_sm (receiver or transceiver), as the server sees it. */
+export interface ReceiverBind extends DeliveryBind {
+  /** Sends (corked); false when the socket is gone. */
+  send(pdu: PDU): boolean;
+}
+
+/**
+ * What differs between the protocols the engine delivers over (SMPP deliver_sm, CMPP DELIVER):
+ * what to send for an outbox item, and how one goes out on a connection.
+ */
+export interface DeliverProtocol<F, B extends DeliveryBind<F>> {
+  /** The deliveries for an outbox item; none when the client gets nothing for it. */
+  build(item: OutboxItem): F[];
+  /** Sends one; its sequence number (the answer's key), or null when the connection cannot take it. */
+  send(bind: B, fields: F): number | null;
+}
+
+/** SMPP: receipts and inbound messages as deliver_sm (deliver-sm.ts). */
+export const smppDeliverProtocol: DeliverProtocol<DeliverFields, ReceiverBind> = {
+  build(item) {
+    if (item.kind === 'inbound') return [inboundDeliverSm(item)];
+    if (wantsReceipt(item.receiptWanted, item.status)) return receiptDeliverSms(item);
+    return [];
+  },
+  send(bind, fields) {
+    const pdu = new smpp.PDU('deliver_sm', fields);
+    return bind.send(pdu) ? pdu.sequence_number : null;
+  },
+};
 
 interface Entry {
   eventId: number;
@@ -33,9 +61,9 @@ interface Entry {
   remaining: number;
 }
 
-export interface Delivery {
+export interface Delivery<F = DeliverFields> {
   entry: Entry | null;
-  fields: DeliverFields;
+  fields: F;
   attempts: number;
   notBefore: number;
   sentAt: number;
@@ -59,15 +87,15 @@ export interface DeliveryOptions {
   horizon?: { current(): Promise<number> };
 }
 
-class Account {
-  readonly receivers: ReceiverBind[] = [];
+class Account<F, B> {
+  readonly receivers: B[] = [];
   /** Loaded from the database on the first bind; null until then. */
   cursor: number | null = null;
   saved = -1;
   fetchedTo = 0;
   readonly entries = new Fifo<Entry>();
-  readonly ready = new Fifo<Delivery>();
-  delayed: Delivery[] = [];
+  readonly ready = new Fifo<Delivery<F>>();
+  delayed: Delivery<F>[] = [];
   rr = 0;
   fetching = false;
   /** deliver_sm held in memory (queued, delayed or in flight). */
@@ -84,8 +112,11 @@ class Account {
   }
 }
 
-export class DeliveryEngine {
-  readonly #accounts = new Map<string, Account>();
+export class DeliveryEngine<
+  F = DeliverFields,
+  B extends DeliveryBind<F> = ReceiverBind & DeliveryBind<F>,
+> {
+  readonly #accounts = new Map<string, Account<F, B>>();
   #horizon: number | null = null;
   readonly #gaps: Gap[] = [];
   #horizonBusy = false;
@@ -95,6 +126,11 @@ export class DeliveryEngine {
     private readonly store: SmppOutboxStore,
     private readonly opts: DeliveryOptions,
     private readonly log: Logger,
+    // The default is SMPP's; another protocol passes its own (B and F follow from it).
+    private readonly protocol: DeliverProtocol<
+      F,
+      B
+    > = smppDeliverProtocol as unknown as DeliverProtocol<F, B>,
   ) {}
 
   stats(): { sent: number; acked: number; retried: number; dropped: number; queued: number } {
@@ -116,14 +152,14 @@ export class DeliveryEngine {
   }
 
   /** A receiver or transceiver bind of the account is up. */
-  attach(accountId: string, tenantId: string, systemId: string, bind: ReceiverBind): void {
+  attach(accountId: string, tenantId: string, systemId: string, bind: B): void {
     const a = this.#account(accountId, tenantId, systemId);
     if (!a.receivers.includes(bind)) a.receivers.push(bind);
     this.#pump(a);
   }
 
   /** The bind is gone: what it had in flight goes out again on another bind (or waits). */
-  detach(accountId: string, bind: ReceiverBind): void {
+  detach(accountId: string, bind: B): void {
     const a = this.#accounts.get(accountId);
     if (!a) return;
     const i = a.receivers.indexOf(bind);
@@ -135,7 +171,7 @@ export class DeliveryEngine {
   }
 
   /** deliver_sm_resp (or a generic_nack) for a deliver_sm of ours. */
-  answered(accountId: string, bind: ReceiverBind, sequence: number, status: number): void {
+  answered(accountId: string, bind: B, sequence: number, status: number): void {
     const d = bind.deliveries.get(sequence);
     if (!d) return; // late, after a timeout re-sent it
     bind.deliveries.delete(sequence);
@@ -163,7 +199,7 @@ export class DeliveryEngine {
   }
 
   /** deliver_sm that are not in the outbox (receipts for parts of a message never accepted). */
-  sendUnrecorded(accountId: string, tenantId: string, systemId: string, fields: DeliverFields[]) {
+  sendUnrecorded(accountId: string, tenantId: string, systemId: string, fields: F[]) {
     const a = this.#account(accountId, tenantId, systemId);
     for (const f of fields) {
       if (a.buffered >= this.opts.maxBuffered * 2) break;
@@ -253,7 +289,7 @@ export class DeliveryEngine {
     return this.#accounts.get(accountId)?.cursor ?? null;
   }
 
-  #account(id: string, tenantId: string, systemId: string): Account {
+  #account(id: string, tenantId: string, systemId: string): Account<F, B> {
     let a = this.#accounts.get(id);
     if (!a) this.#accounts.set(id, (a = new Account(id, tenantId, systemId)));
     return a;
@@ -277,11 +313,8 @@ export class DeliveryEngine {
     }
   }
 
-  #enqueue(a: Account, item: OutboxItem): void {
-    let fields: DeliverFields[];
-    if (item.kind === 'inbound') fields = [inboundDeliverSm(item)];
-    else if (wantsReceipt(item.receiptWanted, item.status)) fields = receiptDeliverSms(item);
-    else fields = [];
+  #enqueue(a: Account<F, B>, item: OutboxItem): void {
+    const fields = this.protocol.build(item);
     const entry: Entry = { eventId: item.eventId, remaining: fields.length };
     a.entries.push(entry);
     for (const f of fields) {
@@ -290,7 +323,7 @@ export class DeliveryEngine {
     }
   }
 
-  #done(a: Account, d: Delivery): void {
+  #done(a: Account<F, B>, d: Delivery<F>): void {
     a.buffered--;
     if (d.entry === null) return;
     d.entry.remaining--;
@@ -298,14 +331,14 @@ export class DeliveryEngine {
   }
 
   /** The cursor moves over the acknowledged prefix. */
-  #advance(a: Account): void {
+  #advance(a: Account<F, B>): void {
     for (let e = a.entries.peek(); e !== undefined && e.remaining === 0; e = a.entries.peek()) {
       a.cursor = Math.max(a.cursor ?? 0, e.eventId);
       a.entries.shift();
     }
   }
 
-  #retryLater(a: Account, d: Delivery, now: number): void {
+  #retryLater(a: Account<F, B>, d: Delivery<F>, now: number): void {
     this.#counters.retried++;
     if (d.attempts >= this.opts.maxAttempts) {
       this.#counters.dropped++;
@@ -318,25 +351,25 @@ export class DeliveryEngine {
     a.delayed.push(d);
   }
 
-  #pump(a: Account): void {
+  #pump(a: Account<F, B>): void {
     if (a.ready.size === 0 || a.receivers.length === 0) return;
     for (let d = a.ready.peek(); d !== undefined; d = a.ready.peek()) {
       const bind = this.#pick(a);
       if (!bind) break;
-      const pdu = new smpp.PDU('deliver_sm', d.fields);
-      if (!bind.send(pdu)) break;
+      const sequence = this.protocol.send(bind, d.fields);
+      if (sequence === null) break;
       a.ready.shift();
       d.attempts++;
       d.sentAt = Date.now();
-      bind.deliveries.set(pdu.sequence_number, d);
+      bind.deliveries.set(sequence, d);
       this.#counters.sent++;
     }
   }
 
-  #pick(a: Account): ReceiverBind | null {
+  #pick(a: Account<F, B>): B | null {
     const n = a.receivers.length;
     for (let i = 0; i < n; i++) {
-      const bind = a.receivers[a.rr++ % n] as ReceiverBind;
+      const bind = a.receivers[a.rr++ % n] as B;
       if (bind.isOpen() && bind.deliveries.size < this.opts.window) return bind;
     }
     return null;

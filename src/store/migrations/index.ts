@@ -13,6 +13,7 @@ import * as m010 from './010-channel-configs.ts';
 import * as m011 from './011-webhooks.ts';
 import * as m012 from './012-smpp-server.ts';
 import * as m013 from './013-inbound.ts';
+import * as m014 from './014-cmpp-secret.ts';
 
 export interface Migration {
   version: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   { version: '011-webhooks', up: m011.up },
   { version: '012-smpp-server', up: m012.up },
   { version: '013-inbound', up: m013.up },
+  { version: '014-cmpp-secret', up: m014.up },
 ];

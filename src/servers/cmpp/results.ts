@@ -1,0 +1,80 @@
+// CMPP_SUBMIT_RESP Result values the tenant-facing CMPP server answers with, and how a domain
+// error code (core/errors.ts) becomes one. CMPP 3.0 §7.4.3.2 defines 0–13 (reference sms-domain.md
+// §3.1); refusals it has no word for use the range §8.7.2 leaves to vendors, 100–199. The table is
+// documented in docs/cmpp.md — change both together.
+
+export const RESULT_OK = 0;
+/** Bad message structure: unreadable UDH, unsupported Msg_Fmt, text that does not decode. */
+export const RESULT_STRUCTURE = 1;
+/** Wrong Msg_Length: empty text, odd UCS-2 length, text too long. */
+export const RESULT_LENGTH = 4;
+/** Flow control: over the account's throughput, or too many SUBMITs waiting for an answer. */
+export const RESULT_FLOW_CONTROL = 8;
+/** Other error (internal trouble, a refusal this table does not name). */
+export const RESULT_OTHER = 9;
+/** Wrong Dest_terminal_Id: not a valid number, no recipient, more than 99. */
+export const RESULT_BAD_DEST = 13;
+
+export const RESULT_INSUFFICIENT_BALANCE = 100;
+export const RESULT_CONTENT_BLOCKED = 101;
+export const RESULT_RECIPIENT_OPTED_OUT = 102;
+export const RESULT_RECIPIENT_BLOCKED = 103;
+export const RESULT_SIGNATURE = 104;
+export const RESULT_TEMPLATE = 105;
+export const RESULT_ACCOUNT_NOT_ACTIVE = 106;
+export const RESULT_CONTRACT = 107;
+export const RESULT_NO_PRICE = 108;
+export const RESULT_FREQUENCY_LIMITED = 109;
+
+/** CMPP_CONNECT_RESP Status (CMPP 3.0 §7.4.2). */
+export const CONNECT_OK = 0;
+export const CONNECT_STRUCTURE = 1;
+export const CONNECT_BAD_SOURCE = 2;
+export const CONNECT_AUTH = 3;
+export const CONNECT_VERSION = 4;
+/** Other: the tenant may not send, too many connections, too many failed logins (locked). */
+export const CONNECT_OTHER = 5;
+
+/** Domain error code → SUBMIT_RESP Result. */
+const BY_CODE: Readonly<Record<string, number>> = {
+  invalid_number: RESULT_BAD_DEST,
+  no_recipients: RESULT_BAD_DEST,
+  duplicate_recipient: RESULT_BAD_DEST,
+  too_many_recipients: RESULT_BAD_DEST,
+  missing_text: RESULT_LENGTH,
+  empty_text: RESULT_LENGTH,
+  text_too_long: RESULT_LENGTH,
+  invalid_request: RESULT_STRUCTURE,
+  insufficient_balance: RESULT_INSUFFICIENT_BALANCE,
+  content_blocked: RESULT_CONTENT_BLOCKED,
+  content_rejected: RESULT_CONTENT_BLOCKED,
+  recipient_opted_out: RESULT_RECIPIENT_OPTED_OUT,
+  recipient_blocked: RESULT_RECIPIENT_BLOCKED,
+  signature_required: RESULT_SIGNATURE,
+  signature_not_approved: RESULT_SIGNATURE,
+  invalid_signature: RESULT_SIGNATURE,
+  template_not_approved: RESULT_TEMPLATE,
+  template_params_invalid: RESULT_TEMPLATE,
+  invalid_template: RESULT_TEMPLATE,
+  free_text_not_allowed: RESULT_TEMPLATE,
+  tenant_pending: RESULT_ACCOUNT_NOT_ACTIVE,
+  tenant_suspended: RESULT_ACCOUNT_NOT_ACTIVE,
+  tenant_terminated: RESULT_ACCOUNT_NOT_ACTIVE,
+  contract_expired: RESULT_CONTRACT,
+  contract_not_started: RESULT_CONTRACT,
+  no_price: RESULT_NO_PRICE,
+  frequency_limited: RESULT_FREQUENCY_LIMITED,
+  rate_limited: RESULT_FLOW_CONTROL,
+  service_unavailable: RESULT_OTHER,
+  internal_error: RESULT_OTHER,
+};
+
+/** The Result for a domain error code; RESULT_OTHER (9) for one this table lacks. */
+export function resultFor(code: string): number {
+  return BY_CODE[code] ?? RESULT_OTHER;
+}
+
+/** Every code with an entry (for the docs). */
+export function mappedResultCodes(): string[] {
+  return Object.keys(BY_CODE);
+}
