@@ -489,6 +489,35 @@ for (const database of databases) {
       again.close();
     });
 
+    test('the CMPP secret is changed through the API; suspending the tenant drops its connection', async () => {
+      const c = await company('cmppc', '10');
+      const acct = await account(c, `sec${d}`);
+      const changed = await t.api(`/v1/smpp-accounts/${acct.id}/cmpp-secret`, {
+        key: c.key,
+        method: 'PUT',
+        body: { cmppSecret: 'New-secret7' },
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      const old = await RawSp.open(port);
+      sps.push(old);
+      assert.equal(
+        (await old.login(`sec${d}`, SECRET)).resp.status,
+        3,
+        'the old secret is refused',
+      );
+      const sp = await RawSp.open(port);
+      sps.push(sp);
+      assert.equal((await sp.login(`sec${d}`, 'New-secret7')).resp.status, 0);
+      const suspended = await admin.call(`/v1/admin/tenants/${c.tenantId}/status`, {
+        body: { status: 'suspended', reason: 'unpaid' },
+      });
+      assert.equal(suspended.status, 204);
+      await waitFor(() => sp.closed, 5000, 'the suspended tenant to lose its connection');
+      const again = await RawSp.open(port);
+      sps.push(again);
+      assert.notEqual((await again.login(`sec${d}`, 'New-secret7')).resp.status, 0);
+    });
+
     test('a broken frame, a SUBMIT before CONNECT and an unknown command close only that connection', async () => {
       const good = await open(`acme${d}`);
       const broken = await open(`acme${d}`);
