@@ -17,6 +17,7 @@ import net, { type Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import type { Logger } from '../logger.ts';
 import type { CmppChannelConfig } from '../core/channels/channel-config.ts';
+import { SendRate } from '../core/channels/send-rate.ts';
 import type {
   ChannelDriver,
   ChannelEvents,
@@ -132,9 +133,8 @@ export class CmppChannel implements ChannelDriver {
   readonly #binds: Bind[];
   #state: ChannelState = 'stopped';
   #waiting: Waiting[] = [];
-  #tokens: number;
-  #burst: number;
-  #lastRefill = Date.now();
+  /** The token bucket, halved on flow-control answers (AIMD, shared with SMPP). */
+  #rate: SendRate;
   #pumpTimer: NodeJS.Timeout | null = null;
   #sweepTimer: NodeJS.Timeout | null = null;
   #stopping = false;
@@ -148,8 +148,7 @@ export class CmppChannel implements ChannelDriver {
     this.use = cfg.use;
     this.#version = cfg.version === 3 ? CMPP_VERSION_3 : CMPP_VERSION_2;
     // Burst at most one window per bind: the limit holds over any second.
-    this.#burst = Math.max(1, Math.min(cfg.throughput, cfg.window * cfg.binds));
-    this.#tokens = this.#burst;
+    this.#rate = new SendRate(cfg.throughput, cfg.window * cfg.binds, Date.now());
     this.#binds = Array.from({ length: Math.max(1, cfg.binds) }, (_, index) => ({
       index,
       socket: null,
@@ -474,7 +473,11 @@ export class CmppChannel implements ChannelDriver {
       }
     } else {
       const throttled = result === 8;
-      if (throttled) this.#tokens = 0; // the ISMG says slow down: spend no more tokens this second
+      if (throttled && this.#rate.throttled(Date.now()))
+        this.log.warn(
+          { channel: this.id, rate: Math.round(this.#rate.rate) },
+          'ISMG flow control; slowing down',
+        );
       waiting.resolve({
         ok: false,
         reason: throttled ? 'throttled' : GATEWAY_TROUBLE.has(result) ? 'temporary' : 'rejected',
@@ -585,16 +588,18 @@ export class CmppChannel implements ChannelDriver {
 
   #pump(): void {
     if (this.#waiting.length === 0) return;
-    this.#refill();
-    while (this.#waiting.length > 0 && this.#tokens >= 1) {
+    let outOfTokens = false;
+    while (this.#waiting.length > 0) {
       const b = this.#pickBind();
       if (!b) break; // every window is full; an answer will pump again
-      const w = this.#waiting.shift()!;
-      this.#tokens -= 1;
-      this.#send(b, w);
+      if (!this.#rate.take(Date.now())) {
+        outOfTokens = true;
+        break;
+      }
+      this.#send(b, this.#waiting.shift()!);
     }
-    if (this.#waiting.length > 0 && this.#tokens < 1 && !this.#pumpTimer) {
-      const waitMs = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.cfg.throughput));
+    if (outOfTokens && !this.#pumpTimer) {
+      const waitMs = this.#rate.waitMs();
       this.#pumpTimer = setTimeout(() => {
         this.#pumpTimer = null;
         this.#pump();
@@ -610,14 +615,6 @@ export class CmppChannel implements ChannelDriver {
       if (!best || b.inFlight.size < best.inFlight.size) best = b;
     }
     return best;
-  }
-
-  #refill(): void {
-    const now = Date.now();
-    const elapsed = now - this.#lastRefill;
-    if (elapsed <= 0) return;
-    this.#lastRefill = now;
-    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.cfg.throughput) / 1000);
   }
 
   #send(b: Bind, w: Waiting): void {
@@ -653,6 +650,7 @@ export class CmppChannel implements ChannelDriver {
   /** Response timeouts, CONNECT timeouts and keep-alive, once a second instead of a timer per PDU. */
   #sweep(): void {
     const now = Date.now();
+    this.#rate.recover(now);
     const timeoutMs = this.cfg.responseTimeoutSeconds * 1000;
     for (const b of this.#binds) {
       for (const [seq, f] of b.inFlight) {

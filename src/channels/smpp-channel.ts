@@ -22,6 +22,7 @@ import {
 } from '../core/receipts.ts';
 import { decodeUserData } from '../core/message/encoding.ts';
 import { transcodeGsmPart } from '../core/message/transcode.ts';
+import { SendRate } from '../core/channels/send-rate.ts';
 
 interface InFlight {
   resolve(outcome: SubmitOutcome): void;
@@ -52,12 +53,7 @@ export class SmppChannel implements ChannelDriver {
   #binds: Bind[];
   #state: ChannelState = 'stopped';
   #waiting: Waiting[] = [];
-  #tokens: number;
-  #lastRefill = Date.now();
-  /** The rate we allow ourselves now: the configured throughput, halved on each throttle answer and
-   * climbing back by 5 % of it per quiet second (AIMD, as TCP does). */
-  #rate: number;
-  #lastThrottle = 0;
+  #rate: SendRate;
   #pumpTimer: NodeJS.Timeout | null = null;
   #sweepTimer: NodeJS.Timeout | null = null;
   #stopping = false;
@@ -69,8 +65,8 @@ export class SmppChannel implements ChannelDriver {
   ) {
     this.id = cfg.id;
     this.use = cfg.use;
-    this.#rate = cfg.throughput;
-    this.#tokens = Math.min(cfg.throughput, cfg.window);
+    // Burst at most one window per bind: the limit holds over any second.
+    this.#rate = new SendRate(cfg.throughput, cfg.window * cfg.binds, Date.now());
     this.#binds = Array.from({ length: cfg.binds }, (_, n) => ({
       n,
       session: null,
@@ -93,7 +89,7 @@ export class SmppChannel implements ChannelDriver {
     return {
       bindsUp: this.#binds.filter((b) => b.bound).length,
       binds: this.#binds.length,
-      rate: Math.round(this.#rate),
+      rate: Math.round(this.#rate.rate),
       inFlight: this.#binds.reduce((n, b) => n + b.inFlight.size, 0),
       waiting: this.#waiting.length,
     };
@@ -308,7 +304,11 @@ export class SmppChannel implements ChannelDriver {
       }
     } else {
       const reason = classifySubmitStatus(status);
-      if (reason === 'throttled') this.#slowDown();
+      if (reason === 'throttled' && this.#rate.throttled(Date.now()))
+        this.log.warn(
+          { channel: this.id, rate: Math.round(this.#rate.rate) },
+          'carrier throttles us; slowing down',
+        );
       waiting.resolve({
         ok: false,
         reason,
@@ -318,20 +318,6 @@ export class SmppChannel implements ChannelDriver {
       });
     }
     this.#pump();
-  }
-
-  /** ESME_RTHROTTLED / ESME_RMSGQFUL: halve our rate (once per 200 ms burst of such answers). */
-  #slowDown(): void {
-    const now = Date.now();
-    this.#tokens = 0;
-    if (now - this.#lastThrottle > 200) {
-      this.#rate = Math.max(1, this.#rate / 2);
-      this.log.warn(
-        { channel: this.id, rate: Math.round(this.#rate) },
-        'carrier throttles us; slowing down',
-      );
-    }
-    this.#lastThrottle = now;
   }
 
   #onDeliver(b: Bind, session: Session, pdu: PDU): void {
@@ -378,16 +364,18 @@ export class SmppChannel implements ChannelDriver {
 
   #pump(): void {
     if (this.#state !== 'bound' || this.#stopping) return;
-    this.#refill();
-    while (this.#waiting.length > 0 && this.#tokens >= 1) {
+    let outOfTokens = false;
+    while (this.#waiting.length > 0) {
       const b = this.#leastBusy();
       if (!b) break;
-      const next = this.#waiting.shift()!;
-      this.#tokens -= 1;
-      this.#send(b, next);
+      if (!this.#rate.take(Date.now())) {
+        outOfTokens = true;
+        break;
+      }
+      this.#send(b, this.#waiting.shift()!);
     }
-    if (this.#waiting.length > 0 && this.#tokens < 1 && !this.#pumpTimer) {
-      const waitMs = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#rate));
+    if (outOfTokens && !this.#pumpTimer) {
+      const waitMs = this.#rate.waitMs();
       this.#pumpTimer = setTimeout(() => {
         this.#pumpTimer = null;
         this.#pump();
@@ -401,18 +389,6 @@ export class SmppChannel implements ChannelDriver {
     for (const b of this.#binds)
       if (b.bound && b.session && (!best || b.inFlight.size < best.inFlight.size)) best = b;
     return best && best.inFlight.size < this.cfg.window ? best : null;
-  }
-
-  #refill(): void {
-    const now = Date.now();
-    const elapsed = now - this.#lastRefill;
-    if (elapsed <= 0) return;
-    this.#lastRefill = now;
-    // Burst at most one window per bind: the limit holds over any second.
-    this.#tokens = Math.min(
-      Math.max(this.cfg.window * this.cfg.binds, 1),
-      this.#tokens + (elapsed * this.#rate) / 1000,
-    );
   }
 
   #send(b: Bind, w: Waiting): void {
@@ -476,11 +452,7 @@ export class SmppChannel implements ChannelDriver {
   /** Response timeouts, keep-alive and rate recovery, once a second instead of a timer per PDU. */
   #sweep(): void {
     const now = Date.now();
-    if (this.#rate < this.cfg.throughput && now - this.#lastThrottle > 1000)
-      this.#rate = Math.min(
-        this.cfg.throughput,
-        this.#rate + Math.max(1, this.cfg.throughput * 0.05),
-      );
+    this.#rate.recover(now);
     const limit = now - this.cfg.responseTimeoutSeconds * 1000;
     for (const b of this.#binds) {
       for (const [seq, f] of b.inFlight) {
