@@ -8,9 +8,10 @@
 // reports wait per SP until a connection of that SP has room in its report window; a report's state
 // is dropped once its DELIVER_RESP arrives. Writes are corked per event-loop turn.
 
+import { listen } from '../net/listen.ts';
 import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
-import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import net, { type Server, type Socket } from 'node:net';
 import { CMPP_DEFAULTS } from '../core/channels/channel-config.ts';
 import { encodeUcs2 } from '../core/message/encoding.ts';
 import { concatUdh, splitMessage } from '../core/message/parts.ts';
@@ -284,21 +285,17 @@ export class CmppSimulator extends EventEmitter<CmppSimulatorEvents> {
     const server = net.createServer((socket) => this.onConnection(socket));
     this.server = server;
     const host = this.opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.server = null;
-        reject(err);
-      };
-      server.once('error', onError);
-      server.listen(this.opts.port ?? 0, host, () => {
-        server.off('error', onError);
-        server.on('error', (err: Error) => this.log.error({ err }, 'cmpp simulator server error'));
-        resolve();
-      });
-    });
+    let port: number;
+    try {
+      port = await listen(server, this.opts.port ?? 0, host, (err: Error) =>
+        this.log.error({ err }, 'cmpp simulator server error'),
+      );
+    } catch (err) {
+      this.server = null;
+      throw err;
+    }
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
-    const port = (server.address() as AddressInfo).port;
     this.log.info({ host, port }, 'cmpp simulator listening');
     return { port };
   }

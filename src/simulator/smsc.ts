@@ -8,9 +8,10 @@
 // interval timer; due receipts wait per system_id until a receiving session has room in its window;
 // a receipt's state is deleted once its deliver_sm_resp arrives. Writes are corked per event-loop turn.
 
+import { listen } from '../net/listen.ts';
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import smpp, { type PDU, type Server, type Session } from 'smpp';
 import { messageStateFromStat } from '../core/receipts.ts';
 import { chooseEncoding, dataCodingFor, encodeUcs2 } from '../core/message/encoding.ts';
@@ -355,19 +356,15 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     );
     this.server = server;
     const host = this.opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.server = null;
-        reject(err);
-      };
-      server.once('error', onError);
-      server.listen(this.opts.port ?? 0, host, () => {
-        server.off('error', onError);
-        server.on('error', (err: Error) => this.log.error({ err }, 'smpp simulator server error'));
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
+    let port: number;
+    try {
+      port = await listen(server, this.opts.port ?? 0, host, (err: Error) =>
+        this.log.error({ err }, 'smpp simulator server error'),
+      );
+    } catch (err) {
+      this.server = null;
+      throw err;
+    }
     this.log.info({ host, port }, 'smpp simulator listening');
     return { port };
   }

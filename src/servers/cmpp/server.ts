@@ -4,7 +4,8 @@
 // messages are reassembled (Reassembly), status reports and inbound messages come back through
 // the same outbox and cursors (DeliveryEngine with a CMPP DeliverProtocol). Wire format:
 // protocols/cmpp/codec.ts. Reference: sms-domain.md §3.1.
-import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import { listen } from '../../net/listen.ts';
+import net, { type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { TextDecoder } from 'node:util';
 import { newId } from '../../core/ids.ts';
@@ -228,18 +229,15 @@ export class CmppServer {
     this.#stopping = false;
     const server = net.createServer((socket) => this.#onSocket(socket));
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.#server = null;
-        reject(err);
-      };
-      server.once('error', onError);
-      server.listen(this.#o.port, this.#o.host, () => {
-        server.off('error', onError);
-        server.on('error', (err: Error) => this.#log.error({ err }, 'cmpp server error'));
-        resolve();
-      });
-    });
+    let port: number;
+    try {
+      port = await listen(server, this.#o.port, this.#o.host, (err: Error) =>
+        this.#log.error({ err }, 'cmpp server error'),
+      );
+    } catch (err) {
+      this.#server = null;
+      throw err;
+    }
     const every = (ms: number, fn: () => void) => {
       const t = setInterval(fn, ms);
       t.unref();
@@ -248,7 +246,6 @@ export class CmppServer {
     every(this.#o.pollMs, () => void this.#poll());
     every(1000, () => this.#sweep());
     every(300, () => void this.#deliveries.saveCursors());
-    const port = (server.address() as AddressInfo).port;
     this.#log.info({ host: this.#o.host, port }, 'CMPP server listening');
     return { port };
   }

@@ -7,7 +7,8 @@
 // read and then stops reading that socket, so such a session is closed (the others carry on);
 // a command_length below the 16-octet header would stall it, so that is turned into an error;
 // its decoded text is lossy, so submit_sm is read from the raw bytes (submit-sm.ts).
-import type { AddressInfo, Socket } from 'node:net';
+import { listen } from '../../net/listen.ts';
+import type { Socket } from 'node:net';
 import smpp, { type PDU, type Server, type Session } from 'smpp';
 import { newId } from '../../core/ids.ts';
 import { normaliseNumber } from '../../core/phone.ts';
@@ -213,18 +214,15 @@ export class SmppServer {
     this.#stopping = false;
     const server = smpp.createServer({}, (session) => this.#onSession(session));
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.#server = null;
-        reject(err);
-      };
-      server.once('error', onError);
-      server.listen(this.#o.port, this.#o.host, () => {
-        server.off('error', onError);
-        server.on('error', (err: Error) => this.#log.error({ err }, 'smpp server error'));
-        resolve();
-      });
-    });
+    let port: number;
+    try {
+      port = await listen(server, this.#o.port, this.#o.host, (err: Error) =>
+        this.#log.error({ err }, 'smpp server error'),
+      );
+    } catch (err) {
+      this.#server = null;
+      throw err;
+    }
     const every = (ms: number, fn: () => void) => {
       const t = setInterval(fn, ms);
       t.unref();
@@ -233,7 +231,6 @@ export class SmppServer {
     every(this.#o.pollMs, () => void this.#poll());
     every(1000, () => this.#sweep());
     every(300, () => void this.#deliveries.saveCursors());
-    const port = (server.address() as AddressInfo).port;
     this.#log.info({ host: this.#o.host, port }, 'SMPP server listening');
     return { port };
   }
