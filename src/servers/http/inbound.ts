@@ -15,7 +15,7 @@ import type { InboundStore, InboundView } from '../../store/inbound.ts';
 import type { TenantStore } from '../../store/tenants.ts';
 import { actorOf } from './auth.ts';
 import { problem, sendProblem } from './problem.ts';
-import { iso } from './wire.ts';
+import { iso, parseLimit, parseTime } from './wire.ts';
 
 export interface InboundHttpDeps {
   store: InboundStore;
@@ -95,19 +95,6 @@ function tenantView(v: InboundView) {
   };
 }
 
-function parseSince(value: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
-    throw new DomainError('invalid_request', `since must be an ISO-8601 time, got "${value}"`);
-  return ms;
-}
-
-function parseLimit(value: string | undefined, fallback: number, max: number): number {
-  const limit = value === undefined ? fallback : Number(value);
-  if (limit < 1 || limit > max) throw new DomainError('invalid_request', `limit must be 1-${max}`);
-  return limit;
-}
-
 export function inboundRoutes(
   app: FastifyInstance,
   deps: InboundHttpDeps & { audit: AuditStore; tenants: TenantStore },
@@ -185,7 +172,7 @@ export function inboundRoutes(
         ...(q.after ? { after: q.after } : {}),
         ...(q.from ? { from: senderNumber(q.from, deps.defaultRegion) ?? q.from.trim() } : {}),
         ...(q.to ? { to: addressDigits(q.to) } : {}),
-        ...(q.since ? { since: parseSince(q.since) } : {}),
+        ...(q.since ? { since: parseTime(q.since, 'since') } : {}),
       });
       return {
         data: rows.map(tenantView),

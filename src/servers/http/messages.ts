@@ -10,7 +10,7 @@ import { acceptMessages, type AcceptDeps } from '../../services/accept-messages.
 import type { MessageStore, MessageView } from '../../store/messages.ts';
 import { problem, sendProblem } from './problem.ts';
 
-import { iso } from './wire.ts';
+import { iso, parseLimit, parseTime } from './wire.ts';
 import { money } from '../../core/billing/money.ts';
 import { categoriseErrorCode, type CategoryRule } from '../../core/failure-category.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
@@ -246,9 +246,7 @@ export function messageRoutes(
     },
     async (req) => {
       const q = req.query;
-      const limit = q.limit === undefined ? 50 : Number(q.limit);
-      if (limit < 1 || limit > 1000)
-        throw new DomainError('invalid_request', 'limit must be 1-1000');
+      const limit = parseLimit(q.limit, 50, 1000);
       if (q.status && !isMessageStatus(q.status))
         throw new DomainError('invalid_request', `unknown status ${q.status}`);
       let to: string | undefined;
@@ -273,13 +271,6 @@ export function messageRoutes(
       };
     },
   );
-}
-
-function parseTime(value: string, name: string): number {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
-    throw new DomainError('invalid_request', `${name} must be an ISO-8601 time, got "${value}"`);
-  return ms;
 }
 
 /** The rules of the channel the message went through, if it has its own (channel configs). */

@@ -24,7 +24,7 @@ import {
 } from '../../store/webhook-deliveries.ts';
 import type { WebhookEndpoint } from '../../store/webhooks.ts';
 import { actorOf } from './auth.ts';
-import { iso } from './wire.ts';
+import { iso, parseLimit } from './wire.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
   Type.Union([t, Type.Null()]);
@@ -430,8 +430,7 @@ async function listDeliveries(
   q: { status?: string; limit?: string; after?: string },
   scope: { webhookId?: string; callbacks?: boolean },
 ) {
-  const limit = q.limit === undefined ? 50 : Number(q.limit);
-  if (limit < 1 || limit > 100) throw new DomainError('invalid_request', 'limit must be 1-100');
+  const limit = parseLimit(q.limit, 50, 100);
   const rows = await deps.deliveries.list(tenantId, {
     ...scope,
     limit,
