@@ -65,8 +65,8 @@ export interface Platform {
   store: Store;
   httpPort: number | null;
   simulatorPort: number | null;
-  /** Set when this start created the demo tenant (its key is shown once). */
-  demo: { tenantId: string; apiKey: string | null; keyFile: string } | null;
+  /** The demo tenant; `created` on the start that made it (its key is printed on that start only). */
+  demo: { tenantId: string; apiKey: string | null; keyFile: string; created: boolean } | null;
   dispatcher: Dispatcher | null;
   /** The channels now: configs, drivers, status. */
   channelManager: ChannelManager;
@@ -649,7 +649,7 @@ async function ensureDemoTenant(
   const existing = await tenants.findByName('Demo');
   if (existing) {
     const apiKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null;
-    return { tenantId: existing.id, apiKey, keyFile };
+    return { tenantId: existing.id, apiKey, keyFile, created: false };
   }
   // One transaction: a crash never leaves a demo tenant without its key or its balance.
   const { tenant, key } = await db.transaction().execute(async (trx) => {
@@ -678,5 +678,5 @@ async function ensureDemoTenant(
   });
   writeFileSync(keyFile, key + '\n', { mode: 0o600 });
   log.info({ tenant: tenant.id, keyFile }, 'demo tenant created');
-  return { tenantId: tenant.id, apiKey: key, keyFile };
+  return { tenantId: tenant.id, apiKey: key, keyFile, created: true };
 }

