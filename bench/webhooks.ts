@@ -21,6 +21,7 @@ import { WebhookDeliveryStore } from '../src/store/webhook-deliveries.ts';
 import { EventFeed } from '../src/store/event-feed.ts';
 import { EventHorizon } from '../src/services/event-horizon.ts';
 import { WebhookSender } from '../src/services/webhook-sender.ts';
+import { EgressPolicy } from '../src/net/egress-policy.ts';
 import { WebhookWorker } from '../src/services/webhooks.ts';
 import { plaintextCipher } from '../src/security/body-cipher.ts';
 import { newWebhookSecret } from '../src/security/webhook-signature.ts';
@@ -143,7 +144,11 @@ async function run(db: 'sqlite' | 'postgres', pg: PostgresServer | null): Promis
     const w = config.webhooks;
     const deliveries = new WebhookDeliveryStore(store.db, store.dialect, plaintextCipher);
     const feed = new EventFeed(store.db, plaintextCipher);
-    const sender = new WebhookSender({ timeoutMs: w.timeoutMs, allowPrivateNetworks: true });
+    // The receiver listens on loopback: allowed explicitly, as an operator would.
+    const sender = new WebhookSender({
+      timeoutMs: w.timeoutMs,
+      policy: new EgressPolicy(['127.0.0.1/32']),
+    });
     const worker = new WebhookWorker(
       {
         feed,
@@ -172,7 +177,6 @@ async function run(db: 'sqlite' | 'postgres', pg: PostgresServer | null): Promis
         pollMs: w.pollMs,
         retentionMs: w.retentionDays * 24 * 3600_000,
         pruneEveryMs: 3600_000,
-        allowPrivateNetworks: true,
       },
     );
     const cpu0 = process.cpuUsage();

@@ -9,6 +9,7 @@ import {
   type CmppChannelConfig,
   type SmppChannelConfig,
 } from './core/channels/channel-config.ts';
+import { EgressPolicy, EgressPolicyError } from './net/egress-policy.ts';
 
 export type Role = 'api' | 'dispatcher' | 'worker' | 'simulator';
 export const ALL_ROLES: readonly Role[] = ['api', 'dispatcher', 'worker', 'simulator'];
@@ -23,7 +24,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   roles: Role[];
   nodeId: string;
-  simulator: { port: number; host: string; receiptDelayMs: number };
+  /**
+   * The embedded SMPP carrier simulator. `stateFile` is the journal of the receipts it owes
+   * (docs/delivery-guarantees.md); null = `<dataDir>/smpp-simulator.journal`.
+   */
+  simulator: { port: number; host: string; receiptDelayMs: number; stateFile: string | null };
   /** The SMPP server tenants bind to (docs/smpp.md); runs with the api role. */
   smpp: { host: string; port: number };
   /** The CMPP server tenants connect to as SPs (docs/cmpp.md); runs with the api role. */
@@ -42,8 +47,36 @@ export interface Config {
   dispatcher: { batchSize: number; idleMs: number; leaseSeconds: number };
   demo: { enabled: boolean; openingBalance: string };
   /** Requests per second and burst, per API key (or user) and per tenant; 429 beyond. */
-  limits: { keyPerSecond: number; keyBurst: number; tenantPerSecond: number; tenantBurst: number };
-  login: { maxFailures: number; lockMinutes: number; sessionHours: number };
+  limits: {
+    keyPerSecond: number;
+    keyBurst: number;
+    tenantPerSecond: number;
+    tenantBurst: number;
+    /**
+     * Per tenant, counted in messages (one per recipient, parts do not count), on every sending
+     * path (HTTP, SMPP, CMPP): accepted per second and burst, and in accept calls at once on a
+     * node. The operator overrides them per tenant (PUT /v1/admin/tenants/{id}/limits).
+     */
+    messagesPerSecond: number;
+    messagesBurst: number;
+    messagesInFlight: number;
+  };
+  /**
+   * Password guessing on HTTP login, SMPP binds and CMPP logins (docs/security.md, "Lock-outs
+   * and throttling"): `maxFailures` failed tries of one name from one address lock that pair for
+   * `lockMinutes`; `maxFailuresPerAddress` over all names throttle the address as long; past
+   * `maxFailuresPerName` from anywhere each try of the name waits, up to `maxDelaySeconds`. A name
+   * that logged in from an address is exempt there from the last two for `knownAddressDays`.
+   */
+  login: {
+    maxFailures: number;
+    lockMinutes: number;
+    maxFailuresPerAddress: number;
+    maxFailuresPerName: number;
+    maxDelaySeconds: number;
+    knownAddressDays: number;
+    sessionHours: number;
+  };
   /**
    * Keys for encryption at rest: `k1:<base64 of 32 bytes>,k0:<…>` (first = current; keep old ones
    * to read old rows). Unset: on SQLite a key is generated into the data dir; on PostgreSQL, none.
@@ -96,8 +129,11 @@ export interface Config {
     retentionDays: number;
     /** How long a missing event id may be an uncommitted transaction (event horizon). */
     gapWaitMs: number;
-    /** Off in production: refuse URLs on loopback, private and link-local addresses. */
-    allowPrivateNetworks: boolean;
+    /**
+     * Non-public addresses webhooks and callbackUrls may reach anyway: CIDR ranges, addresses,
+     * host names, `*.domain`. Empty (default): public internet addresses only (docs/security.md).
+     */
+    allowedTargets: string[];
   };
   /** The live event stream, GET /v1/events/stream (docs/stream.md). */
   stream: { maxPerTenant: number; heartbeatSeconds: number; pollMs: number };
@@ -117,7 +153,7 @@ function defaults(): Config {
     logLevel: 'info',
     roles: [...ALL_ROLES],
     nodeId: 'node-1',
-    simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000 },
+    simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000, stateFile: null },
     smpp: { host: '127.0.0.1', port: 2775 },
     cmpp: { host: '127.0.0.1', port: 7890 },
     channels: [],
@@ -130,8 +166,24 @@ function defaults(): Config {
     },
     dispatcher: { batchSize: 500, idleMs: 50, leaseSeconds: 120 },
     demo: { enabled: true, openingBalance: '1000.0000' },
-    limits: { keyPerSecond: 50, keyBurst: 100, tenantPerSecond: 100, tenantBurst: 200 },
-    login: { maxFailures: 5, lockMinutes: 15, sessionHours: 12 },
+    limits: {
+      keyPerSecond: 50,
+      keyBurst: 100,
+      tenantPerSecond: 100,
+      tenantBurst: 200,
+      messagesPerSecond: 5000,
+      messagesBurst: 50_000,
+      messagesInFlight: 20_000,
+    },
+    login: {
+      maxFailures: 5,
+      lockMinutes: 15,
+      maxFailuresPerAddress: 20,
+      maxFailuresPerName: 10,
+      maxDelaySeconds: 60,
+      knownAddressDays: 30,
+      sessionHours: 12,
+    },
     security: { encryptionKeys: null },
     billing: { defaultPrice: '0.0450', currency: 'CNY', statementUtcOffsetMinutes: 480 },
     compliance: {
@@ -155,7 +207,7 @@ function defaults(): Config {
       pollMs: 100,
       retentionDays: 7,
       gapWaitMs: 30_000,
-      allowPrivateNetworks: true,
+      allowedTargets: [],
     },
     stream: { maxPerTenant: 10, heartbeatSeconds: 15, pollMs: 250 },
   };
@@ -223,6 +275,7 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (int('HONGYAN_SIMULATOR_PORT') !== undefined) sim.port = int('HONGYAN_SIMULATOR_PORT');
   if (int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS') !== undefined)
     sim.receiptDelayMs = int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS');
+  if (env.HONGYAN_SIMULATOR_STATE_FILE) sim.stateFile = env.HONGYAN_SIMULATOR_STATE_FILE;
   if (Object.keys(sim).length) out.simulator = sim;
   const smppServer: Record<string, unknown> = {};
   if (env.HONGYAN_SMPP_HOST) smppServer.host = env.HONGYAN_SMPP_HOST;
@@ -239,6 +292,12 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (env.HONGYAN_NODE_ID) out.nodeId = env.HONGYAN_NODE_ID;
   if (env.HONGYAN_ENCRYPTION_KEYS) out.security = { encryptionKeys: env.HONGYAN_ENCRYPTION_KEYS };
   if (env.HONGYAN_ROLES) out.roles = env.HONGYAN_ROLES.split(',').map((r) => r.trim()) as Role[];
+  if (env.HONGYAN_WEBHOOK_ALLOWED_TARGETS !== undefined)
+    out.webhooks = {
+      allowedTargets: env.HONGYAN_WEBHOOK_ALLOWED_TARGETS.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    };
   return out;
 }
 
@@ -272,6 +331,11 @@ function validate(cfg: Config): void {
       : fail(`${name} must be a port number 0-65535`);
   port(cfg.http.port, 'http.port');
   port(cfg.simulator.port, 'simulator.port');
+  if (
+    cfg.simulator.stateFile !== null &&
+    (typeof cfg.simulator.stateFile !== 'string' || cfg.simulator.stateFile === '')
+  )
+    fail('simulator.stateFile must be a file path (null = in the data dir)');
   port(cfg.smpp.port, 'smpp.port');
   port(cfg.cmpp.port, 'cmpp.port');
   if (!/^[A-Z]{2}$/.test(cfg.defaultRegion))
@@ -285,6 +349,7 @@ function validate(cfg: Config): void {
   if (!Number.isInteger(cfg.messages.maxRecipients) || cfg.messages.maxRecipients < 1)
     fail('messages.maxRecipients must be ≥ 1');
   for (const [section, values] of [
+    ['limits', cfg.limits],
     ['webhooks', cfg.webhooks],
     ['stream', cfg.stream],
   ] as const)
@@ -297,6 +362,19 @@ function validate(cfg: Config): void {
     cfg.messages.maxParts > 255
   )
     fail('messages.maxParts must be 1-255');
+  if (
+    !Array.isArray(cfg.webhooks.allowedTargets) ||
+    !cfg.webhooks.allowedTargets.every((t) => typeof t === 'string')
+  )
+    fail('webhooks.allowedTargets must be a list of CIDR ranges or host names');
+  try {
+    new EgressPolicy(cfg.webhooks.allowedTargets);
+  } catch (err) {
+    if (err instanceof EgressPolicyError) fail(`webhooks.allowedTargets: ${err.message}`);
+    throw err;
+  }
+  for (const [k, v] of Object.entries(cfg.login))
+    if (!(Number.isFinite(v) && v > 0)) fail(`login.${k} must be a number > 0, got ${String(v)}`);
   const ids = new Set<string>();
   for (const ch of cfg.channels) {
     if (ids.has(ch.id)) fail(`channel id "${ch.id}" appears twice`);

@@ -21,6 +21,7 @@ import { ExtensionCodes } from './services/extension-codes.ts';
 import { InboundStore } from './store/inbound.ts';
 import { checkLowBalances } from './services/low-balance.ts';
 import { acceptMessages } from './services/accept-messages.ts';
+import { loginPolicyOf } from './services/log-in.ts';
 import type { Tenant } from './store/tenants.ts';
 
 export const OPERATOR_TENANT_ID = 'ten_operator';
@@ -44,6 +45,9 @@ import { ChannelStore } from './store/channels.ts';
 import { Dispatcher } from './services/dispatch-messages.ts';
 import { ReceiptRecorder } from './services/record-receipts.ts';
 import { Sweeper } from './services/sweep-messages.ts';
+import { Scheduler } from './services/scheduler.ts';
+import { ScheduledJobStore } from './store/scheduled-jobs.ts';
+import { systemClock, type Clock } from './core/schedule.ts';
 import { buildHttpServer } from './servers/http/app.ts';
 import type { Access } from './servers/http/auth.ts';
 import { SmscSimulator } from './simulator/smsc.ts';
@@ -58,6 +62,8 @@ import { WebhookStore } from './store/webhooks.ts';
 import { WebhookDeliveryStore } from './store/webhook-deliveries.ts';
 import { EventHorizon } from './services/event-horizon.ts';
 import { WebhookSender } from './services/webhook-sender.ts';
+import { EgressPolicy } from './net/egress-policy.ts';
+import { SendLimiter } from './services/send-limits.ts';
 import { WebhookWorker } from './services/webhooks.ts';
 
 export interface Platform {
@@ -89,12 +95,28 @@ export interface Platform {
     /** Incomplete long inbound messages stored as partial; interrupted opt-out handling redone. */
     sweepInbound(now?: number): Promise<{ expired: number; retried: number }>;
   };
+  /** The periodic jobs (worker role): the one place they are scheduled, once per cluster. */
+  scheduler: Scheduler | null;
+  /** The clock the scheduler and its jobs go by. */
+  clock: Clock;
   /** The API's routes and the access each needs. */
   routes: Array<{ method: string; url: string; access: Access }>;
   stop(): Promise<void>;
 }
 
-export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
+/** What is not configuration: the clock (tests move a fake one), and how often it is asked. */
+export interface PlatformOptions {
+  clock?: Clock;
+  /** How often the scheduler asks the clock whether a job is due (default 1 s). */
+  schedulerTickMs?: number;
+}
+
+export async function startPlatform(
+  config: Config,
+  log: Logger,
+  options: PlatformOptions = {},
+): Promise<Platform> {
+  const clock = options.clock ?? systemClock;
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
@@ -125,6 +147,10 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         'no encryption keys configured (HONGYAN_ENCRYPTION_KEYS): message bodies are stored in clear',
       );
     const messages = new MessageStore(store.db, store.dialect, cipher);
+    // A large acceptance cut short by a stop or crash: publish what it committed (store/messages.ts).
+    const republished = await messages.publishStaged();
+    if (republished > 0)
+      log.warn({ messages: republished }, 'published messages a stopped acceptance had committed');
     // Webhooks and the live stream read message_events up to this process's event horizon.
     const eventFeed = new EventFeed(store.db, cipher, (id) => channelManager.categoryRules(id));
     const webhookEndpoints = new WebhookStore(store.db, cipher);
@@ -134,9 +160,11 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       waitMs: config.webhooks.gapWaitMs,
       minIntervalMs: Math.min(config.webhooks.pollMs, config.stream.pollMs) / 2,
     });
+    // Where webhooks and callbackUrls may go: public addresses, plus what the operator allows.
+    const egressPolicy = new EgressPolicy(config.webhooks.allowedTargets);
     const webhookSender = new WebhookSender({
       timeoutMs: config.webhooks.timeoutMs,
-      allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+      policy: egressPolicy,
     });
     stops.push(async () => webhookSender.close());
     const receipts = new ReceiptStore(store.db, store.dialect);
@@ -187,7 +215,13 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       defaultRegion: config.defaultRegion,
       maxRecipients: config.messages.maxRecipients,
       maxParts: config.messages.maxParts,
-      allowPrivateCallbackUrls: config.webhooks.allowPrivateNetworks,
+      callbackPolicy: egressPolicy,
+      // Per tenant, in messages, on every sending path (services/send-limits.ts).
+      limiter: new SendLimiter(tenants, {
+        perSecond: config.limits.messagesPerSecond,
+        burst: config.limits.messagesBurst,
+        inFlight: config.limits.messagesInFlight,
+      }),
     };
     // The operator's own notices go out as SMS through the platform itself.
     const sendSms = async (to: string, text: string) => {
@@ -267,6 +301,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         host: config.simulator.host,
         port: config.simulator.port,
         receiptDelayMs: config.simulator.receiptDelayMs,
+        // It keeps the receipts it owes on disk, as a carrier does: a crash loses none of them.
+        stateFile: config.simulator.stateFile ?? join(config.dataDir, 'smpp-simulator.journal'),
         logger: log.child({ role: 'simulator' }),
       });
       simulatorPort = (await simulator.start()).port;
@@ -281,7 +317,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       log.info({ channels: fromFile }, 'channels from the config file applied');
     let dispatcher: Dispatcher | null = null;
     let recorder: ReceiptRecorder | null = null;
-    if (has('dispatcher')) {
+    // Inbound handling: the dispatcher's receipts and MO, and the worker's inbound sweep job.
+    if (has('dispatcher') || has('worker')) {
       inboundHandler = new InboundHandler({
         store: inboundStore,
         compliance,
@@ -301,8 +338,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         },
         notRepliedTo: [operator.id],
       });
-      inboundHandler.start();
-      stops.push(async () => inboundHandler?.stop());
+    }
+    if (has('dispatcher') && inboundHandler) {
       recorder = new ReceiptRecorder(
         receipts,
         log.child({ role: 'receipts' }),
@@ -358,19 +395,18 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       stops.push(() => dispatcher!.stop());
     }
 
+    let scheduler: Scheduler | null = null;
     if (has('worker')) {
       const sweeper = new Sweeper(
         receipts,
         {
           receiptTimeoutMs: config.messages.receiptTimeoutSeconds * 1000,
           orphanAfterMs: 10 * 60_000,
-          everyMs: 30_000,
           expireQueued: jobs.expireQueued,
         },
         log.child({ role: 'worker' }),
         onChanges,
       );
-      sweeper.start();
       stops.push(async () => sweeper.stop());
       const w = config.webhooks;
       const webhookWorker = new WebhookWorker(
@@ -397,34 +433,64 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           pollMs: w.pollMs,
           retentionMs: w.retentionDays * 24 * 3600_000,
           pruneEveryMs: 3600_000,
-          allowPrivateNetworks: w.allowPrivateNetworks,
         },
       );
       await webhookWorker.start();
       stops.push(() => webhookWorker.stop());
+      // Every periodic job of the platform, once per cluster (docs/architecture.md, "Periodic
+      // jobs"). Each is idempotent: a run repeated after a crash or a lost claim changes nothing.
+      scheduler = new Scheduler(
+        new ScheduledJobStore(store.db),
+        {
+          node: config.nodeId,
+          clock,
+          tickMs: options.schedulerTickMs ?? 1000,
+          leaseMs: 10 * 60_000,
+          retryMs: 60_000,
+        },
+        log.child({ role: 'scheduler' }),
+      );
+      const MINUTE = 60_000;
+      const HOUR = 60 * MINUTE;
+      // Reminders 30 and 7 days ahead, auto-renewal once the end date is over, monthly fees.
+      scheduler.add({ name: 'contracts', periodMs: HOUR, run: (now) => jobs.runContracts(now) });
+      // Statements for the month that ended: looked for hourly, made once (on the 1st in practice).
+      scheduler.add({
+        name: 'statements',
+        periodMs: HOUR,
+        run: async (now) => ({ made: await jobs.generateStatements(now) }),
+      });
+      scheduler.add({
+        name: 'low-balance',
+        periodMs: config.notifications.checkSeconds * 1000,
+        run: async () => ({ alerted: (await jobs.checkLowBalances()).length }),
+      });
       // Tenants' own termination requests take effect when due (at most 24 h after asking).
-      const terminations = setInterval(() => {
-        applyDueTerminations({ db: store.db, tenants, users, audit }, Date.now()).catch(
-          (err: unknown) => log.error({ err }, 'applying terminations failed'),
-        );
-      }, 60_000);
-      terminations.unref();
-      const lowBalance = setInterval(() => {
-        jobs
-          .checkLowBalances()
-          .catch((err: unknown) => log.error({ err }, 'low-balance check failed'));
-      }, config.notifications.checkSeconds * 1000);
-      lowBalance.unref();
-      // Statements for the month that ended: checked hourly, made once (on the 1st in practice).
-      const monthly = setInterval(() => {
-        jobs
-          .generateStatements()
-          .catch((err: unknown) => log.error({ err }, 'statement generation failed'));
-      }, 3600_000);
-      monthly.unref();
-      stops.push(async () => clearInterval(monthly));
-      stops.push(async () => clearInterval(lowBalance));
-      stops.push(async () => clearInterval(terminations));
+      scheduler.add({
+        name: 'terminations',
+        periodMs: MINUTE,
+        run: async (now) => ({
+          terminated: (await applyDueTerminations({ db: store.db, tenants, users, audit }, now))
+            .length,
+        }),
+      });
+      // Held batches nobody reviewed in time are refused (their holds released).
+      scheduler.add({
+        name: 'review-expiry',
+        periodMs: MINUTE,
+        run: async (now) => ({ expired: await jobs.expireReviews(now) }),
+      });
+      // Overdue submitted parts → unknown, stale queued → expired, unmatched receipts → orphan.
+      scheduler.add({ name: 'message-sweep', periodMs: 30_000, run: (now) => sweeper.sweep(now) });
+      // Incomplete long inbound messages stored as partial; interrupted opt-out handling redone.
+      scheduler.add({
+        name: 'inbound-sweep',
+        periodMs: 30_000,
+        run: (now) => jobs.sweepInbound(now),
+      });
+      await scheduler.start();
+      const started = scheduler;
+      stops.push(() => started.stop());
     }
 
     let smppServer: SmppServer | null = null;
@@ -485,7 +551,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           deliveries: webhookDeliveries,
           sender: webhookSender,
           node: config.nodeId,
-          allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+          policy: egressPolicy,
           timeoutMs: config.webhooks.timeoutMs,
         },
         events: {
@@ -496,11 +562,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
           pollMs: config.stream.pollMs,
         },
         limits: config.limits,
-        loginPolicy: {
-          maxFailures: config.login.maxFailures,
-          lockMs: config.login.lockMinutes * 60_000,
-          sessionTtlMs: config.login.sessionHours * 3600_000,
-        },
+        loginPolicy: loginPolicyOf(config.login),
         secureCookies: config.http.secureCookies,
         bodyLimitBytes: config.http.bodyLimitBytes,
         tenants,
@@ -561,6 +623,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         accept: acceptDeps,
         onAccepted: () => dispatcher?.nudge(),
         horizon: eventHorizon,
+        throttle: loginPolicyOf(config.login).throttle,
         log: log.child({ role: 'smpp' }),
       });
       smppPort = (await smppServer.start()).port;
@@ -576,6 +639,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
         onAccepted: () => dispatcher?.nudge(),
         horizon: eventHorizon,
         gatewayCode: gatewayCodeOf(config.nodeId),
+        throttle: loginPolicyOf(config.login).throttle,
         log: log.child({ role: 'cmpp' }),
       });
       cmppPort = (await cmppServer.start()).port;
@@ -595,6 +659,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       config,
       store,
       jobs,
+      scheduler,
+      clock,
       routes,
       httpPort,
       simulatorPort,

@@ -25,6 +25,7 @@ import {
   msgIdHex,
   parseStatusReport,
   timestampOf,
+  type AuthSourceAddrForm,
   type CmppPdu,
   type CmppVersion,
   type DeliverPdu,
@@ -33,6 +34,8 @@ import {
 import {
   RESULT_FLOW_CONTROL,
   RESULT_INSUFFICIENT_BALANCE,
+  RESULT_INVALID_TEXT,
+  RESULT_LENGTH,
   RESULT_OK,
   RESULT_RECIPIENT_OPTED_OUT,
 } from '../src/servers/cmpp/results.ts';
@@ -100,9 +103,9 @@ class RawSp {
     return ++this.#seq;
   }
 
-  async login(spId: string, secret: string, version = 0x30) {
+  async login(spId: string, secret: string, version = 0x30, form: AuthSourceAddrForm = 'padded') {
     const ts = timestampOf(new Date());
-    const auth = authenticatorSource(spId, secret, ts);
+    const auth = authenticatorSource(spId, secret, ts, form);
     const r = await this.request<Extract<CmppPdu, { command: 'connect_resp' }>>({
       command: 'connect',
       sequenceId: this.nextSeq(),
@@ -275,6 +278,131 @@ for (const database of databases) {
         0,
         'demo logs in',
       );
+    });
+
+    test('Source_Addr under 6 octets: padded and unpadded AuthenticatorSource both log in (demo, a 4-digit SP_Id, CmppChannel)', async () => {
+      // Before: only the unpadded form was accepted, so SPs that hash the NUL-padded 6-octet
+      // field (the literal reading of CMPP 3.0 §7.4.2.1) could not log in as `demo`.
+      await account(a, '9012');
+      const demoSecret = t.platform.demoSmpp!.cmppSecret!;
+      for (const [spId, secret] of [
+        ['demo', demoSecret],
+        ['9012', SECRET],
+      ] as const) {
+        for (const form of ['padded', 'unpadded'] as const) {
+          const sp = await RawSp.open(port);
+          sps.push(sp);
+          const { resp, auth } = await sp.login(spId, secret, 0x30, form);
+          assert.equal(resp.status, 0, `${spId} ${form}`);
+          assert.ok(resp.authenticatorIsmg.equals(authenticatorIsmg(0, auth, secret, 0x30)));
+          sp.close();
+        }
+        const wrong = await RawSp.open(port);
+        sps.push(wrong);
+        assert.equal((await wrong.login(spId, 'Wrong-secret1')).resp.status, 3, spId);
+        wrong.close();
+      }
+      for (const authSourceAddr of ['padded', 'unpadded'] as const) {
+        const ch = new CmppChannel(
+          {
+            ...CMPP_DEFAULTS,
+            id: `sp-${authSourceAddr}`,
+            host: '127.0.0.1',
+            port,
+            spId: '9012',
+            password: SECRET,
+            sourceAddr: '1069001',
+            authSourceAddr,
+          },
+          { onReceipt: (_r, ack) => ack(), onInbound: (_m, ack) => ack(), onState: () => {} },
+          createLogger('silent'),
+        );
+        channels.push(ch);
+        await ch.start();
+        await waitFor(() => ch.state() === 'bound', 5000, `CmppChannel (${authSourceAddr}) bound`);
+        await ch.stop();
+      }
+    });
+
+    test('text that cannot be sent (a lone surrogate, NUL): Result 110, permanent; nothing written or charged', async () => {
+      // Before: the accept service took the text and the body cipher threw: Result 9 (other).
+      const c = await company('cmpptext', '100');
+      await account(c, `txt${d}`);
+      const sp = await open(`txt${d}`);
+      const balance = async () => (await t.api('/v1/balance', { key: c.key })).body;
+      const was = await balance();
+      const cases: Array<[string, Partial<SubmitPdu>]> = [
+        [
+          'UCS-2: a lone high surrogate (an emoji cut after 2 octets)',
+          { msgContent: Buffer.concat([ucs2('验证码 1234 '), Buffer.from([0xd8, 0x3d])]) },
+        ],
+        ['UCS-2: a lone low surrogate', { msgContent: Buffer.from([0xde, 0x00, 0x00, 0x41]) }],
+        ['UCS-2: U+0000', { msgContent: Buffer.from([0x00, 0x41, 0x00, 0x00]) }],
+        ['ASCII with a NUL', { msgFmt: 0, msgContent: Buffer.from('hello\0', 'latin1') }],
+        ['GBK with a NUL', { msgFmt: 15, msgContent: Buffer.from([0xc4, 0xe3, 0x00]) }],
+        [
+          'two recipients',
+          {
+            destTerminalIds: ['13800138006', '13800138007'],
+            msgContent: Buffer.from([0xd8, 0x00]),
+          },
+        ],
+      ];
+      for (const [what, fields] of cases) {
+        const r = await sp.submit({ destTerminalIds: ['13800138006'], ...fields });
+        assert.equal(r.result, RESULT_INVALID_TEXT, what);
+      }
+      // Odd UCS-2 stays a length error (4), as documented.
+      assert.equal(
+        (await sp.submit({ msgContent: Buffer.from([0x4f, 0x60, 0x59]) })).result,
+        RESULT_LENGTH,
+      );
+      // A long message whose parts join into a lone surrogate: the part completing it gets 110,
+      // the part already answered 0 a REJECTD report.
+      const udh = (seq: number) => Buffer.from([0x05, 0x00, 0x03, 0x51, 0x02, seq]);
+      const first = await sp.submit({
+        destTerminalIds: ['13800138008'],
+        tpUdhi: 1,
+        pkTotal: 2,
+        pkNumber: 1,
+        msgContent: Buffer.concat([udh(1), ucs2('第一部分'), Buffer.from([0xd8, 0x3d])]),
+      });
+      assert.equal(first.result, RESULT_OK);
+      const second = await sp.submit({
+        destTerminalIds: ['13800138008'],
+        tpUdhi: 1,
+        pkTotal: 2,
+        pkNumber: 2,
+        msgContent: Buffer.concat([udh(2), ucs2('第二部分')]),
+      });
+      assert.equal(second.result, RESULT_INVALID_TEXT);
+      const firstId = msgIdHex(first.msgId);
+      await waitFor(
+        () => sp.reports().some((r) => msgIdHex(r.msgId) === firstId),
+        10_000,
+        'the REJECTD report of the part answered 0',
+      );
+      assert.equal(sp.reports().find((r) => msgIdHex(r.msgId) === firstId)!.stat, 'REJECTD');
+      assert.equal(await countMessages(c.tenantId), 0, 'nothing written');
+      assert.deepEqual(await balance(), was, 'nothing held or charged');
+      // A surrogate pair split over the two parts is one character once joined: accepted.
+      const udh2 = (seq: number) => Buffer.from([0x05, 0x00, 0x03, 0x52, 0x02, seq]);
+      const p1 = await sp.submit({
+        tpUdhi: 1,
+        pkTotal: 2,
+        pkNumber: 1,
+        msgContent: Buffer.concat([udh2(1), ucs2('好'), Buffer.from([0xd8, 0x3d])]),
+      });
+      const p2 = await sp.submit({
+        tpUdhi: 1,
+        pkTotal: 2,
+        pkNumber: 2,
+        msgContent: Buffer.concat([udh2(2), Buffer.from([0xde, 0x00]), ucs2('好')]),
+      });
+      assert.deepEqual([p1.result, p2.result], [RESULT_OK, RESULT_OK]);
+      const row = await messageOf(msgIdHex(p1.msgId));
+      assert.match(cipher().open(row.text, row.text_key_id, row.id), /好😀好$/);
+      sp.close();
     });
 
     test('a UCS-2 submit over CmppChannel is delivered and its status report carries the Msg_Id it got', async () => {

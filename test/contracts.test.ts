@@ -136,15 +136,77 @@ for (const database of databases) {
       await t.platform.jobs.runContracts(until - 6 * DAY);
       const notices = (await t.api('/v1/notifications?kind=contract_expiring', { key: c.key })).body
         .data;
+      // In the tenant's language (zh-CN by default): the contract number and the days left.
+      const subjects = notices
+        .filter((n: any) => n.channel === 'sms')
+        .map((n: any) => n.subject)
+        .reverse();
+      assert.equal(subjects.length, 2, subjects.join(' | '));
+      assert.match(subjects[0], new RegExp(`HY-${database.dialect}-001\\D+30\\D`));
+      assert.match(subjects[1], new RegExp(`HY-${database.dialect}-001\\D+7\\D`));
       assert.deepEqual(
-        notices
-          .filter((n: any) => n.channel === 'sms')
-          .map((n: any) => n.subject)
-          .reverse(),
-        [
-          `Contract HY-${database.dialect}-001 ends in 30 days`,
-          `Contract HY-${database.dialect}-001 ends in 7 days`,
-        ],
+        (await new LedgerStore(t.platform.store.db, t.platform.store.dialect).verify()).differences,
+        [],
+      );
+    });
+
+    test('overlapping runs (two workers, or a rerun after a lost claim) remind, renew and charge once', async () => {
+      const c = await company('overlap');
+      const now = Date.now();
+      const end = localDate(now + 20 * DAY);
+      await admin.call(`/v1/admin/tenants/${c.tenantId}/contracts`, {
+        body: {
+          number: `OVERLAP-${database.dialect}`,
+          startDate: localDate(now - 60 * DAY),
+          endDate: end,
+          fees: [
+            { name: 'monthly maintenance', amount: '50', when: 'monthly' },
+            { name: 'renewal', amount: '200', when: 'renewal' },
+          ],
+        },
+      });
+      const all = (at: number) =>
+        Promise.all([1, 2, 3, 4].map(() => t.platform.jobs.runContracts(at)));
+      const balance = async () => (await t.api('/v1/balance', { key: c.key })).body;
+      const fees = async () =>
+        (await t.api('/v1/ledger?kind=fee', { key: c.key })).body.data
+          .map((e: any) => e.reason)
+          .sort();
+      const before = await balance();
+
+      const first = await all(now);
+      assert.equal(
+        first.reduce((n, r) => n + r.reminded, 0),
+        1,
+        'one run sends the reminder',
+      );
+      assert.deepEqual(await fees(), ['monthly maintenance']);
+      const notices = (
+        await t.api('/v1/notifications?kind=contract_expiring', { key: c.key })
+      ).body.data.filter((n: any) => n.channel === 'sms');
+      assert.equal(notices.length, 1);
+
+      const until = Date.parse(`${end}T00:00:00+08:00`) + DAY;
+      const renewing = await all(until + 3600_000);
+      assert.equal(
+        renewing.reduce((n, r) => n + r.renewed, 0),
+        1,
+      );
+      assert.equal(
+        (await t.api('/v1/contracts', { key: c.key })).body.data[0].endDate,
+        addMonths(end, 12),
+      );
+      const charged = await fees();
+      assert.equal(charged.filter((f: string) => f === 'renewal').length, 1);
+      // The balance moved by exactly what the ledger says, not once per run.
+      const total = (await t.api('/v1/ledger?kind=fee', { key: c.key })).body.data.reduce(
+        (n: number, e: any) => n + Math.round(Number(e.amount.amount) * 10_000),
+        0,
+      );
+      const after = await balance();
+      assert.equal(
+        Math.round(Number(after.available.amount) * 10_000),
+        Math.round(Number(before.available.amount) * 10_000) + total,
       );
       assert.deepEqual(
         (await new LedgerStore(t.platform.store.db, t.platform.store.dialect).verify()).differences,

@@ -27,6 +27,7 @@ import {
   ESME_ROK,
   ESME_RTHROTTLED,
   HY_INSUFFICIENT_BALANCE,
+  HY_INVALID_TEXT,
   HY_RECIPIENT_OPTED_OUT,
   ESME_RINVDSTADR,
 } from '../src/servers/smpp/command-status.ts';
@@ -458,6 +459,91 @@ for (const database of databases) {
         short_message: gsm('still fine'),
       });
       assert.equal(ok.command_status, ESME_ROK);
+      trx.close();
+    });
+
+    test('text that cannot be sent (a lone surrogate, NUL): HY_INVALID_TEXT, permanent; nothing written or charged', async () => {
+      // Before: the accept service took the text and the body cipher threw, ESME_RSYSERR ("try again").
+      const c = await company('smpptext', '100');
+      await account(c, `text-${database.dialect}`);
+      const trx = await open('transceiver', `text-${database.dialect}`, 'Pa55word');
+      const balance = async () => (await t.api('/v1/balance', { key: c.key })).body;
+      const was = await balance();
+      const to = { destination_addr: '8613800138000', dest_addr_ton: 1 };
+      const cases: Array<[string, Record<string, unknown>]> = [
+        [
+          'UCS-2: a lone high surrogate (an emoji cut after 2 octets)',
+          {
+            data_coding: 8,
+            short_message: Buffer.concat([ucs2('验证码 1234 '), Buffer.from([0xd8, 0x3d])]),
+          },
+        ],
+        [
+          'UCS-2: a lone low surrogate',
+          { data_coding: 8, short_message: Buffer.from([0xde, 0x00, 0x00, 0x41]) },
+        ],
+        [
+          'UCS-2 in message_payload',
+          {
+            data_coding: 8,
+            message_payload: Buffer.concat([ucs2('x'.repeat(100)), Buffer.from([0xdb, 0xff])]),
+          },
+        ],
+        [
+          'IA5 with a NUL octet (a C string terminator)',
+          { data_coding: 1, short_message: Buffer.from('hello\0', 'latin1') },
+        ],
+        [
+          'Latin-1 with a NUL octet',
+          { data_coding: 3, short_message: Buffer.from([0x68, 0x00, 0x69]) },
+        ],
+      ];
+      for (const [what, fields] of cases) {
+        const r = await trx.submit({ ...to, ...fields });
+        assert.equal(r.command_status, HY_INVALID_TEXT, what);
+      }
+      // A long message whose parts join into a lone surrogate: the part that completes it is
+      // refused, the part already answered gets a REJECTD receipt.
+      const first = await trx.submit({
+        ...to,
+        esm_class: 0x40,
+        data_coding: 8,
+        short_message: Buffer.concat([udh8(31, 2, 1), ucs2('第一部分'), Buffer.from([0xd8, 0x3d])]),
+      });
+      assert.equal(first.command_status, ESME_ROK);
+      const second = await trx.submit({
+        ...to,
+        esm_class: 0x40,
+        data_coding: 8,
+        short_message: Buffer.concat([udh8(31, 2, 2), ucs2('第二部分')]),
+      });
+      assert.equal(second.command_status, HY_INVALID_TEXT);
+      await waitFor(
+        () => trx.receipts().some((p) => p.receipted_message_id === first.message_id),
+        10_000,
+        'the REJECTD receipt of the part answered ESME_ROK',
+      );
+      const receipt = trx.receipts().find((p) => p.receipted_message_id === first.message_id)!;
+      assert.equal(RECEIPT_TEXT.exec(receiptText(receipt))?.[3], 'REJECTD');
+      assert.equal(await countMessages(c.tenantId), 0, 'nothing written');
+      assert.deepEqual(await balance(), was, 'nothing held or charged');
+
+      // A surrogate pair split over two parts is one character once joined: accepted.
+      const p1 = await trx.submit({
+        ...to,
+        esm_class: 0x40,
+        data_coding: 8,
+        short_message: Buffer.concat([udh8(32, 2, 1), ucs2('好'), Buffer.from([0xd8, 0x3d])]),
+      });
+      const p2 = await trx.submit({
+        ...to,
+        esm_class: 0x40,
+        data_coding: 8,
+        short_message: Buffer.concat([udh8(32, 2, 2), Buffer.from([0xde, 0x00]), ucs2('好')]),
+      });
+      assert.deepEqual([p1.command_status, p2.command_status], [ESME_ROK, ESME_ROK]);
+      const id = `msg_${(p1.message_id as string).replace(/-1$/, '')}`;
+      assert.match(await textOf(id), /好😀好$/);
       trx.close();
     });
 

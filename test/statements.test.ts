@@ -1,4 +1,5 @@
-// Monthly statements reconcile with the ledger and the message rows, in every format.
+// Monthly statements reconcile with the ledger and the message rows, in every format; the files
+// are labelled in the tenant's language (zh-CN by default, en when chosen).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
@@ -99,22 +100,52 @@ for (const database of databases) {
         'a UTF-8 BOM for spreadsheet programs',
       );
       const csvText = csvBytes.toString('utf8');
-      assert.match(csvText, /Closing balance,9\.8200/);
+      // Chinese labels by default; amounts, classes and destinations as in every language.
+      assert.match(csvText, /^\ufeff对账单,stmtco-/);
+      assert.match(csvText, /期末余额,9\.8200/);
+      assert.match(csvText, /短信类型,目的地,计费条数,金额/);
       assert.match(csvText, /marketing,CN-mobile,4,0\.3200/);
-      const xlsx = await fetch(`${t.url}/v1/statements/${month}?format=xlsx`, {
-        headers: { authorization: `Bearer ${c.key}` },
-      });
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-      const sheet = wb.worksheets[0]!;
-      const cells: Record<string, unknown> = {};
-      sheet.eachRow((row) => (cells[String(row.getCell(1).value)] = row.getCell(2).value));
-      assert.equal(cells['Closing balance'], 9.82);
-      assert.equal(cells['Recharges'], 10);
+      assert.doesNotMatch(csvText, /Closing balance/);
+      const xlsxCells = async () => {
+        const xlsx = await fetch(`${t.url}/v1/statements/${month}?format=xlsx`, {
+          headers: { authorization: `Bearer ${c.key}` },
+        });
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+        const sheet = wb.worksheets[0]!;
+        const cells: Record<string, unknown> = {};
+        sheet.eachRow((row) => (cells[String(row.getCell(1).value)] = row.getCell(2).value));
+        return { name: sheet.name, cells };
+      };
+      const zh = await xlsxCells();
+      assert.equal(zh.name, `对账单 ${month}`);
+      assert.equal(zh.cells['期末余额'], 9.82);
+      assert.equal(zh.cells['充值'], 10);
       const html = await fetch(`${t.url}/v1/statements/${month}?format=html`, {
         headers: { authorization: `Bearer ${c.key}` },
       });
-      assert.match(await html.text(), /对账单 Statement/);
+      const page = await html.text();
+      assert.match(page, /<html lang="zh-CN">/);
+      assert.match(page, new RegExp(`<h1>对账单 ${month}</h1>`));
+
+      // The same statement for a tenant that reads English.
+      await c.owner.call('/v1/account/locale', { method: 'PUT', body: { locale: 'en' } });
+      const enCsv = await (
+        await fetch(`${t.url}/v1/statements/${month}?format=csv`, {
+          headers: { authorization: `Bearer ${c.key}` },
+        })
+      ).text();
+      assert.match(enCsv, /Closing balance,9\.8200/);
+      assert.match(enCsv, /Class,Destination,Parts,Amount/);
+      const en = await xlsxCells();
+      assert.equal(en.name, `Statement ${month}`);
+      assert.equal(en.cells['Closing balance'], 9.82);
+      assert.equal(en.cells['Recharges'], 10);
+      // The operator downloads the tenant's statement as the tenant reads it.
+      const asOperator = await admin.call(
+        `/v1/admin/tenants/${c.tenantId}/statements/${month}?format=html`,
+      );
+      assert.match(asOperator.body, /<html lang="en">/);
     });
 
     test('a finished month is generated once, kept, and listed; bad months are refused', async () => {

@@ -166,6 +166,34 @@ describe('CMPP channel', () => {
     });
   }
 
+  // A 4-digit SP_Id: the authenticator hashes Source_Addr padded with NUL to its 6 octets by
+  // default (as most ISMGs check it), or only the 4 characters when the channel says `unpadded`.
+  for (const [form, cfg] of [
+    ['padded', {}],
+    ['padded', { authSourceAddr: 'padded' }],
+    ['unpadded', { authSourceAddr: 'unpadded' }],
+  ] as const) {
+    test(`a 4-digit spId logs in with the ${form} Source_Addr (${JSON.stringify(cfg)})`, async (t) => {
+      const r = await rig(t, { credentials: { '9012': SECRET } }, { spId: '9012', ...cfg });
+      assert.deepEqual(
+        r.connects.map((c) => [c.spId, c.status, c.authSourceAddr]),
+        [['9012', 0, form]],
+      );
+      okId(await r.channel.submit(partsOf(CHINESE, '+8613800138011')[0]!));
+    });
+  }
+
+  test('authSourceAddr must be padded or unpadded', () => {
+    assert.throws(
+      () => validateChannelConfig({ kind: 'cmpp', id: 'x', port: 7890, authSourceAddr: 'nul' }),
+      /authSourceAddr must be padded or unpadded/,
+    );
+    assert.throws(
+      () => validateChannelConfig({ kind: 'smpp', id: 'x', port: 2775, authSourceAddr: 'padded' }),
+      /unknown channel option "authSourceAddr"/,
+    );
+  });
+
   test('a wrong shared secret: refused with Status 3, never bound, retried', async (t) => {
     const r = await rig(t, {}, { password: 'wrong' }, { waitBound: false });
     await waitFor(() => r.connects.length >= 2, 'a second CONNECT (retry with backoff)');
@@ -273,8 +301,12 @@ describe('CMPP channel', () => {
 
   test('binds: 3 opens three connections and spreads submits over them', async (t) => {
     const r = await rig(t, {}, { binds: 3, window: 8 });
-    await waitFor(() => r.sim.stats().sessions === 3, 'three logged-in connections');
-    assert.equal(r.channel.capacity(), 3 * 8 * 3);
+    // The simulator counts a session when it answers CONNECT; the channel when it has read that
+    // answer. Wait for the channel's view, not the simulator's.
+    await waitFor(
+      () => r.sim.stats().sessions === 3 && r.channel.capacity() === 3 * 8 * 3,
+      'three logged-in connections, all open on the channel side',
+    );
     const parts = Array.from({ length: 60 }, (_, i) =>
       partsOf(CHINESE, `+86138001${String(1000 + i).padStart(5, '0')}`),
     ).flat();
@@ -306,10 +338,14 @@ describe('CMPP channel', () => {
     await waitFor(() => r.channel.state() === 'bound', 'bound again');
     assert.ok(r.states.includes('down'));
     okId(await r.channel.submit(partsOf(CHINESE, '+8613800138005')[0]!));
-    // With the peer answering, ACTIVE_TEST keeps the bind up.
-    await sleep(2200);
-    assert.ok(r.sim.stats().activeTests >= 1);
+    // With the peer answering, ACTIVE_TEST keeps the bind up: two more rounds of keep-alive
+    // (each sent after a second of silence, the second only after the first was answered), and
+    // still the same connection.
+    const tests = r.sim.stats().activeTests;
+    const connects = r.connects.length;
+    await waitFor(() => r.sim.stats().activeTests >= tests + 2, 'two answered ACTIVE_TESTs');
     assert.equal(r.channel.state(), 'bound');
+    assert.equal(r.connects.length, connects, 'no reconnect');
   });
 
   const garbage: Array<[string, Buffer]> = [
@@ -326,7 +362,8 @@ describe('CMPP channel', () => {
       r.sim.setSilent(true); // the submit stays outstanding
       const pending = r.channel.submit(partsOf(CHINESE, '+8613800138006')[0]!);
       assert.equal(r.channel.capacity(), 16 * 3 - 1); // in flight
-      await sleep(20); // on the wire before the garbage comes back
+      // On the wire (the simulator has read it) before the garbage comes back.
+      await waitFor(() => r.sim.stats().ignored === 1, 'the SUBMIT at the (silent) simulator');
       assert.equal(r.sim.sendRaw(bytes), 1);
       const outcome = await pending;
       assert.equal(!outcome.ok && outcome.reason, 'unanswered');

@@ -250,7 +250,12 @@ export class CmppChannel implements ChannelDriver {
     socket.on('connect', () => {
       if (b.socket !== socket) return;
       const timestamp = timestampOf(new Date());
-      b.authSource = authenticatorSource(this.cfg.spId, this.cfg.password, timestamp);
+      b.authSource = authenticatorSource(
+        this.cfg.spId,
+        this.cfg.password,
+        timestamp,
+        this.cfg.authSourceAddr,
+      );
       this.#write(
         b,
         socket,

@@ -1,4 +1,5 @@
 // hongyan start | simulator | migrate
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -94,6 +95,11 @@ program
     '--control-port <port>',
     'HTTP control port (POST /inbound, GET /stats); off unless given',
   )
+  .option(
+    '--state <file>',
+    'SMPP: journal of the receipts owed, kept across restarts (default: <data dir>/smpp-simulator-<port>.journal)',
+  )
+  .option('--no-state', 'SMPP: keep the receipts owed in memory only (lost on a crash)')
   .action(
     async (opts: {
       protocol: string;
@@ -102,9 +108,14 @@ program
       receiptDelayMs?: string;
       secret?: string;
       controlPort?: string;
+      state?: string | false;
     }) => {
       if (opts.protocol !== 'smpp' && opts.protocol !== 'cmpp') {
         process.stderr.write(`hongyan: --protocol must be smpp or cmpp, got "${opts.protocol}"\n`);
+        process.exit(2);
+      }
+      if (opts.protocol === 'cmpp' && typeof opts.state === 'string') {
+        process.stderr.write('hongyan: --state is for the SMPP simulator\n');
         process.exit(2);
       }
       const config = loadConfig();
@@ -113,6 +124,7 @@ program
         opts.receiptDelayMs !== undefined
           ? Number(opts.receiptDelayMs)
           : config.simulator.receiptDelayMs;
+      const smppPort = opts.port !== undefined ? Number(opts.port) : config.simulator.port;
       const sim =
         opts.protocol === 'cmpp'
           ? new CmppSimulator({
@@ -124,8 +136,16 @@ program
             })
           : new SmscSimulator({
               host: opts.host,
-              port: opts.port !== undefined ? Number(opts.port) : config.simulator.port,
+              port: smppPort,
               receiptDelayMs,
+              // Like a carrier, it keeps what it owes across a crash; one journal per port by default,
+              // so a standalone simulator never shares the embedded one's (or another's) journal.
+              ...(opts.state === false
+                ? {}
+                : {
+                    stateFile:
+                      opts.state ?? join(config.dataDir, `smpp-simulator-${smppPort}.journal`),
+                  }),
               logger: log,
             });
       const { port } = await sim.start();

@@ -1,5 +1,6 @@
 // The error catalog: one stable machine code per failure a caller can act on.
 // Transports map these to their own wire form once (HTTP problem+json, SMPP command_status).
+import type { MessageKey, MessageParams } from './i18n/translate.ts';
 
 export const errorCatalog = {
   invalid_request: { status: 400, title: 'Invalid request' },
@@ -7,6 +8,7 @@ export const errorCatalog = {
   missing_text: { status: 422, title: 'Message text is missing' },
   empty_text: { status: 422, title: 'Message text is empty' },
   text_too_long: { status: 422, title: 'Message text is too long' },
+  invalid_text: { status: 422, title: 'Message text has characters that cannot be sent' },
   invalid_number: { status: 422, title: 'Invalid phone number' },
   no_recipients: { status: 422, title: 'No recipients' },
   too_many_recipients: { status: 413, title: 'Too many recipients' },
@@ -55,10 +57,12 @@ export const errorCatalog = {
   content_rejected: { status: 422, title: 'Content rejected by review' },
   recipient_opted_out: { status: 422, title: 'Recipient opted out' },
   recipient_blocked: { status: 422, title: 'Recipient blocked by the operator' },
-  frequency_limited: { status: 429, title: 'Too many messages to this recipient' },
+  // 422, not 429: a refusal about one recipient, not the caller's request rate (issue 11).
+  frequency_limited: { status: 422, title: 'Too many messages to this recipient' },
   already_decided: { status: 409, title: 'Already decided' },
   invalid_route: { status: 422, title: 'Invalid route' },
   invalid_url: { status: 422, title: 'Invalid webhook or callback URL' },
+  target_not_allowed: { status: 422, title: 'Webhook or callback URL not on the public internet' },
   invalid_channel: { status: 422, title: 'Invalid channel configuration' },
   channel_in_use: { status: 409, title: 'Channel still used by a route' },
   invalid_extension: { status: 422, title: 'Invalid extension code' },
@@ -76,12 +80,20 @@ export type ErrorCode = keyof typeof errorCatalog;
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
+  /** The detail as a catalog entry (core/i18n), so a transport can say it in the caller's language. */
+  readonly localized: { key: MessageKey; params: MessageParams } | undefined;
 
-  constructor(code: ErrorCode, detail: string, details?: Record<string, unknown>) {
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    details?: Record<string, unknown>,
+    localized?: { key: MessageKey; params: MessageParams },
+  ) {
     super(detail);
     this.name = 'DomainError';
     this.code = code;
     this.details = details;
+    this.localized = localized;
   }
 }
 

@@ -2,8 +2,9 @@
 // be raised later: old hashes still verify, and needsRehash() tells the login path to upgrade.
 // Format: scrypt$N=32768,r=8,p=1$<salt base64>$<key base64>
 // N=2^15, r=8, p=1 is OWASP's Password Storage Cheat Sheet minimum for scrypt (2023).
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { promisify } from 'node:util';
+import { checkPassword, type PasswordContext } from '../core/security/password-policy.ts';
 
 // promisify on scrypt loses the options overload in @types/node; name the shape we use.
 const scryptAsync = promisify(scrypt) as (
@@ -40,6 +41,25 @@ export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, KEY_BYTES, CURRENT);
   return format(CURRENT, salt, key);
+}
+
+// Temporary passwords: read aloud or typed from a screen, so no look-alikes (0/O, 1/l/I) and only
+// symbols every keyboard layout has. 64 characters, 6 bits each: 20 give 120 bits.
+const TEMPORARY_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.@#%+=';
+const TEMPORARY_LENGTH = 20;
+
+/**
+ * A random password that meets the password policy for this user. Every character is drawn
+ * uniformly (crypto.randomInt, no modulo bias); a draw the policy refuses is drawn again, so
+ * there is no fixed part an attacker could count on.
+ */
+export function generatePassword(context: PasswordContext = {}): string {
+  for (;;) {
+    let out = '';
+    for (let i = 0; i < TEMPORARY_LENGTH; i++)
+      out += TEMPORARY_ALPHABET[randomInt(TEMPORARY_ALPHABET.length)];
+    if (checkPassword(out, context).ok) return out;
+  }
 }
 
 /** Check a password against a stored hash. False, never a throw, for a malformed hash. */

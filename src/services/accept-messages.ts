@@ -5,6 +5,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { DomainError, errorCatalog, type ErrorCode } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { countParts } from '../core/message/parts.ts';
+import { assertSendableText } from '../core/message/text-check.ts';
 import { normaliseNumber } from '../core/phone.ts';
 import { assertCanSend } from '../core/tenancy/lifecycle.ts';
 import { MESSAGE_CLASSES, priceFor, type MessageClass } from '../core/billing/rating.ts';
@@ -16,7 +17,10 @@ import { checkContract } from './contracts.ts';
 import { matchView, type ComplianceService } from './compliance.ts';
 import type { MessageOrigin, MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
-import { checkTargetUrl } from '../core/webhooks/target-url.ts';
+import { isStatusSelector, storedSelection } from '../core/webhooks/status-filter.ts';
+import { EgressPolicy } from '../net/egress-policy.ts';
+import { checkedUrl } from './webhook-endpoints.ts';
+import type { SendLimiter } from './send-limits.ts';
 
 export interface SendRequest {
   to?: unknown;
@@ -31,6 +35,8 @@ export interface SendRequest {
   params?: unknown;
   /** Status events of these messages go here instead of the tenant's webhook endpoints. */
   callbackUrl?: unknown;
+  /** Which of those events: status selectors (`final`, `delivered`, …; default all). */
+  callbackStatuses?: unknown;
 }
 
 export interface AcceptedMessage {
@@ -66,8 +72,10 @@ export interface AcceptDeps {
   defaultRegion: string;
   maxRecipients: number;
   maxParts: number;
-  /** May a callbackUrl point at a loopback or private address (webhooks.allowPrivateNetworks)? */
-  allowPrivateCallbackUrls?: boolean;
+  /** Where a callbackUrl may point (webhooks.allowedTargets); absent: public addresses only. */
+  callbackPolicy?: EgressPolicy;
+  /** Messages per second and in flight per tenant (absent: unlimited). */
+  limiter?: SendLimiter;
 }
 
 export interface AcceptOutcome {
@@ -90,6 +98,11 @@ export async function acceptMessages(
     origin?: MessageOrigin;
     /** Ids chosen by the caller, by recipient index (SMPP answers concatenated parts early). */
     messageIds?: readonly string[];
+    /**
+     * Past the tenant's message budget, refuse only the recipients beyond it (each with
+     * rate_limited) instead of the whole request: the SMPP/CMPP servers batch independent submits.
+     */
+    limitPerRecipient?: boolean;
   } = {},
 ): Promise<AcceptOutcome> {
   const idempotencyKey = opts.idempotencyKey;
@@ -103,7 +116,56 @@ export async function acceptMessages(
   const contract = opts.test ? undefined : await deps.contracts?.current(tenant.id);
   checkContract(contract, Date.now(), deps.utcOffsetMinutes ?? 480);
   const { text: rawText, recipients, clientRef } = validate(deps, req);
-  const callbackUrl = callbackUrlOf(deps, req);
+  const { callbackUrl, callbackStatuses } = callbackOf(deps, req);
+  // The budget is counted in messages, one per recipient (parts do not count): docs/http.md.
+  const permit = deps.limiter
+    ? await deps.limiter.admit(tenant.id, recipients.length, opts.limitPerRecipient === true)
+    : null;
+  const granted = permit ? permit.granted : recipients.length;
+  let accepted = 0;
+  try {
+    const outcome = await acceptAdmitted(deps, tenant, req, opts, {
+      idempotencyKey,
+      requestHash,
+      contract,
+      rawText,
+      recipients: recipients.slice(0, granted),
+      overBudget: recipients.slice(granted),
+      clientRef,
+      callbackUrl,
+      callbackStatuses,
+    });
+    accepted = outcome.body.messages.length;
+    return outcome;
+  } finally {
+    permit?.finish(accepted);
+  }
+}
+
+// Recipients are prepared in slices of this many, with a turn of the event loop between slices,
+// so one large request never holds the loop (HTTP, SMPP and CMPP share it) for long.
+const SLICE = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function acceptAdmitted(
+  deps: AcceptDeps,
+  tenant: Tenant,
+  req: SendRequest,
+  opts: Parameters<typeof acceptMessages>[3] & object,
+  ctx: {
+    idempotencyKey: string | undefined;
+    requestHash: string;
+    contract: Awaited<ReturnType<NonNullable<AcceptDeps['contracts']>['current']>> | undefined;
+    rawText: string | null;
+    recipients: unknown[];
+    overBudget: unknown[];
+    clientRef: string | null;
+    callbackUrl: string | null;
+    callbackStatuses: string | null;
+  },
+): Promise<AcceptOutcome> {
+  const { idempotencyKey, requestHash, contract, rawText, recipients, clientRef } = ctx;
+  const { callbackUrl, callbackStatuses } = ctx;
   const now = Date.now();
   const batchId = newId('bat', now);
   const requestedClass = req.class === undefined ? 'notification' : req.class;
@@ -139,6 +201,8 @@ export async function acceptMessages(
   const messageClass = prepared.class;
   // One split per text variant decides encoding and part count; the bytes are built at dispatch.
   const variant = (t: string) => {
+    // The final text too (template filled, signature and opt-out hint added), whatever built it.
+    assertSendableText(t);
     const count = countParts(t, { maxParts: deps.maxParts });
     if (count.parts > deps.maxParts) {
       throw new DomainError(
@@ -158,10 +222,15 @@ export async function acceptMessages(
   if (!test && !plan)
     throw new DomainError('no_price', 'no price plan applies to this account; ask the operator');
   const currency = plan?.currency ?? tenant.currency;
-  const rejected: RejectedRecipient[] = [];
+  const rejected: RejectedRecipient[] = ctx.overBudget.map((to) => ({
+    to: String(to),
+    code: 'rate_limited',
+    detail: 'past the account\'s message budget; retry later',
+  }));
   let rows: NewMessage[] = [];
   const seen = new Set<string>();
   for (const [index, raw] of recipients.entries()) {
+    if (index > 0 && index % SLICE === 0) await nextTurn();
     if (typeof raw !== 'string') {
       rejected.push({
         to: String(raw),
@@ -233,6 +302,7 @@ export async function acceptMessages(
       amount: price * v.count.parts,
       destination: carrier ? `${n.country}-${carrier}` : (n.country ?? 'other'),
       callbackUrl,
+      callbackStatuses,
       ...(opts.origin ? { origin: opts.origin } : {}),
     });
   }
@@ -245,7 +315,9 @@ export async function acceptMessages(
     rows = rows.filter((r) => !refused.has(r.to));
   }
   if (rows.length === 0) {
-    // Nobody left: one recipient's reason is the request's; several, the first one's code.
+    // Nobody left: nothing was accepted, so the request fails (422 for the per-recipient codes,
+    // never 429: frequency_limited is about a recipient, not the caller's rate) with the first
+    // recipient's code and every recipient's reason in `rejected` (README, docs/http.md).
     const first = rejected[0];
     const code = first && first.code in errorCatalog ? (first.code as ErrorCode) : 'invalid_number';
     throw new DomainError(
@@ -329,6 +401,7 @@ function validate(
     if (typeof req.text !== 'string')
       throw new DomainError('invalid_request', '"text" must be a string');
     if (req.text.trim() === '') throw new DomainError('empty_text', '"text" is empty');
+    assertSendableText(req.text);
   }
   if (req.to === undefined || req.to === null)
     throw new DomainError('no_recipients', 'the request has no "to"');
@@ -354,20 +427,37 @@ function validate(
   return { text: typeof req.text === 'string' ? req.text : null, recipients, clientRef };
 }
 
-function callbackUrlOf(deps: AcceptDeps, req: SendRequest): string | null {
-  if (req.callbackUrl === undefined || req.callbackUrl === null) return null;
+const publicOnly = new EgressPolicy();
+
+function callbackOf(
+  deps: AcceptDeps,
+  req: SendRequest,
+): { callbackUrl: string | null; callbackStatuses: string | null } {
+  const statuses = req.callbackStatuses;
+  if (req.callbackUrl === undefined || req.callbackUrl === null) {
+    if (statuses !== undefined && statuses !== null)
+      throw new DomainError('invalid_request', '"callbackStatuses" needs a "callbackUrl"', {
+        field: 'callbackStatuses',
+      });
+    return { callbackUrl: null, callbackStatuses: null };
+  }
   if (typeof req.callbackUrl !== 'string')
     throw new DomainError('invalid_url', '"callbackUrl" must be a string', {
       field: 'callbackUrl',
     });
-  const checked = checkTargetUrl(req.callbackUrl, {
-    allowPrivateNetworks: deps.allowPrivateCallbackUrls ?? true,
-  });
-  if (!checked.ok)
-    throw new DomainError('invalid_url', `callbackUrl: ${checked.detail}`, {
-      field: 'callbackUrl',
-    });
-  return checked.url;
+  const callbackUrl = checkedUrl(deps.callbackPolicy ?? publicOnly, req.callbackUrl, 'callbackUrl');
+  if (statuses === undefined || statuses === null) return { callbackUrl, callbackStatuses: null };
+  if (
+    !Array.isArray(statuses) ||
+    statuses.length === 0 ||
+    !statuses.every((s): s is string => typeof s === 'string' && isStatusSelector(s))
+  )
+    throw new DomainError(
+      'invalid_request',
+      '"callbackStatuses" must be a non-empty list of: all, final, or status names',
+      { field: 'callbackStatuses' },
+    );
+  return { callbackUrl, callbackStatuses: storedSelection(statuses.filter(isStatusSelector)) };
 }
 
 function replay(

@@ -1,6 +1,5 @@
 // Account use cases: register a tenant, move it through its lifecycle, manage users, passwords
 // and API keys. Every change is audited with its actor; every refusal is a DomainError.
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.ts';
 import { checkTenantMove, SELF_TERMINATION_MAX_DELAY_MS } from '../core/tenancy/lifecycle.ts';
@@ -12,7 +11,7 @@ import {
   isTenantRole,
   isValidAllowEntry,
 } from '../core/security/access.ts';
-import { hashPassword, verifyPassword } from '../security/passwords.ts';
+import { generatePassword, hashPassword, verifyPassword } from '../security/passwords.ts';
 import { refundUnused } from '../store/ledger.ts';
 import type { Database } from '../store/schema.ts';
 import type { Actor, AuditStore } from '../store/audit.ts';
@@ -200,7 +199,8 @@ export async function createUser(
   if (!input.name?.trim())
     throw new DomainError('invalid_request', 'name is required', { field: 'name' });
   // No password given: a temporary one, to be changed at first login.
-  const temporaryPassword = input.password === undefined ? generateTemporaryPassword() : null;
+  const temporaryPassword =
+    input.password === undefined ? generatePassword({ email, name: input.name }) : null;
   const password = input.password ?? temporaryPassword!;
   if (input.password !== undefined) checkStrength(password, email, input.name);
   if (await deps.users.emailTaken(email))
@@ -320,7 +320,7 @@ export async function resetPassword(
 ): Promise<string> {
   const user = await deps.users.byId(userId);
   if (!user) throw new DomainError('not_found', `no user ${userId}`);
-  const temporary = generateTemporaryPassword();
+  const temporary = generatePassword({ email: user.email, name: user.name });
   const hash = await hashPassword(temporary);
   await deps.db.transaction().execute(async (trx) => {
     await deps.users.setPassword(userId, hash, true, trx);
@@ -337,6 +337,7 @@ export async function resetPassword(
       trx,
     );
   });
+  await deps.users.throttle.forgetName(user.email);
   return temporary;
 }
 
@@ -344,6 +345,8 @@ export async function unlockUser(deps: AccountDeps, userId: string, actor: Actor
   const user = await deps.users.byId(userId);
   if (!user) throw new DomainError('not_found', `no user ${userId}`);
   await deps.users.unlock(userId);
+  // The email's failure counters on every address: the user may try again at once.
+  await deps.users.throttle.forgetName(user.email);
   await deps.audit.record({
     tenantId: user.tenantId,
     actor,
@@ -442,9 +445,4 @@ function checkStrength(
   const r = checkPassword(password, { email, ...(name ? { name } : {}) });
   if (!r.ok)
     throw new DomainError('weak_password', r.detail, { field: 'password', rules: r.rules });
-}
-
-function generateTemporaryPassword(): string {
-  // 18 base64url chars from 108 random bits, plus a fixed class mix so the policy always passes.
-  return `${randomBytes(14).toString('base64url').slice(0, 18)}-9aZ`;
 }

@@ -72,7 +72,10 @@ export function checkContract(
     );
 }
 
-/** The daily run: reminders 30 and 7 days before the end, auto-renewal at the end, monthly fees. */
+/**
+ * The `contracts` job (hourly, services/scheduler.ts): reminders 30 and 7 days before the end,
+ * auto-renewal at the end, monthly fees. Safe to run twice at once: every write is guarded.
+ */
 export async function runContracts(
   deps: ContractDeps,
   notifier: Notifier,
@@ -87,7 +90,7 @@ export async function runContracts(
     if (now >= until && c.autoRenew) {
       const newEnd = addMonths(c.endDate, c.renewMonths);
       const renewed = await deps.db.transaction().execute(async (trx) => {
-        if (!(await deps.contracts.renew(c.id, c.endDate, newEnd, trx))) return false;
+        if (!(await deps.contracts.renew(c.id, c.endDate, newEnd, trx, now))) return false;
         for (const fee of c.fees.filter((f) => f.when === 'renewal'))
           await deps.contracts.chargeFee(
             tenant.id,
@@ -95,6 +98,7 @@ export async function runContracts(
             fee,
             `fee:${c.id}:renewal:${newEnd}:${fee.name}`,
             trx,
+            now,
           );
         await deps.audit.record(
           {
@@ -123,6 +127,8 @@ export async function runContracts(
             tenant.currency,
             fee,
             `fee:${c.id}:monthly:${month}:${fee.name}`,
+            undefined,
+            now,
           )
         )
           out.fees += 1;
@@ -131,16 +137,23 @@ export async function runContracts(
     const due = remindersDue(c.endDate, until, now, c.reminded);
     if (due.length > 0) {
       // Mark first: a crash after marking loses a reminder; the other order could send it twice.
-      await deps.contracts.markReminded(c.id, [
-        ...c.reminded,
-        ...due.map((d) => `${c.endDate}:${d}`),
-      ]);
+      // Guarded by the marks read: a run that loses the race to another sends nothing.
+      const marks = [...c.reminded, ...due.map((d) => `${c.endDate}:${d}`)];
+      if (!(await deps.contracts.markReminded(c.id, c.reminded, marks, now))) continue;
       const days = Math.min(...due);
       await notifier.notify({
         tenantId: tenant.id,
         kind: 'contract_expiring',
-        subject: `Contract ${c.number} ends in ${days} days`,
-        text: `Your SMS service contract ${c.number} ends on ${c.endDate}. ${c.autoRenew ? `It renews automatically for ${c.renewMonths} months.` : 'Renew it to keep sending after that day.'}`,
+        subject: { key: 'notice.contract_expiring.subject', params: { number: c.number, days } },
+        text: c.autoRenew
+          ? {
+              key: 'notice.contract_expiring.text_auto_renew',
+              params: { number: c.number, endDate: c.endDate, months: c.renewMonths },
+            }
+          : {
+              key: 'notice.contract_expiring.text_renew',
+              params: { number: c.number, endDate: c.endDate },
+            },
       });
       out.reminded += 1;
     }

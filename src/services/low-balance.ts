@@ -1,6 +1,6 @@
 // Low-balance alerts: crossing below the tenant's threshold notifies once; rising back above it
 // re-arms the alert. The flag is flipped with a guarded update before notifying, so several
-// workers never send the same alert twice.
+// workers never send the same alert twice. The notice is worded in the tenant's language (notify.ts).
 import { sql, type Kysely } from 'kysely';
 import { formatAmount } from '../core/billing/money.ts';
 import type { Database } from '../store/schema.ts';
@@ -35,8 +35,15 @@ export async function checkLowBalances(
     await notifier.notify({
       tenantId: r.id,
       kind: 'low_balance',
-      subject: 'Low SMS balance',
-      text: `Your available balance is ${formatAmount(Number(r.available))} ${r.currency}, below your alert threshold of ${formatAmount(Number(r.threshold))} ${r.currency}. Recharge to keep sending.`,
+      subject: { key: 'notice.low_balance.subject' },
+      text: {
+        key: 'notice.low_balance.text',
+        params: {
+          available: formatAmount(Number(r.available)),
+          threshold: formatAmount(Number(r.threshold)),
+          currency: r.currency,
+        },
+      },
     });
     alerted.push(r.id);
   }

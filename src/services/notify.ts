@@ -1,7 +1,16 @@
 // One way to tell a tenant something (low balance, contract reminders, incidents): email to the
 // contact through SMTP, SMS through Hongyan itself from the operator's own account. Every delivery
-// attempt is recorded, including those skipped because a channel is not configured.
+// attempt is recorded, including those skipped because a channel is not configured. A notice is
+// written in the tenant's language (tenants.locale, core/i18n), and recorded as it was sent.
 import nodemailer, { type Transporter } from 'nodemailer';
+import {
+  DEFAULT_LOCALE,
+  isLocale,
+  translate,
+  type Locale,
+  type MessageKey,
+  type MessageParams,
+} from '../core/i18n/index.ts';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
@@ -11,9 +20,24 @@ export type SmtpSettings = NonNullable<Config['notifications']['smtp']>;
 
 export type SendSms = (to: string, text: string) => Promise<string>;
 
+/** A catalog entry and its values: said in the language of whoever reads it. */
+export interface NoticeText {
+  key: MessageKey;
+  params?: MessageParams;
+}
+
 export interface Notice {
   tenantId: string;
   kind: string;
+  subject: NoticeText;
+  text: NoticeText;
+}
+
+/** A notice as one tenant reads it. */
+interface Written {
+  tenantId: string;
+  kind: string;
+  locale: Locale;
   subject: string;
   text: string;
 }
@@ -38,31 +62,42 @@ export class Notifier {
       : null;
   }
 
-  async notify(n: Notice): Promise<void> {
+  async notify(notice: Notice): Promise<void> {
     const t = await this.db
       .selectFrom('tenants')
-      .select(['contact_email', 'contact_phone', 'name'])
-      .where('id', '=', n.tenantId)
+      .select(['contact_email', 'contact_phone', 'name', 'locale'])
+      .where('id', '=', notice.tenantId)
       .executeTakeFirst();
+    const locale = isLocale(t?.locale) ? t.locale : DEFAULT_LOCALE;
+    const say = (m: NoticeText) => translate(locale, m.key, m.params);
+    const n: Written = {
+      tenantId: notice.tenantId,
+      kind: notice.kind,
+      locale,
+      subject: say(notice.subject),
+      text: say(notice.text),
+    };
     await this.#deliver(n, 'email', t?.contact_email ?? null, async (to) => {
       if (!this.#mail || !this.smtp)
-        return { status: 'skipped', detail: 'no SMTP server configured' };
+        return { status: 'skipped', detail: say({ key: 'notice.skipped.no_smtp' }) };
       const info = await this.#mail.sendMail({
         from: this.smtp.from,
         to,
         subject: n.subject,
         text: n.text,
+        headers: { 'Content-Language': locale },
       });
       return { status: 'sent', detail: String(info.messageId ?? '') };
     });
     await this.#deliver(n, 'sms', t?.contact_phone ?? null, async (to) => {
-      if (!this.sms) return { status: 'skipped', detail: 'no operator account for SMS' };
-      return { status: 'sent', detail: await this.sms(to, `${n.subject}: ${n.text}`) };
+      if (!this.sms) return { status: 'skipped', detail: say({ key: 'notice.skipped.no_sms' }) };
+      const sms = say({ key: 'notice.sms', params: { subject: n.subject, text: n.text } });
+      return { status: 'sent', detail: await this.sms(to, sms) };
     });
   }
 
   async #deliver(
-    n: Notice,
+    n: Written,
     channel: 'email' | 'sms',
     to: string | null,
     send: (to: string) => Promise<{ status: string; detail: string }>,
@@ -71,7 +106,10 @@ export class Notifier {
     if (!to)
       result = {
         status: 'skipped',
-        detail: `the tenant has no contact ${channel === 'email' ? 'email' : 'phone'}`,
+        detail: translate(
+          n.locale,
+          channel === 'email' ? 'notice.skipped.no_email' : 'notice.skipped.no_phone',
+        ),
       };
     else {
       try {

@@ -45,7 +45,7 @@ export async function generateDueStatements(
     await deps.statements.save(
       await compute(
         deps,
-        { id: t.id, name: t.name, currency: t.currency, status: 'active' },
+        { id: t.id, name: t.name, currency: t.currency },
         month,
         start,
         end,
@@ -59,7 +59,7 @@ export async function generateDueStatements(
 
 async function compute(
   deps: StatementDeps,
-  tenant: Tenant,
+  tenant: Pick<Tenant, 'id' | 'name' | 'currency'>,
   month: string,
   start: number,
   end: number,

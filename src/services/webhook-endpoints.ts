@@ -3,7 +3,8 @@
 import { DomainError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { envelope, type EventType } from '../core/webhooks/events.ts';
-import { checkTargetUrl } from '../core/webhooks/target-url.ts';
+import type { StatusSelector } from '../core/webhooks/status-filter.ts';
+import type { EgressPolicy } from '../net/egress-policy.ts';
 import { newWebhookSecret } from '../security/webhook-signature.ts';
 import type { DeliveryView, WebhookDeliveryStore } from '../store/webhook-deliveries.ts';
 import type { EndpointPatch, WebhookEndpoint, WebhookStore } from '../store/webhooks.ts';
@@ -17,13 +18,16 @@ export interface WebhookAdminDeps {
   deliveries: WebhookDeliveryStore;
   sender: WebhookSender;
   node: string;
-  allowPrivateNetworks: boolean;
+  /** Where webhooks may go (webhooks.allowedTargets); the sender applies it again at send time. */
+  policy: EgressPolicy;
   timeoutMs: number;
 }
 
 export interface EndpointInput {
   url: string;
   events?: EventType[];
+  /** Which message.status events it wants (default all). */
+  statuses?: StatusSelector[];
   enabled?: boolean;
   description?: string | null;
 }
@@ -33,7 +37,7 @@ export async function createEndpoint(
   tenantId: string,
   input: EndpointInput,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const url = checkedUrl(deps, input.url);
+  const url = checkedUrl(deps.policy, input.url, 'url');
   if ((await deps.endpoints.count(tenantId)) >= MAX_ENDPOINTS_PER_TENANT)
     throw new DomainError(
       'conflict',
@@ -46,6 +50,7 @@ export async function createEndpoint(
       tenantId,
       url,
       events: uniqueEvents(input.events ?? ['message.status', 'inbound.received']),
+      statuses: input.statuses ?? ['all'],
       enabled: input.enabled ?? true,
       description: input.description ?? null,
     },
@@ -62,7 +67,7 @@ export async function updateEndpoint(
   patch: EndpointPatch,
 ): Promise<WebhookEndpoint> {
   const clean: EndpointPatch = { ...patch };
-  if (patch.url !== undefined) clean.url = checkedUrl(deps, patch.url);
+  if (patch.url !== undefined) clean.url = checkedUrl(deps.policy, patch.url, 'url');
   if (patch.events !== undefined) clean.events = uniqueEvents(patch.events);
   const updated = await deps.endpoints.update(tenantId, id, clean, Date.now());
   if (!updated) throw new DomainError('not_found', `no webhook ${id}`);
@@ -148,7 +153,6 @@ export async function sendTestEvent(
           at: sentAt,
           statusCode: result.statusCode,
           error: result.error,
-          response: result.response,
           durationMs: result.durationMs,
         },
         status: result.ok ? 'delivered' : 'dead',
@@ -175,9 +179,18 @@ export async function resendDelivery(
   return (await deps.deliveries.get(tenantId, deliveryId))!;
 }
 
-function checkedUrl(deps: WebhookAdminDeps, url: string): string {
-  const c = checkTargetUrl(url, { allowPrivateNetworks: deps.allowPrivateNetworks });
-  if (!c.ok) throw new DomainError('invalid_url', c.detail, { field: 'url' });
+/**
+ * A URL a tenant gives (an endpoint's, or a message's callbackUrl): `invalid_url` when it is not
+ * a usable http(s) URL, `target_not_allowed` when it names a host the egress policy refuses.
+ */
+export function checkedUrl(policy: EgressPolicy, url: string, field: string): string {
+  const c = policy.checkUrl(url);
+  if (!c.ok)
+    throw new DomainError(
+      c.reason === 'invalid' ? 'invalid_url' : 'target_not_allowed',
+      field === 'url' ? c.detail : `${field}: ${c.detail}`,
+      { field },
+    );
   return c.url;
 }
 

@@ -28,7 +28,6 @@ export interface WebhookWorkerOptions {
   pollMs: number;
   retentionMs: number;
   pruneEveryMs: number;
-  allowPrivateNetworks: boolean;
 }
 
 export interface WebhookWorkerDeps {
@@ -172,7 +171,8 @@ export class WebhookWorker {
 
   async #runFanOut(): Promise<void> {
     const origin = (url: string) => {
-      const c = checkTargetUrl(url, { allowPrivateNetworks: true });
+      // Only the origin, to group callbacks: whether it may be reached is the sender's check.
+      const c = checkTargetUrl(url);
       return c.ok ? c.origin : null;
     };
     while (this.#running) {
@@ -395,7 +395,6 @@ export class WebhookWorker {
           at: now,
           statusCode: result.statusCode,
           error: result.error,
-          response: result.response,
           durationMs: result.durationMs,
         },
         status,

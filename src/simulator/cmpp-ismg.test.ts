@@ -23,11 +23,21 @@ import {
 } from '../protocols/cmpp/codec.ts';
 import { decodeUcs2 } from '../core/message/encoding.ts';
 import { startControlServer } from './control.ts';
-import { CmppSimulator } from './cmpp-ismg.ts';
+import { CmppSimulator, type CmppConnectEvent } from './cmpp-ismg.ts';
 
 const SP = '901234';
 const SECRET = 's3cret';
+/** An SP_Id shorter than the 6-octet Source_Addr. */
+const SHORT_SP = '9012';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(5);
+  }
+}
 
 /** A bare SP connection: frames in, PDUs out, nothing answered unless the test does it. */
 class RawSp {
@@ -136,7 +146,7 @@ describe('CMPP ISMG simulator', () => {
 
   before(async () => {
     sim = new CmppSimulator({
-      credentials: { [SP]: SECRET },
+      credentials: { [SP]: SECRET, [SHORT_SP]: SECRET },
       receiptDelayMs: 10,
       receiptRetryMs: 200,
       gatewayId: 0x12345,
@@ -167,6 +177,47 @@ describe('CMPP ISMG simulator', () => {
       assert.equal(resp.version, version);
       assert.deepEqual(resp.authenticatorIsmg, authenticatorIsmg(0, auth, SECRET, version));
       c.socket.destroy();
+    }
+  });
+
+  test('a 4-digit SP_Id logs in with Source_Addr hashed padded to 6 octets or not', async () => {
+    const seen: CmppConnectEvent[] = [];
+    const onConnect = (e: CmppConnectEvent) => seen.push(e);
+    sim.on('connect', onConnect);
+    try {
+      for (const form of ['padded', 'unpadded'] as const) {
+        const c = await open();
+        const ts = timestampOf(new Date());
+        const auth = authenticatorSource(SHORT_SP, SECRET, ts, form);
+        c.send({
+          command: 'connect',
+          sequenceId: 1,
+          sourceAddr: SHORT_SP,
+          authenticatorSource: auth,
+          version: CMPP_VERSION_3,
+          timestamp: Number(ts),
+        });
+        const resp = await c.next('connect_resp');
+        assert.equal(resp.status, 0, form);
+        assert.deepEqual(
+          resp.authenticatorIsmg,
+          authenticatorIsmg(0, auth, SECRET, CMPP_VERSION_3),
+        );
+        c.socket.destroy();
+      }
+      const wrong = await open();
+      assert.equal((await wrong.connect(SHORT_SP, 'not-it')).status, 3);
+      await wrong.closed;
+      assert.deepEqual(
+        seen.map((e) => [e.spId, e.status, e.authSourceAddr]),
+        [
+          [SHORT_SP, 0, 'padded'],
+          [SHORT_SP, 0, 'unpadded'],
+          [SHORT_SP, 3, null],
+        ],
+      );
+    } finally {
+      sim.off('connect', onConnect);
     }
   });
 
@@ -214,8 +265,7 @@ describe('CMPP ISMG simulator', () => {
     );
     const acked = sim.stats().receiptsAcked;
     c.ackDeliver(again);
-    await sleep(50);
-    assert.equal(sim.stats().receiptsAcked, acked + 1);
+    await waitFor(() => sim.stats().receiptsAcked === acked + 1, 'the DELIVER_RESP counted');
   });
 
   test('outcome rules: UNDELIV report, Result 8 for a throttle rule, Result 9 for a submit failure', async () => {
@@ -289,7 +339,7 @@ describe('CMPP ISMG simulator', () => {
 
   test('injectInbound: ASCII as Msg_Fmt 0, long Chinese text as UDH-concatenated UCS-2 segments', async () => {
     for (const c of clients) c.socket.destroy();
-    await sleep(20);
+    await waitFor(() => sim.stats().connections === 0, 'the earlier connections closed');
     const c = await open(CMPP_VERSION_2);
     await c.connect();
     assert.equal(sim.injectInbound({ from: '+8613900139000', to: '1069001', text: 'TD' }), 1);

@@ -22,13 +22,14 @@ import {
   MSG_FMT_ASCII,
   MSG_FMT_UCS2,
   authenticatorIsmg,
-  authenticatorSource,
+  authenticatorSourceForm,
   decode,
   encode,
   encodeMsgId,
   encodeStatusReport,
   msgIdHex,
   type CmppPdu,
+  type AuthSourceAddrForm,
   type CmppVersion,
   type ConnectPdu,
   type SubmitPdu,
@@ -60,6 +61,7 @@ export interface CmppSimulatorOptions {
   /**
    * SP_Id → shared secret. Undefined (default) accepts any SP and any authenticator. Otherwise an
    * unknown SP_Id gets Status 2 and a wrong AuthenticatorSource Status 3 (then the connection closes).
+   * Source_Addr may be hashed padded to its 6 octets or not (codec.ts `AuthSourceAddrForm`).
    */
   credentials?: Record<string, string>;
   /** The secret AuthenticatorISMG is signed with for SPs not in `credentials` (default: the CMPP channel default). */
@@ -90,6 +92,8 @@ export interface CmppSimulatorStats extends SimulatorStats {
   terminates: number;
   /** The most SUBMITs any one connection had waiting for their SUBMIT_RESP at once. */
   maxOutstanding: number;
+  /** Frames read and ignored while silent (lets a test know a PDU reached a hung ISMG). */
+  ignored: number;
 }
 
 /** What arrived in a SUBMIT (emitted as 'submit'). */
@@ -110,6 +114,9 @@ export interface CmppConnectEvent {
   version: number;
   /** CONNECT_RESP Status (0 = logged in). */
   status: number;
+  /** How the SP hashed a Source_Addr shorter than 6 octets (both are accepted); null when the
+   * authenticator was not checked (no `credentials`) or matched neither form. */
+  authSourceAddr: AuthSourceAddrForm | null;
 }
 
 export interface CmppSimulatorEvents {
@@ -263,6 +270,7 @@ export class CmppSimulator extends EventEmitter<CmppSimulatorEvents> {
     activeTests: 0,
     terminates: 0,
     maxOutstanding: 0,
+    ignored: 0,
   };
 
   constructor(opts: CmppSimulatorOptions = {}) {
@@ -421,7 +429,10 @@ export class CmppSimulator extends EventEmitter<CmppSimulatorEvents> {
         if (conn.closed || conn.socket.destroyed) return;
         // Before CONNECT the version is unknown; CONNECT reads the same in 2.0 and 3.0.
         const pdu = decode(frame, conn.version);
-        if (conn.spId !== null && this.silent) continue;
+        if (conn.spId !== null && this.silent) {
+          this.counters.ignored++;
+          continue;
+        }
         this.onPdu(conn, pdu);
       }
     } catch (err) {
@@ -551,17 +562,20 @@ export class CmppSimulator extends EventEmitter<CmppSimulatorEvents> {
     const credentials = this.opts.credentials;
     const known = credentials ? credentials[spId] : undefined;
     let status = 0;
+    const authSourceAddr =
+      known === undefined
+        ? null
+        : authenticatorSourceForm(
+            pdu.authenticatorSource,
+            spId,
+            known,
+            String(pdu.timestamp).padStart(10, '0'),
+          );
     if (conn.spId !== null)
       status = STATUS_BAD_STRUCTURE; // a second CONNECT on one connection
     else if (major !== 2 && major !== 3) status = STATUS_VERSION_TOO_HIGH;
     else if (credentials && !Object.hasOwn(credentials, spId)) status = STATUS_BAD_SOURCE;
-    else if (
-      known !== undefined &&
-      !pdu.authenticatorSource.equals(
-        authenticatorSource(spId, known, String(pdu.timestamp).padStart(10, '0')),
-      )
-    )
-      status = STATUS_AUTH_FAILED;
+    else if (known !== undefined && authSourceAddr === null) status = STATUS_AUTH_FAILED;
     if (conn.spId === null) conn.version = version;
     const secret = known ?? this.secret;
     // AuthenticatorISMG is all zeros when the login fails (reference §3.1).
@@ -583,7 +597,13 @@ export class CmppSimulator extends EventEmitter<CmppSimulatorEvents> {
       ),
     );
     if (this.listenerCount('connect') > 0)
-      this.emit('connect', { sessionId: conn.id, spId, version: pdu.version, status });
+      this.emit('connect', {
+        sessionId: conn.id,
+        spId,
+        version: pdu.version,
+        status,
+        authSourceAddr,
+      });
     if (status !== 0) {
       this.counters.bindFailures++;
       this.log.warn({ session: conn.id, spId, status }, 'cmpp simulator refused a CONNECT');

@@ -1,6 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import smpp, { type PDU, type PduFields, type Session } from 'smpp';
 import {
@@ -720,5 +730,147 @@ describe('SmscSimulator options', () => {
     } finally {
       await a.stop();
     }
+  });
+});
+
+describe('SmscSimulator receipt journal (stateFile)', () => {
+  const stateFile = () => join(mkdtempSync(join(tmpdir(), 'hongyan-sim-')), 'smpp.journal');
+
+  test('pending receipts survive a stop without drain; a new simulator on the state delivers them once', async () => {
+    const file = stateFile();
+    const a = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file });
+    const pa = (await a.start()).port;
+    // A transmitter only: the receipts have nowhere to go, so they are all still owed at the stop.
+    const tx = await bound(pa, 'bind_transmitter', 'acme');
+    const ids: string[] = [];
+    for (const dest of ['8613800138001', '8613800138002', '8613800130000']) {
+      const resp = await tx.call('submit_sm', submitFields(dest));
+      assert.equal(resp.command_status, 0);
+      const id = resp.message_id as string;
+      ids.push(id);
+      // The resp comes only after the receipt it promises is on disk.
+      assert.ok(readFileSync(file, 'utf8').includes(`"${id}"`), `${id} journaled before its resp`);
+    }
+    // Not asked for, so not owed: registered_delivery 0.
+    await tx.call('submit_sm', submitFields('8613800138003', { registered_delivery: 0 }));
+    const journal = readFileSync(file, 'utf8');
+    assert.ok(!journal.includes('Your code'), 'no message text at rest');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(a.stats().receiptsPending, 3);
+    await a.stop();
+
+    const b = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file });
+    const pb = (await b.start()).port;
+    try {
+      assert.equal(b.stats().receiptsPending, 3, 'reloaded');
+      // Another system_id gets none of them.
+      const other = await bound(pb, 'bind_receiver', 'other');
+      const rx = await bound(pb, 'bind_receiver', 'acme');
+      await waitFor(() => rx.delivered.length === 3, 'the owed receipts');
+      const got = rx.delivered.map((pdu) => receiptOf(pdu));
+      assert.deepEqual(
+        got.map((r) => r?.carrierId),
+        ids,
+      );
+      assert.deepEqual(
+        got.map((r) => r?.status),
+        ['delivered', 'delivered', 'undelivered'],
+      );
+      assert.equal(rx.delivered[0]?.destination_addr, 'HONGYAN');
+      assert.match(textOf(rx.delivered[0] as PDU), / text:$/, 'a reloaded receipt has no text');
+      await waitFor(() => b.stats().receiptsPending === 0, 'the acks');
+      assert.equal(other.delivered.length, 0);
+    } finally {
+      await b.stop();
+    }
+
+    // Acknowledged receipts are forgotten: a third start owes nothing and rewrites the file empty.
+    const c = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file });
+    await c.start();
+    try {
+      assert.equal(c.stats().receiptsPending, 0);
+      assert.equal(statSync(file).size, 0);
+    } finally {
+      await c.stop();
+    }
+    assert.ok(!existsSync(file), 'a stop that owes nothing leaves no journal');
+    assert.ok(!existsSync(`${file}.lock`), 'nor a lock');
+  });
+
+  test('a receipt the ESME refused is retried after the restart, then forgotten once acknowledged', async () => {
+    const file = stateFile();
+    // Retries come a receipt delay apart: long enough that the stop lands before the second.
+    const a = new SmscSimulator({ receiptDelayMs: 500, stateFile: file });
+    const pa = (await a.start()).port;
+    // ESME_RX_T_APPN (0x64): "try later", so the receipt stays owed.
+    const c = await bound(pa, 'bind_transceiver', 'acme', 'pw', () => 0x64);
+    const id = (await c.call('submit_sm', submitFields('8613800138000'))).message_id as string;
+    await waitFor(() => c.delivered.length >= 1, 'the first attempt');
+    await a.stop();
+    const b = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file });
+    const pb = (await b.start()).port;
+    try {
+      const rx = await bound(pb, 'bind_transceiver', 'acme');
+      await waitFor(() => rx.delivered.length === 1, 'the receipt again');
+      assert.equal(receiptOf(rx.delivered[0] as PDU)?.carrierId, id);
+      await waitFor(() => b.stats().receiptsPending === 0, 'the ack');
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('a torn last line (a crash mid-append) is ignored', async () => {
+    const file = stateFile();
+    const a = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file });
+    const pa = (await a.start()).port;
+    const tx = await bound(pa, 'bind_transmitter', 'acme');
+    const id = (await tx.call('submit_sm', submitFields('8613800138000'))).message_id as string;
+    await a.stop();
+    appendFileSync(file, '["+",2,"abc","acme","86138');
+    const b = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file });
+    const pb = (await b.start()).port;
+    try {
+      assert.equal(b.stats().receiptsPending, 1);
+      const rx = await bound(pb, 'bind_receiver', 'acme');
+      await waitFor(() => rx.delivered.length === 1, 'the receipt');
+      assert.equal(receiptOf(rx.delivered[0] as PDU)?.carrierId, id);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test("one journal, one simulator: a live owner is refused, a dead owner's lock is taken over", async () => {
+    const file = stateFile();
+    const a = new SmscSimulator({ stateFile: file });
+    await a.start();
+    try {
+      await assert.rejects(new SmscSimulator({ stateFile: file }).start(), /already open/);
+    } finally {
+      await a.stop();
+    }
+    writeFileSync(`${file}.lock`, String(process.ppid));
+    await assert.rejects(
+      new SmscSimulator({ stateFile: file }).start(),
+      new RegExp(`in use by process ${process.ppid}`),
+    );
+    // SIGKILL leaves the lock behind with a pid that is gone.
+    writeFileSync(`${file}.lock`, '999999999');
+    const b = new SmscSimulator({ stateFile: file });
+    await b.start();
+    await b.stop();
+    // A failed listen releases the journal.
+    const c = new SmscSimulator({ stateFile: file });
+    const { port } = await c.start();
+    try {
+      await assert.rejects(
+        new SmscSimulator({ port, stateFile: stateFile() }).start(),
+        /EADDRINUSE/,
+      );
+    } finally {
+      await c.stop();
+    }
+    const d = new SmscSimulator({ stateFile: file, port });
+    await d.start();
+    await d.stop();
   });
 });

@@ -7,6 +7,11 @@
 // receipts sit in one FIFO (the delay is constant, so due times are in order) flushed by a single
 // interval timer; due receipts wait per system_id until a receiving session has room in its window;
 // a receipt's state is deleted once its deliver_sm_resp arrives. Writes are corked per event-loop turn.
+//
+// With `stateFile`, the simulator keeps what it owes like a real SMSC: every accepted submit's receipt
+// is in the journal (receipt-journal.ts), fsync'd in batches, before its submit_sm_resp goes out; a
+// restarted simulator reloads the journal and delivers what is still owed when a receiver or
+// transceiver of the same system_id binds; a receipt is forgotten only after its deliver_sm_resp.
 
 import { listen } from '../net/listen.ts';
 import { EventEmitter } from 'node:events';
@@ -16,6 +21,7 @@ import smpp, { type PDU, type Server, type Session } from 'smpp';
 import { messageStateFromStat } from '../core/receipts.ts';
 import { chooseEncoding, dataCodingFor, encodeUcs2 } from '../core/message/encoding.ts';
 import { encodeGsm7 } from '../core/message/gsm7.ts';
+import { ReceiptJournal, type OwedReceipt } from './receipt-journal.ts';
 import {
   compileOutcomes,
   type Outcome,
@@ -77,6 +83,12 @@ export interface SimulatorOptions {
   logger?: SimulatorLogger;
   /** Serve SMPP over TLS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
+  /**
+   * Keep the receipts owed in this journal file (created with mode 0600; `<file>.lock` holds it
+   * for one process), so that they survive a stop or a crash and are delivered after a restart.
+   * Undefined (default): in memory only, lost when the simulator stops.
+   */
+  stateFile?: string;
 }
 
 export interface SimulatorStats {
@@ -178,6 +190,8 @@ interface ReceiptJob {
   /** The submitting session, preferred when it can receive (a transceiver). */
   via: Conn | null;
   attempts: number;
+  /** The journal's key for this receipt; 0 without a journal. */
+  seq: number;
 }
 
 /** A FIFO over an array with a moving head (Array#shift is O(n)). */
@@ -321,6 +335,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** Due receipts waiting for a receiving session with room, by system_id. */
   private readonly ready = new Map<string, Fifo<ReceiptJob>>();
   private timer: NodeJS.Timeout | null = null;
+  /** The receipts owed, on disk (stateFile); null when kept in memory only. */
+  private journal: ReceiptJournal | null = null;
+  /** Receipts recorded in the journal whose submit_sm_resp waits for the fsync. */
+  private journaling = 0;
 
   private readonly counters = {
     binds: 0,
@@ -351,6 +369,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** Starts listening. Resolves with the bound port (useful with port 0). */
   async start(): Promise<{ port: number }> {
     if (this.server) throw new Error('simulator already started');
+    // The journal first: what is owed must be queued before the first bind can ask for it.
+    const journal = this.opts.stateFile
+      ? await ReceiptJournal.open(this.opts.stateFile, this.log)
+      : null;
     const server = smpp.createServer(this.opts.tls ? { ...this.opts.tls } : {}, (session) =>
       this.onSession(session),
     );
@@ -363,13 +385,27 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       );
     } catch (err) {
       this.server = null;
+      await journal?.close();
       throw err;
+    }
+    this.journal = journal;
+    if (journal && journal.size > 0) {
+      // Owed from before the restart: due order; delivered once a receiver of the system_id binds.
+      for (const owed of journal.owed()) this.due.push(this.jobFromJournal(owed));
+      this.ensureTimer();
+      this.log.info(
+        { owed: journal.size, stateFile: journal.path },
+        'smpp simulator: receipts owed from before the restart',
+      );
     }
     this.log.info({ host, port }, 'smpp simulator listening');
     return { port };
   }
 
-  /** Closes every session and the server; pending receipts are dropped. */
+  /**
+   * Closes every session and the server. Pending receipts are dropped from memory; with a
+   * stateFile they stay in the journal and a simulator started on it later delivers them.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -378,13 +414,16 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     for (const conn of this.conns) conn.session.destroy();
     this.due.clear();
     this.ready.clear();
+    const journal = this.journal;
+    this.journal = null;
+    await journal?.close();
     if (!server) return;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.log.info({}, 'smpp simulator stopped');
   }
 
   stats(): SimulatorStats {
-    let pending = this.due.size;
+    let pending = this.due.size + this.journaling;
     for (const q of this.ready.values()) pending += q.size;
     let sessions = 0;
     for (const conn of this.conns) {
@@ -653,41 +692,87 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     }
 
     let messageId: string | null = null;
-    if (status !== ESME_ROK || outcome === null) {
-      this.counters.submitErrors++;
-      this.send(conn, pdu.response({ command_status: status }));
-    } else {
+    let job: ReceiptJob | null = null;
+    if (status === ESME_ROK && outcome !== null) {
       messageId = this.nextId();
-      this.send(conn, pdu.response({ message_id: messageId }));
       const wanted = num(pdu.registered_delivery) & 0x03; // 01 always, 10 on failure only, 11 reserved (≈ 01)
-      if (outcome.receipt && wanted !== 0 && !(wanted === 2 && outcome.stat === 'DELIVRD')) {
-        this.enqueueReceipt(conn, pdu, messageId, outcome);
-      }
+      if (outcome.receipt && wanted !== 0 && !(wanted === 2 && outcome.stat === 'DELIVRD'))
+        job = this.receiptFor(conn, pdu, messageId, outcome);
     }
+    // The raw bytes are only readable now (the next PDU overwrites lastBody).
+    const event = this.listenerCount('submit') > 0 ? this.submitEvent(conn, pdu) : null;
 
-    if (this.listenerCount('submit') > 0) {
-      const esmClass = num(pdu.esm_class);
-      const shortMessage = conn.lastBody ? rawUserData(conn.lastBody) : Buffer.alloc(0);
-      const udhi =
-        (esmClass & 0x40) !== 0 &&
-        shortMessage.length > 0 &&
-        (shortMessage[0] as number) + 1 <= shortMessage.length;
-      this.emit('submit', {
-        sessionId: conn.id,
-        systemId: conn.systemId,
-        sequenceNumber: pdu.sequence_number,
-        commandStatus: status,
-        messageId,
-        sourceAddr: str(pdu.source_addr),
-        destinationAddr: destination,
-        esmClass,
-        dataCoding: num(pdu.data_coding),
-        registeredDelivery: num(pdu.registered_delivery),
-        shortMessage,
-        udh: udhi ? shortMessage.subarray(0, (shortMessage[0] as number) + 1) : null,
-        text: decodedText(pdu.short_message) || decodedText(pdu.message_payload),
-      });
+    const journal = this.journal;
+    if (journal === null) {
+      this.answerSubmit(conn, pdu, status, messageId, job, event);
+      return;
     }
+    // Answer only once the receipt owed is on disk, so a crash never forgets an id the ESME holds.
+    // Every resp waits (refusals too): a session's answers keep the order of its submits.
+    if (job) {
+      job.seq = journal.record(ownedOf(job));
+      this.journaling++;
+    }
+    journal.whenDurable((err) => {
+      if (job) this.journaling--;
+      if (err || this.server === null || conn.closed || !conn.socket.writable) {
+        // Not answered (journal failed, or stopped / session gone first): the ESME never learns this
+        // id, so nothing is owed; a journal failure is a temporary refusal, the ESME retries.
+        if (job) journal.forget(job.seq);
+        this.answerSubmit(conn, pdu, err ? ESME_RSYSERR : status, null, null, event);
+        return;
+      }
+      this.answerSubmit(conn, pdu, status, messageId, job, event);
+    });
+  }
+
+  private answerSubmit(
+    conn: Conn,
+    pdu: PDU,
+    status: number,
+    messageId: string | null,
+    job: ReceiptJob | null,
+    event: Omit<SubmitEvent, 'commandStatus' | 'messageId'> | null,
+  ): void {
+    const answered = status === ESME_ROK && messageId !== null;
+    if (!answered) this.counters.submitErrors++;
+    if (!conn.closed && conn.socket.writable)
+      this.send(
+        conn,
+        pdu.response(answered ? { message_id: messageId } : { command_status: status }),
+      );
+    if (answered && job) {
+      this.due.push(job);
+      this.ensureTimer();
+    }
+    if (event)
+      this.emit('submit', {
+        ...event,
+        commandStatus: status,
+        messageId: answered ? messageId : null,
+      });
+  }
+
+  private submitEvent(conn: Conn, pdu: PDU): Omit<SubmitEvent, 'commandStatus' | 'messageId'> {
+    const esmClass = num(pdu.esm_class);
+    const shortMessage = conn.lastBody ? rawUserData(conn.lastBody) : Buffer.alloc(0);
+    const udhi =
+      (esmClass & 0x40) !== 0 &&
+      shortMessage.length > 0 &&
+      (shortMessage[0] as number) + 1 <= shortMessage.length;
+    return {
+      sessionId: conn.id,
+      systemId: conn.systemId,
+      sequenceNumber: pdu.sequence_number,
+      sourceAddr: str(pdu.source_addr),
+      destinationAddr: str(pdu.destination_addr),
+      esmClass,
+      dataCoding: num(pdu.data_coding),
+      registeredDelivery: num(pdu.registered_delivery),
+      shortMessage,
+      udh: udhi ? shortMessage.subarray(0, (shortMessage[0] as number) + 1) : null,
+      text: decodedText(pdu.short_message) || decodedText(pdu.message_payload),
+    };
   }
 
   private nextId(): string {
@@ -705,13 +790,13 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       : BigInt(messageId).toString(16);
   }
 
-  private enqueueReceipt(conn: Conn, pdu: PDU, messageId: string, outcome: Outcome): void {
+  private receiptFor(conn: Conn, pdu: PDU, messageId: string, outcome: Outcome): ReceiptJob {
     const now = Date.now();
     const text = (decodedText(pdu.short_message) || decodedText(pdu.message_payload) || '').slice(
       0,
       20,
     );
-    this.due.push({
+    return {
       id: this.receiptId(messageId),
       systemId: conn.systemId as string,
       src: str(pdu.destination_addr),
@@ -727,8 +812,14 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       due: now + this.receiptDelayMs,
       via: conn,
       attempts: 0,
-    });
-    this.ensureTimer();
+      seq: 0,
+    };
+  }
+
+  /** A receipt owed from before a restart; its text was never kept (no bodies at rest). */
+  private jobFromJournal(owed: OwedReceipt): ReceiptJob {
+    const { seq, ...fields } = owed;
+    return { ...fields, text: '', via: null, attempts: 0, seq };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -834,12 +925,14 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const status = pdu.command_status;
     if (status === ESME_ROK) {
       this.counters.receiptsAcked++;
+      this.journal?.forget(job.seq);
     } else if (
       status === ESME_RX_P_APPN ||
       status === ESME_RX_R_APPN ||
       ++job.attempts >= MAX_RECEIPT_ATTEMPTS
     ) {
       // Permanent / reject application error, or too many attempts: drop it.
+      this.journal?.forget(job.seq);
       this.log.warn(
         { session: conn.id, id: job.id, status, attempts: job.attempts },
         'smpp simulator receipt dropped',
@@ -852,4 +945,22 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     }
     if (this.ready.has(job.systemId)) this.pump(job.systemId);
   }
+}
+
+/** What the journal keeps of a receipt: everything but the text and the session. */
+function ownedOf(job: ReceiptJob): Omit<OwedReceipt, 'seq'> {
+  return {
+    id: job.id,
+    systemId: job.systemId,
+    src: job.src,
+    srcTon: job.srcTon,
+    srcNpi: job.srcNpi,
+    dst: job.dst,
+    dstTon: job.dstTon,
+    dstNpi: job.dstNpi,
+    submitDate: job.submitDate,
+    stat: job.stat,
+    err: job.err,
+    due: job.due,
+  };
 }

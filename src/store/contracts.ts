@@ -87,45 +87,89 @@ export class ContractStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async renew(id: string, fromEnd: string, newEnd: string, db: Db): Promise<boolean> {
+  /** Guarded by the old end date: of two runs renewing at once, one does. */
+  async renew(
+    id: string,
+    fromEnd: string,
+    newEnd: string,
+    db: Db,
+    now = Date.now(),
+  ): Promise<boolean> {
     const r = await db
       .updateTable('contracts')
-      .set({ end_date: newEnd, quota_used: 0, updated_at: Date.now() })
+      .set({ end_date: newEnd, quota_used: 0, updated_at: now })
       .where('id', '=', id)
       .where('end_date', '=', fromEnd)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async markReminded(id: string, marks: string[]): Promise<void> {
-    await this.db
+  /**
+   * Record reminders sent, guarded by the marks read before: of two runs reminding at once only
+   * one gets `true` (and sends); the other sees the marks changed under it.
+   */
+  async markReminded(
+    id: string,
+    seen: readonly string[],
+    marks: readonly string[],
+    now = Date.now(),
+  ): Promise<boolean> {
+    const r = await this.db
       .updateTable('contracts')
-      .set({ reminded: marks.join(','), updated_at: Date.now() })
+      .set({ reminded: marks.join(','), updated_at: now })
       .where('id', '=', id)
-      .execute();
+      .where('reminded', '=', seen.join(','))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  /** Post a fee once: the reference makes a second posting for the same period impossible. */
+  /**
+   * Post a fee once: the reference makes a second posting for the same period impossible. In the
+   * caller's transaction when given one (its own guard decides); otherwise in one of its own, so
+   * the balance and the ledger row go together: when two runs pass the check at once, the unique
+   * (tenant_id, external_ref) index refuses the second row and its whole transaction rolls back.
+   */
   async chargeFee(
     tenantId: string,
     currency: string,
     fee: FeeItem,
     ref: string,
-    db: Db = this.db,
+    db?: Db,
+    now = Date.now(),
   ): Promise<boolean> {
+    const charge = async (trx: Db) => {
+      if (await this.#charged(trx, tenantId, ref)) return false;
+      await post(
+        trx,
+        {
+          tenantId,
+          currency,
+          kind: 'fee',
+          amount: -fee.amount,
+          reason: fee.name,
+          externalRef: ref,
+        },
+        now,
+      );
+      return true;
+    };
+    if (db) return charge(db);
+    try {
+      return await this.db.transaction().execute(charge);
+    } catch (err) {
+      if (await this.#charged(this.db, tenantId, ref)) return false;
+      throw err;
+    }
+  }
+
+  async #charged(db: Db, tenantId: string, ref: string): Promise<boolean> {
     const seen = await db
       .selectFrom('ledger_entries')
       .select('id')
       .where('tenant_id', '=', tenantId)
       .where('external_ref', '=', ref)
       .executeTakeFirst();
-    if (seen) return false;
-    await post(
-      db,
-      { tenantId, currency, kind: 'fee', amount: -fee.amount, reason: fee.name, externalRef: ref },
-      Date.now(),
-    );
-    return true;
+    return seen !== undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 // Open the database: a SQLite file by default, PostgreSQL when DATABASE_URL says so.
 // Everything above this file sees one Kysely<Database>; what differs lives in `dialect`.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -9,6 +9,19 @@ import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** Modes of what Hongyan keeps in its data dir: only the user it runs as may read it. */
+export const DATA_DIR_MODE = 0o700;
+export const DATA_FILE_MODE = 0o600;
+
+/**
+ * Create the data dir owner-only (the mode set outright, whatever the umask). A dir that exists
+ * keeps its mode: the operator chose it, and the files in it are 0600 anyway.
+ */
+export function ensureDataDir(dir: string): void {
+  const created = mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
+  if (created !== undefined) chmodSync(dir, DATA_DIR_MODE);
+}
 
 export interface Store {
   db: Kysely<Database>;
@@ -29,13 +42,19 @@ export interface OpenOptions {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function openStore(opts: OpenOptions): Store {
+  // On PostgreSQL too: the demo credentials and generated keys are written there.
+  ensureDataDir(opts.dataDir);
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', file: null, close: () => db.destroy() };
   }
-  mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, 'hongyan.db');
+  // The file exists with its mode before SQLite opens it: SQLite would create it 0644 under the
+  // usual umask, and every message body, key hash and ledger row is in it. An older install's
+  // file is tightened too.
+  closeSync(openSync(file, 'a', DATA_FILE_MODE));
+  chmodSync(file, DATA_FILE_MODE);
   const raw = new BetterSqlite3(file);
   // WAL: readers never block the single writer. NORMAL sync is safe against a process crash
   // (a commit is in the WAL before the call returns); only an OS crash can lose the last commits.
@@ -43,6 +62,9 @@ export function openStore(opts: OpenOptions): Store {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
+  // SQLite gives -wal and -shm the database file's mode, less the umask; set it outright.
+  for (const side of [`${file}-wal`, `${file}-shm`])
+    if (existsSync(side)) chmodSync(side, DATA_FILE_MODE);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cachingStatements(raw) }),
   });

@@ -27,8 +27,12 @@ export interface FeedEvent {
   tenantId: string;
   type: EventType;
   envelope: EventEnvelope;
+  /** The message_events status (`inbound` for an inbound message). */
+  status: string;
   /** For message.status: the message's own callback URL, which replaces the endpoints. */
   callbackUrl: string | null;
+  /** Which statuses the callback URL wants (stored status selectors, null = all). */
+  callbackStatuses: string | null;
 }
 
 /** Per-channel failure-category rules, when a channel has its own. */
@@ -108,6 +112,7 @@ export class EventFeed {
               'messages.submitted_at',
               'messages.done_at',
               'messages.callback_url',
+              'messages.callback_statuses',
               'tenants.currency',
             ])
             .where('messages.id', 'in', [...new Set(messageIds.map((r) => r.message_id))])
@@ -156,7 +161,9 @@ export class EventFeed {
           tenantId: r.tenant_id,
           type,
           envelope: envelope(eventIdOf(seq), type, Number(r.created_at), data),
+          status: r.status,
           callbackUrl: m.callback_url,
+          callbackStatuses: m.callback_statuses,
         });
       } else {
         const i = byInbound.get(r.message_id);
@@ -173,7 +180,9 @@ export class EventFeed {
           tenantId: r.tenant_id,
           type,
           envelope: envelope(eventIdOf(seq), type, Number(r.created_at), data),
+          status: r.status,
           callbackUrl: null,
+          callbackStatuses: null,
         });
       }
     }

@@ -38,6 +38,8 @@ export interface NewMessage {
   notBefore?: number | null;
   /** Status events go to this URL instead of the tenant's webhook endpoints. */
   callbackUrl?: string | null;
+  /** Which status events go there: stored status selectors, null = all. */
+  callbackStatuses?: string | null;
   /** Came in over SMPP: the account, the client's source_addr, receipt wanted, its submit_sm count. */
   origin?: MessageOrigin;
 }
@@ -126,6 +128,8 @@ export interface MessageView {
   createdAt: number;
   submittedAt: number | null;
   doneAt: number | null;
+  /** The body as the recipient got it (signature and opt-out hint included), when asked for. */
+  text?: string;
   partDetails?: Array<{
     seq: number;
     status: string;
@@ -149,6 +153,42 @@ export interface ListFilter {
   limit: number;
 }
 
+/** What an acceptance writes besides the messages (MessageStore.insertAccepted). */
+export interface AcceptWrites {
+  hold?: { tenantId: string; currency: string; batchId: string; partial: boolean };
+  /** Use the contract's package first: messages that fit in what is left cost nothing more. */
+  quota?: { contractId: string };
+  idempotency?: (accepted: NewMessage[], unaffordable: NewMessage[]) => IdempotencyRecord | undefined;
+  /** More writes that belong to the same acceptance (a review item), in its transaction. */
+  afterInsert?: (trx: Transaction<Database>, accepted: NewMessage[]) => Promise<void>;
+}
+
+// Up to this many messages are accepted in one transaction; more are committed, then published
+// PUBLISH_SLICE at a time (insertAccepted). A slice costs SQLite some 25–50 ms.
+const ACCEPT_AT_ONCE = 1000;
+const PUBLISH_SLICE = 500;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Messages (already sealed rows), their queued parts and their first events. */
+async function insertMessageRows(trx: Transaction<Database>, rows: MessageTable[]): Promise<void> {
+  for (const chunk of chunks(rows, 500)) {
+    await trx.insertInto('messages').values(chunk).execute();
+    const parts = chunk.flatMap((m) =>
+      Array.from({ length: Number(m.parts_count) }, (_, i) => ({
+        message_id: m.id,
+        seq: i + 1,
+        status: 'queued',
+      })),
+    );
+    for (const p of chunks(parts, 2000)) await trx.insertInto('message_parts').values(p).execute();
+    await insertEvents(
+      trx,
+      chunk.map((m) => ({ id: m.id, tenant_id: m.tenant_id, status: m.status })),
+      chunk[0]!.created_at,
+    );
+  }
+}
+
 const FINAL_PART = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown'];
 
 export class MessageStore {
@@ -163,120 +203,180 @@ export class MessageStore {
    * Accept: the balance hold, the messages, their parts and first events, and the idempotency
    * record, in one transaction. With `hold`, the messages are paid for from the available balance:
    * all of them, or (partial) those that fit in order; otherwise insufficient_balance, nothing written.
+   *
+   * A large acceptance would hold the database (SQLite has one writer) and the event loop for the
+   * whole insert, so above ACCEPT_AT_ONCE messages it commits in two steps: one short transaction
+   * decides everything (package, hold, idempotency record, review item) and stores the sealed rows
+   * as a few accept_slices rows; then each slice is published (messages, parts, events) in its own
+   * transaction that also deletes it. Nothing is visible to the dispatcher, the tenant or the event
+   * readers before its slice is published, and a slice committed but not yet published when the
+   * process dies is published by publishStaged at the next start: the accepted set is exactly what
+   * the first transaction committed, once.
    */
   async insertAccepted(
     all: NewMessage[],
-    opts: {
-      hold?: { tenantId: string; currency: string; batchId: string; partial: boolean };
-      /** Use the contract's package first: messages that fit in what is left cost nothing more. */
-      quota?: { contractId: string };
-      idempotency?: (
-        accepted: NewMessage[],
-        unaffordable: NewMessage[],
-      ) => IdempotencyRecord | undefined;
-      /** More writes that belong to the same acceptance (a review item), in its transaction. */
-      afterInsert?: (trx: Transaction<Database>, accepted: NewMessage[]) => Promise<void>;
-    } = {},
+    opts: AcceptWrites = {},
   ): Promise<{ accepted: NewMessage[]; unaffordable: NewMessage[] }> {
-    return this.db.transaction().execute(async (trx) => {
-      const now = Date.now();
-      let messages = all;
-      let unaffordable: NewMessage[] = [];
-      const hold = opts.hold;
-      if (opts.quota) await this.#usePackage(trx, opts.quota.contractId, all);
-      const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
-      if (hold && total > 0) {
-        const { available } = await lockBalance(trx, this.dialect, hold.tenantId, now);
-        if (total > available && !hold.partial) {
-          throw new DomainError(
-            'insufficient_balance',
-            `this request costs ${formatAmount(total)} ${hold.currency}; ${formatAmount(available)} is available`,
-            {
-              required: formatAmount(total),
-              available: formatAmount(available),
-              currency: hold.currency,
-            },
-          );
-        }
-        if (total > available) {
-          let left = available;
-          messages = [];
-          for (const m of all) {
-            if ((m.amount ?? 0) <= left) {
-              messages.push(m);
-              left -= m.amount ?? 0;
-            } else unaffordable.push(m);
-          }
-          if (messages.length === 0) {
-            throw new DomainError(
-              'insufficient_balance',
-              `not even one message fits in the available ${formatAmount(available)} ${hold.currency}`,
-              { available: formatAmount(available), currency: hold.currency },
-            );
-          }
-        }
-        const held = messages.reduce((sum, m) => sum + (m.amount ?? 0), 0);
-        const parts = messages.reduce((sum, m) => sum + (m.amount ? m.parts : 0), 0);
-        if (held > 0) {
-          await post(
+    if (all.length <= ACCEPT_AT_ONCE) {
+      return this.db.transaction().execute(async (trx) => {
+        const now = Date.now();
+        const decided = await this.#decide(trx, all, opts, now);
+        for (const chunk of chunks(decided.accepted, 500))
+          await insertMessageRows(
             trx,
-            {
-              tenantId: hold.tenantId,
-              currency: hold.currency,
-              kind: 'hold',
-              amount: -held,
-              heldChange: held,
-              reason: `${messages.length} messages, ${parts} parts`,
-              batchId: hold.batchId,
-              quantity: parts,
-            },
-            now,
+            chunk.map((m) => toRow(m, this.cipher.seal(m.text, m.id))),
           );
-        }
-      } else {
-        unaffordable = [];
-      }
-      const idempotency = opts.idempotency?.(messages, unaffordable);
-      if (idempotency) {
-        await trx
-          .insertInto('idempotency_keys')
+        if (opts.afterInsert) await opts.afterInsert(trx, decided.accepted);
+        return decided;
+      });
+    }
+    // Sealing is the costly part of building a row: done before the transaction, in slices.
+    const sealed = new Map<string, { data: string; keyId: string | null }>();
+    for (const [i, m] of all.entries()) {
+      if (i > 0 && i % 500 === 0) await nextTurn();
+      sealed.set(m.id, this.cipher.seal(m.text, m.id));
+    }
+    const staged: number[] = [];
+    const decided = await this.db.transaction().execute(async (trx) => {
+      const now = Date.now();
+      staged.length = 0;
+      const d = await this.#decide(trx, all, opts, now);
+      for (const chunk of chunks(d.accepted, PUBLISH_SLICE)) {
+        const r = await trx
+          .insertInto('accept_slices')
           .values({
-            tenant_id: idempotency.tenantId,
-            key: idempotency.key,
-            request_hash: idempotency.requestHash,
-            status_code: idempotency.statusCode,
-            response: idempotency.response,
+            batch_id: chunk[0]!.batchId,
+            tenant_id: chunk[0]!.tenantId,
+            rows: JSON.stringify(chunk.map((m) => toRow(m, sealed.get(m.id)!))),
             created_at: now,
           })
-          .execute();
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        staged.push(Number(r.id));
       }
-      for (const chunk of chunks(messages, 500)) {
-        await trx
-          .insertInto('messages')
-          .values(chunk.map((m) => toRow(m, this.cipher.seal(m.text, m.id))))
-          .execute();
-        const parts = chunk.flatMap((m) =>
-          Array.from({ length: m.parts }, (_, i) => ({
-            message_id: m.id,
-            seq: i + 1,
-            status: 'queued',
-          })),
-        );
-        for (const p of chunks(parts, 2000))
-          await trx.insertInto('message_parts').values(p).execute();
-        await insertEvents(
-          trx,
-          chunk.map((m) => ({
-            id: m.id,
-            tenant_id: m.tenantId,
-            status: m.held ? 'held' : 'queued',
-          })),
-          chunk[0]!.createdAt,
-        );
-      }
-      if (opts.afterInsert) await opts.afterInsert(trx, messages);
-      return { accepted: messages, unaffordable };
+      if (opts.afterInsert) await opts.afterInsert(trx, d.accepted);
+      return d;
     });
+    for (const id of staged) {
+      await nextTurn();
+      await this.#publishSlice(id);
+    }
+    return decided;
+  }
+
+  /**
+   * Publish what a process that died left committed but unpublished (call at start; on several
+   * nodes any of them may, a slice is published once). Returns the number of messages published.
+   */
+  async publishStaged(createdBefore = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const ids = await this.db
+      .selectFrom('accept_slices')
+      .select('id')
+      .where('created_at', '<', createdBefore)
+      .orderBy('id')
+      .execute();
+    let published = 0;
+    for (const { id } of ids) {
+      published += await this.#publishSlice(Number(id));
+      await nextTurn();
+    }
+    return published;
+  }
+
+  /** One slice: delete it and insert its messages, parts and events, in one transaction. */
+  async #publishSlice(id: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      // Deleting first claims the slice: a second publisher (another node) finds nothing.
+      const slice = await trx
+        .deleteFrom('accept_slices')
+        .where('id', '=', id)
+        .returning('rows')
+        .executeTakeFirst();
+      if (!slice) return 0;
+      const rows = JSON.parse(slice.rows) as MessageTable[];
+      await insertMessageRows(trx, rows);
+      return rows.length;
+    });
+  }
+
+  /** Package, balance hold and idempotency record: which messages this acceptance takes. */
+  async #decide(
+    trx: Transaction<Database>,
+    all: NewMessage[],
+    opts: AcceptWrites,
+    now: number,
+  ): Promise<{ accepted: NewMessage[]; unaffordable: NewMessage[] }> {
+    let messages = all;
+    let unaffordable: NewMessage[] = [];
+    const hold = opts.hold;
+    if (opts.quota) await this.#usePackage(trx, opts.quota.contractId, all);
+    const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
+    if (hold && total > 0) {
+      const { available } = await lockBalance(trx, this.dialect, hold.tenantId, now);
+      if (total > available && !hold.partial) {
+        throw new DomainError(
+          'insufficient_balance',
+          `this request costs ${formatAmount(total)} ${hold.currency}; ${formatAmount(available)} is available`,
+          {
+            required: formatAmount(total),
+            available: formatAmount(available),
+            currency: hold.currency,
+          },
+        );
+      }
+      if (total > available) {
+        let left = available;
+        messages = [];
+        for (const m of all) {
+          if ((m.amount ?? 0) <= left) {
+            messages.push(m);
+            left -= m.amount ?? 0;
+          } else unaffordable.push(m);
+        }
+        if (messages.length === 0) {
+          throw new DomainError(
+            'insufficient_balance',
+            `not even one message fits in the available ${formatAmount(available)} ${hold.currency}`,
+            { available: formatAmount(available), currency: hold.currency },
+          );
+        }
+      }
+      const held = messages.reduce((sum, m) => sum + (m.amount ?? 0), 0);
+      const parts = messages.reduce((sum, m) => sum + (m.amount ? m.parts : 0), 0);
+      if (held > 0) {
+        await post(
+          trx,
+          {
+            tenantId: hold.tenantId,
+            currency: hold.currency,
+            kind: 'hold',
+            amount: -held,
+            heldChange: held,
+            reason: `${messages.length} messages, ${parts} parts`,
+            batchId: hold.batchId,
+            quantity: parts,
+          },
+          now,
+        );
+      }
+    } else {
+      unaffordable = [];
+    }
+    const idempotency = opts.idempotency?.(messages, unaffordable);
+    if (idempotency) {
+      await trx
+        .insertInto('idempotency_keys')
+        .values({
+          tenant_id: idempotency.tenantId,
+          key: idempotency.key,
+          request_hash: idempotency.requestHash,
+          status_code: idempotency.statusCode,
+          response: idempotency.response,
+          created_at: now,
+        })
+        .execute();
+    }
+    return { accepted: messages, unaffordable };
   }
 
   async #usePackage(
@@ -477,7 +577,12 @@ export class MessageStore {
     });
   }
 
-  async get(tenantId: string, id: string): Promise<MessageView | undefined> {
+  /** One of a tenant's messages; with `text`, its body opened (callers audit that read). */
+  async get(
+    tenantId: string,
+    id: string,
+    opts: { text?: boolean } = {},
+  ): Promise<MessageView | undefined> {
     const row = await this.db
       .selectFrom('messages')
       .selectAll()
@@ -493,6 +598,7 @@ export class MessageStore {
       .execute();
     return {
       ...toView(row),
+      ...(opts.text ? { text: this.cipher.open(row.text, row.text_key_id, row.id) } : {}),
       partDetails: parts.map((p) => ({
         seq: Number(p.seq),
         status: p.status,
@@ -506,8 +612,12 @@ export class MessageStore {
     };
   }
 
-  /** Newest first; `after` is the last id of the previous page. */
-  async list(tenantId: string, f: ListFilter): Promise<MessageView[]> {
+  /** Newest first; `after` is the last id of the previous page. With `text`, bodies opened. */
+  async list(
+    tenantId: string,
+    f: ListFilter,
+    opts: { text?: boolean } = {},
+  ): Promise<MessageView[]> {
     let q = this.db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.to) q = q.where('to', '=', f.to);
@@ -517,7 +627,9 @@ export class MessageStore {
     if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
     if (f.after) q = q.where('id', '<', f.after);
     const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
-    return rows.map(toView);
+    return rows.map((r) =>
+      opts.text ? { ...toView(r), text: this.cipher.open(r.text, r.text_key_id, r.id) } : toView(r),
+    );
   }
 
   /**
@@ -753,6 +865,7 @@ function toRow(m: NewMessage, body: { data: string; keyId: string | null }): Mes
     template_id: m.templateId ?? null,
     text_hash: m.textHash ?? null,
     callback_url: m.callbackUrl ?? null,
+    callback_statuses: m.callbackStatuses ?? null,
     source: m.origin?.source ?? null,
     source_account: m.origin?.account ?? null,
     source_addr: m.origin?.sourceAddr ?? null,

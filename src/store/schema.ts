@@ -1,6 +1,7 @@
 // The tables as Kysely sees them. Times are epoch milliseconds (bigint), money is integer
 // minor units (1 = 0.0001 of the currency): no floats, no timezone parsing in SQL.
 import type { Generated } from 'kysely';
+import type { Locale } from '../core/i18n/locale.ts';
 
 export interface TenantTable {
   id: string;
@@ -24,6 +25,22 @@ export interface TenantTable {
   free_text_classes: string;
   /** JSON of per-class frequency caps overriding the defaults; null = defaults. */
   frequency_caps: string | null;
+  /** zh-CN | en: the language of its notices, statement files and error titles (migration 018). */
+  locale: Locale;
+  /** Sending limits in messages; null = the config default (migration 016). */
+  messages_per_second: number | null;
+  messages_burst: number | null;
+  messages_in_flight: number | null;
+}
+
+/** A committed large acceptance's messages still to be published (migration 016). */
+export interface AcceptSliceTable {
+  id: Generated<number>;
+  batch_id: string;
+  tenant_id: string;
+  /** JSON array of MessageTable rows. */
+  rows: string;
+  created_at: number;
 }
 
 export interface NotificationTable {
@@ -209,6 +226,8 @@ export interface MessageTable {
   text_hash: string | null;
   /** Where this message's status events go instead of the tenant's webhook endpoints. */
   callback_url: string | null;
+  /** Which of them: comma-separated status selectors, null = all (core/webhooks/status-filter.ts). */
+  callback_statuses: string | null;
   /** How it came in: 'smpp' (null: the HTTP API or the platform itself); docs/smpp.md. */
   source: string | null;
   /** The SMPP system_id it was submitted with, and the client's source_addr. */
@@ -440,6 +459,8 @@ export interface WebhookEndpointTable {
   url: string;
   /** Comma-separated: message.status, inbound.received. */
   events: string;
+  /** The message.status events it wants: comma-separated status selectors, null = all. */
+  statuses: string | null;
   enabled: number;
   description: string | null;
   /** Sealed (`keyId:data`); the previous one stays valid until `previous_secret_until`. */
@@ -493,7 +514,7 @@ export interface WebhookAttemptTable {
   at: number;
   status_code: number | null;
   error: string | null;
-  /** The first KB of the response body. */
+  /** Unused: an answer's body is never kept (docs/security.md); null since migration 015. */
   response: string | null;
   duration_ms: number;
 }
@@ -517,6 +538,37 @@ export interface CmppMsgIdTable {
   message_id: string;
   msg_ids: string;
   created_at: number;
+}
+
+/** Login throttling counters (migration 019, store/login-throttle.ts). */
+export interface LoginThrottleTable {
+  key: string;
+  name: string | null;
+  count: number;
+  window_start: number;
+  blocked_until: number;
+  expires_at: number;
+}
+
+/** A periodic job's schedule and lease (services/scheduler.ts); times in ms since the epoch. */
+export interface ScheduledJobTable {
+  name: string;
+  period_ms: number;
+  due_at: number;
+  locked_by: string | null;
+  lease_until: number | null;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+  last_node: string | null;
+  /** ok | failed */
+  last_result: string | null;
+  last_error: string | null;
+  /** JSON: what the last run did. */
+  last_summary: string | null;
+  runs: number;
+  /** Failed runs in a row (0 after a success). */
+  failures: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -559,4 +611,7 @@ export interface Database {
   released_extensions: ReleasedExtensionTable;
   inbound_keywords: InboundKeywordTable;
   inbound_segments: InboundSegmentTable;
+  scheduled_jobs: ScheduledJobTable;
+  login_throttle: LoginThrottleTable;
+  accept_slices: AcceptSliceTable;
 }

@@ -4,12 +4,15 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, TenantTable } from './schema.ts';
 import { newId } from '../core/ids.ts';
 import { DomainError } from '../core/errors.ts';
+import { DEFAULT_LOCALE, type Locale } from '../core/i18n/locale.ts';
 
 export interface Tenant {
   id: string;
   name: string;
   status: string;
   currency: string;
+  /** The language of its notices, statement files and error titles (core/i18n). */
+  locale: Locale;
 }
 
 export interface TenantDetails extends Tenant {
@@ -21,6 +24,14 @@ export interface TenantDetails extends Tenant {
   terminateAt: number | null;
   chargeMode: string;
   createdAt: number;
+  sendLimits: TenantSendLimits;
+}
+
+/** The operator's per-tenant sending limits, in messages; null = the config default. */
+export interface TenantSendLimits {
+  messagesPerSecond: number | null;
+  messagesBurst: number | null;
+  messagesInFlight: number | null;
 }
 
 export interface ApiKeyRecord {
@@ -57,7 +68,7 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-const TENANT_COLUMNS = ['id', 'name', 'status', 'currency'] as const;
+const TENANT_COLUMNS = ['id', 'name', 'status', 'currency', 'locale'] as const;
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class TenantStore {
@@ -73,6 +84,7 @@ export class TenantStore {
       contactName?: string;
       contactEmail?: string;
       contactPhone?: string;
+      locale?: Locale;
     },
     db: Db = this.db,
   ): Promise<Tenant> {
@@ -82,6 +94,7 @@ export class TenantStore {
       name: input.name,
       status: input.status ?? 'active',
       currency: input.currency ?? 'CNY',
+      locale: input.locale ?? DEFAULT_LOCALE,
     };
     await db
       .insertInto('tenants')
@@ -166,6 +179,38 @@ export class TenantStore {
       })
       .where('id', '=', id)
       .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async sendLimits(id: string): Promise<TenantSendLimits | undefined> {
+    const r = await this.db
+      .selectFrom('tenants')
+      .select(['messages_per_second', 'messages_burst', 'messages_in_flight'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r && toSendLimits(r);
+  }
+
+  async setSendLimits(id: string, limits: TenantSendLimits): Promise<boolean> {
+    const r = await this.db
+      .updateTable('tenants')
+      .set({
+        messages_per_second: limits.messagesPerSecond,
+        messages_burst: limits.messagesBurst,
+        messages_in_flight: limits.messagesInFlight,
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async setLocale(id: string, locale: Locale): Promise<boolean> {
+    const r = await this.db
+      .updateTable('tenants')
+      .set({ locale, updated_at: Date.now() })
+      .where('id', '=', id)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -262,6 +307,7 @@ export class TenantStore {
         'tenants.name as tenant_name',
         'tenants.status as tenant_status',
         'tenants.currency as tenant_currency',
+        'tenants.locale as tenant_locale',
       ])
       .where('api_keys.key_hash', '=', hashApiKey(key))
       .where('api_keys.revoked_at', 'is', null)
@@ -273,6 +319,7 @@ export class TenantStore {
         name: row.tenant_name,
         status: row.tenant_status,
         currency: row.tenant_currency,
+        locale: row.tenant_locale,
       },
       key: toKey(row),
     };
@@ -298,12 +345,24 @@ export class TenantStore {
   }
 }
 
+function toSendLimits(
+  r: Pick<TenantTable, 'messages_per_second' | 'messages_burst' | 'messages_in_flight'>,
+): TenantSendLimits {
+  const n = (v: number | null) => (v === null || v === undefined ? null : Number(v));
+  return {
+    messagesPerSecond: n(r.messages_per_second),
+    messagesBurst: n(r.messages_burst),
+    messagesInFlight: n(r.messages_in_flight),
+  };
+}
+
 function toDetails(r: TenantTable): TenantDetails {
   return {
     id: r.id,
     name: r.name,
     status: r.status,
     currency: r.currency,
+    locale: r.locale,
     creditCode: r.credit_code,
     contactName: r.contact_name,
     contactEmail: r.contact_email,
@@ -312,6 +371,7 @@ function toDetails(r: TenantTable): TenantDetails {
     terminateAt: r.terminate_at,
     chargeMode: r.charge_mode,
     createdAt: r.created_at,
+    sendLimits: toSendLimits(r),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   sealToColumn,
   type BodyCipher,
 } from '../security/body-cipher.ts';
+import { StoreThrottleCounters } from './login-throttle.ts';
 
 export interface User {
   id: string;
@@ -48,11 +49,16 @@ export function hashToken(token: string): string {
 }
 
 export class UserStore {
+  /** Login throttling counters, shared by the nodes (services/log-in.ts). */
+  readonly throttle: StoreThrottleCounters;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** Second-factor secrets are sealed at rest, bound to their user. */
     private readonly cipher: BodyCipher = plaintextCipher,
-  ) {}
+  ) {
+    this.throttle = new StoreThrottleCounters(db);
+  }
 
   async create(
     u: {
@@ -123,12 +129,12 @@ export class UserStore {
     );
   }
 
-  async recordFailedLogin(id: string, lockedUntil: number | null): Promise<number> {
+  /** Failures since the last login, for the operator's eyes; locks live in `throttle`. */
+  async recordFailedLogin(id: string): Promise<number> {
     const row = await this.db
       .updateTable('users')
       .set((eb) => ({
         failed_logins: eb('failed_logins', '+', 1),
-        locked_until: lockedUntil,
         updated_at: Date.now(),
       }))
       .where('id', '=', id)

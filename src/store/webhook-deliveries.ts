@@ -13,6 +13,7 @@ import {
   INBOUND_EVENT_STATUS,
   type EventType,
 } from '../core/webhooks/events.ts';
+import { wantsStatus } from '../core/webhooks/status-filter.ts';
 
 export type DeliveryStatus = 'pending' | 'failed' | 'delivered' | 'dead';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
@@ -42,11 +43,11 @@ export interface ClaimedDelivery {
   leaseUntil: number;
 }
 
+/** One attempt as a tenant may see it: when, the status code, our words for a failure, how long. */
 export interface AttemptRecord {
   at: number;
   statusCode: number | null;
   error: string | null;
-  response: string | null;
   durationMs: number;
 }
 
@@ -113,7 +114,7 @@ export class WebhookDeliveryStore {
   /**
    * Fan the events after the cursor (up to the event horizon `upTo`) out to their targets:
    * the message's callback URL if it has one, else the tenant's enabled endpoints subscribed to
-   * the type. The deliveries and the new cursor are one transaction, and a delivery is unique
+   * the type — for message.status, only where the status is one they chose (targetsOf). The deliveries and the new cursor are one transaction, and a delivery is unique
    * per event and target, so two nodes (or a replay after a crash) never create one twice.
    */
   async fanOut(
@@ -142,34 +143,36 @@ export class WebhookDeliveryStore {
           ? []
           : await trx
               .selectFrom('webhook_endpoints')
-              .select(['id', 'tenant_id', 'events'])
+              .select(['id', 'tenant_id', 'events', 'statuses'])
               .where('tenant_id', 'in', tenants)
               .where('enabled', '=', 1)
               .execute();
-      const byTenant = new Map<string, Array<{ id: string; events: string[] }>>();
+      const byTenant = new Map<string, EndpointChoice[]>();
       for (const e of endpoints)
         byTenant.set(e.tenant_id, [
           ...(byTenant.get(e.tenant_id) ?? []),
-          { id: e.id, events: e.events.split(',') },
+          { id: e.id, events: e.events.split(','), statuses: e.statuses },
         ]);
-      // Most events go nowhere (no endpoint, no callback URL): shape only those that do.
+      // Most events go nowhere (no endpoint, no callback URL, a status nobody chose): shape
+      // only those that go somewhere (targetsOf decides; this is the same rule, read early).
       const statusIds = rows
         .filter((r) => r.status !== INBOUND_EVENT_STATUS)
         .map((r) => r.message_id);
-      const withCallback = new Set<string>();
+      const callbacks = new Map<string, string | null>();
       for (const ids of chunks([...new Set(statusIds)], 1000)) {
         const found = await trx
           .selectFrom('messages')
-          .select('id')
+          .select(['id', 'callback_statuses'])
           .where('id', 'in', ids)
           .where('callback_url', 'is not', null)
           .execute();
-        for (const f of found) withCallback.add(f.id);
+        for (const f of found) callbacks.set(f.id, f.callback_statuses);
       }
       const wanted = rows.filter((r) => {
         const type = eventTypeOf(r.status);
-        if (type === 'message.status' && withCallback.has(r.message_id)) return true;
-        return (byTenant.get(r.tenant_id) ?? []).some((ep) => ep.events.includes(type));
+        if (type === 'message.status' && callbacks.has(r.message_id))
+          return wantsStatus(callbacks.get(r.message_id) ?? null, r.status);
+        return (byTenant.get(r.tenant_id) ?? []).some((ep) => endpointWants(ep, type, r.status));
       });
       const events = await feed.shape(trx, wanted);
       const deliveries: WebhookDeliveryTable[] = [];
@@ -369,7 +372,8 @@ export class WebhookDeliveryStore {
               at: o.attempt!.at,
               status_code: o.attempt!.statusCode,
               error: o.attempt!.error,
-              response: o.attempt!.response,
+              // Never the answer's body (docs/security.md): the column stays empty.
+              response: null,
               duration_ms: o.attempt!.durationMs,
             })),
           )
@@ -559,7 +563,6 @@ export class WebhookDeliveryStore {
           at: Number(a.at),
           statusCode: a.status_code === null ? null : Number(a.status_code),
           error: a.error,
-          response: a.response,
           durationMs: Number(a.duration_ms),
         },
       ]);
@@ -599,16 +602,35 @@ interface Target {
   callbackUrl: string | null;
 }
 
+/** An enabled endpoint as the fan-out sees it: its event types and status selection. */
+interface EndpointChoice {
+  id: string;
+  events: string[];
+  statuses: string | null;
+}
+
+function endpointWants(ep: EndpointChoice, type: EventType, status: string): boolean {
+  return (
+    ep.events.includes(type) && (type !== 'message.status' || wantsStatus(ep.statuses, status))
+  );
+}
+
+/**
+ * Where one event goes: a message's callback URL replaces the endpoints (if it wants this
+ * status, else the event goes nowhere); otherwise every endpoint subscribed to the type and, for
+ * message.status, to the status.
+ */
 function targetsOf(
   e: FeedEvent,
-  endpoints: ReadonlyArray<{ id: string; events: string[] }>,
+  endpoints: readonly EndpointChoice[],
   origin: (url: string) => string | null,
 ): Target[] {
   if (e.type === 'message.status' && e.callbackUrl) {
+    if (!wantsStatus(e.callbackStatuses, e.status)) return [];
     const o = origin(e.callbackUrl);
     return o ? [{ target: callbackTarget(o), endpointId: null, callbackUrl: e.callbackUrl }] : [];
   }
   return endpoints
-    .filter((ep) => ep.events.includes(e.type))
+    .filter((ep) => endpointWants(ep, e.type, e.status))
     .map((ep) => ({ target: ep.id, endpointId: ep.id, callbackUrl: null }));
 }

@@ -4,12 +4,19 @@ import type { Kysely } from 'kysely';
 import type { Database, WebhookEndpointTable } from './schema.ts';
 import { openColumn, sealToColumn, type BodyCipher } from '../security/body-cipher.ts';
 import { isEventType, type EventType } from '../core/webhooks/events.ts';
+import {
+  selectionView,
+  storedSelection,
+  type StatusSelector,
+} from '../core/webhooks/status-filter.ts';
 
 export interface WebhookEndpoint {
   id: string;
   tenantId: string;
   url: string;
   events: EventType[];
+  /** Which message.status events it wants (`['all']` by default). */
+  statuses: StatusSelector[];
   enabled: boolean;
   description: string | null;
   createdAt: number;
@@ -21,6 +28,8 @@ export interface NewEndpoint {
   tenantId: string;
   url: string;
   events: EventType[];
+  /** Absent: all. */
+  statuses?: StatusSelector[];
   enabled: boolean;
   description: string | null;
 }
@@ -28,6 +37,7 @@ export interface NewEndpoint {
 export interface EndpointPatch {
   url?: string;
   events?: EventType[];
+  statuses?: StatusSelector[];
   enabled?: boolean;
   description?: string | null;
 }
@@ -61,6 +71,7 @@ export class WebhookStore {
       tenant_id: e.tenantId,
       url: e.url,
       events: e.events.join(','),
+      statuses: storedSelection(e.statuses ?? ['all']),
       enabled: e.enabled ? 1 : 0,
       description: e.description,
       secret: sealToColumn(this.cipher, secret, e.id),
@@ -102,6 +113,7 @@ export class WebhookStore {
     const set: Partial<WebhookEndpointTable> = { updated_at: now };
     if (patch.url !== undefined) set.url = patch.url;
     if (patch.events !== undefined) set.events = patch.events.join(',');
+    if (patch.statuses !== undefined) set.statuses = storedSelection(patch.statuses);
     if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
     if (patch.description !== undefined) set.description = patch.description;
     const row = await this.db
@@ -289,6 +301,7 @@ function toEndpoint(r: WebhookEndpointTable): WebhookEndpoint {
     tenantId: r.tenant_id,
     url: r.url,
     events: r.events.split(',').filter(isEventType),
+    statuses: selectionView(r.statuses),
     enabled: Number(r.enabled) === 1,
     description: r.description,
     createdAt: Number(r.created_at),

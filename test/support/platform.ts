@@ -1,7 +1,7 @@
 // Start a whole platform in-process for end-to-end tests, on either database.
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startPlatform, type Platform } from '../../src/platform.ts';
+import { startPlatform, type Platform, type PlatformOptions } from '../../src/platform.ts';
 import type { TestDatabase } from './databases.ts';
 
 export interface TestPlatform {
@@ -25,6 +25,8 @@ export interface TestPlatform {
 export async function startTestPlatform(
   database: TestDatabase,
   overrides: DeepPartial<Config> = {},
+  /** A clock the test moves (test/scheduler.test.ts), and how often the scheduler asks it. */
+  options: PlatformOptions = {},
 ): Promise<TestPlatform> {
   const { store, databaseUrl, dataDir } = await database.open();
   await store.close();
@@ -40,6 +42,9 @@ export async function startTestPlatform(
       smpp: { port: 0, ...overrides.smpp },
       cmpp: { port: 0, ...overrides.cmpp },
       dispatcher: { idleMs: 10, ...overrides.dispatcher },
+      // Test receivers listen on loopback: allowed as an operator would (a test passes [] to see
+      // the default, public-only policy).
+      webhooks: { allowedTargets: ['127.0.0.1/32', '::1/128'], ...overrides.webhooks },
       // Marketing may go out at any hour in tests unless a test says otherwise.
       compliance: {
         ...overrides.compliance,
@@ -52,7 +57,7 @@ export async function startTestPlatform(
       },
     },
   );
-  const platform = await startPlatform(config, createLogger(config.logLevel));
+  const platform = await startPlatform(config, createLogger(config.logLevel), options);
   const url = `http://127.0.0.1:${platform.httpPort}`;
   const apiKey = platform.demo?.apiKey ?? '';
   // Wait for the channels to bind.

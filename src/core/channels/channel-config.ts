@@ -63,6 +63,10 @@ export interface CmppChannelConfig extends ChannelCommon {
   password: string;
   /** Service_Id (up to 10 characters). */
   serviceId: string;
+  /** Source_Addr in the CONNECT authenticator when spId is under 6 characters: padded with NUL
+   * to its 6 octets (the default: the field as CMPP 3.0 §7.4.2.1 defines it) or only the id's
+   * characters (docs/cmpp.md). */
+  authSourceAddr: 'padded' | 'unpadded';
 }
 
 export type ChannelConfig = SmppChannelConfig | CmppChannelConfig;
@@ -108,6 +112,7 @@ export const CMPP_DEFAULTS: Omit<CmppChannelConfig, 'id' | 'port'> = {
   spId: '901234',
   password: 'secret',
   serviceId: 'HONGYAN',
+  authSourceAddr: 'padded',
 };
 
 /** Secrets never leave the server: shown as set or not. */
@@ -202,6 +207,8 @@ export function validateChannelConfig(
       fail('password', 'password must be a string');
     if (typeof merged.serviceId !== 'string' || !/^[0-9A-Za-z_-]{0,10}$/.test(merged.serviceId))
       fail('serviceId', 'serviceId must be up to 10 letters or digits');
+    if (merged.authSourceAddr !== 'padded' && merged.authSourceAddr !== 'unpadded')
+      fail('authSourceAddr', 'authSourceAddr must be padded or unpadded');
     if ((merged.sourceAddr as string).length > 21) fail('sourceAddr', 'Src_Id is 21 characters');
   } else {
     if (typeof merged.systemId !== 'string' || merged.systemId.length > 15)

@@ -296,3 +296,49 @@ describe('renderTemplate', () => {
 });
 
 type RenderOpts = { maxParamLength?: number };
+
+describe('templates: text that cannot be sent is invalid_text', () => {
+  const notification: Template = {
+    body: '尊敬的${name}，您的订单${order}已发货',
+    variables: ['name', 'order'],
+    class: 'notification',
+  };
+  const bodies: Array<[string, string, number]> = [
+    ['a lone high surrogate in the body', '您好\uD83D，${code}', 2],
+    ['a lone low surrogate at the start', '\uDE00${code}', 0],
+    ['NUL in the body', '验证码${code}\0', 10],
+  ];
+  for (const [name, body, index] of bodies)
+    test(`parseTemplate refuses ${name}`, () => {
+      const err = refusal(() => parseTemplate(body));
+      assert.equal(err.code, 'invalid_text');
+      assert.equal(err.details?.field, 'body');
+      assert.equal(err.details?.index, index);
+    });
+
+  test('a body with an emoji (a well-formed pair) is fine', () =>
+    assert.deepEqual(parseTemplate('🎉 ${name}'), { body: '🎉 ${name}', variables: ['name'] }));
+
+  const params: Array<[string, Record<string, unknown>, string, string]> = [
+    [
+      'a lone surrogate in a value',
+      { name: '张\uD83D', order: '1' },
+      'params.name',
+      'lone_surrogate',
+    ],
+    ['NUL in a value', { name: '张三', order: '1\0' }, 'params.order', 'nul'],
+  ];
+  for (const [name, p, field, problem] of params)
+    test(`renderTemplate refuses ${name}`, () => {
+      const err = refusal(() => renderTemplate(notification, p));
+      assert.equal(err.code, 'invalid_text');
+      assert.equal(err.details?.field, field);
+      assert.equal(err.details?.problem, problem);
+    });
+
+  test('a value with an emoji renders', () =>
+    assert.equal(
+      renderTemplate(notification, { name: '张三😀', order: '1' }),
+      '尊敬的张三😀，您的订单1已发货',
+    ));
+});

@@ -8,6 +8,7 @@
 // escape: a body cannot contain a literal `${`.
 import { DomainError } from '../errors.ts';
 import type { MessageClass } from '../billing/rating.ts';
+import { assertSendableText } from '../message/text-check.ts';
 
 export const MAX_TEMPLATE_VARIABLES = 20;
 export const DEFAULT_MAX_PARAM_LENGTH = 20;
@@ -79,10 +80,15 @@ function variablesOf(pieces: readonly Piece[]): string[] {
   return [...seen];
 }
 
-/** Check a template body and list its variables. Throws invalid_template (field `body`). */
+/**
+ * Check a template body and list its variables. Throws invalid_template (field `body`), or
+ * invalid_text when the body has a character that cannot be sent (core/message/text-check.ts).
+ */
 export function parseTemplate(body: string): ParsedTemplate {
   if (typeof body !== 'string') invalidTemplate('the template body must be a string');
   if (body.trim() === '') invalidTemplate('the template body is empty');
+  // A body that could never be sent is refused when it is submitted, not at every send.
+  assertSendableText(body, 'body');
   const variables = variablesOf(tokenize(body));
   if (variables.length > MAX_TEMPLATE_VARIABLES)
     invalidTemplate(
@@ -98,7 +104,8 @@ export function parseTemplate(body: string): ParsedTemplate {
  * (newlines included) or `${`. In a verification template the variable `code` must be 4-8 ASCII
  * digits. All occurrences are replaced in one pass, so a value is never expanded again.
  * Problems are reported for the template's variables in order, then for unknown parameters.
- * Throws template_params_invalid (field `params.<name>`, `problem`), or invalid_template when
+ * Throws template_params_invalid (field `params.<name>`, `problem`), invalid_text (field
+ * `params.<name>`) for a value with a character that cannot be sent, or invalid_template when
  * `t.variables` does not match its body.
  */
 export function renderTemplate(
@@ -127,6 +134,7 @@ export function renderTemplate(
     else if (typeof raw === 'number' && Number.isFinite(raw)) value = String(raw);
     else invalidParam(name, 'type', `parameter "${name}" must be a string or a finite number`);
     if (value.trim() === '') invalidParam(name, 'empty', `parameter "${name}" is empty`);
+    assertSendableText(value, `params.${name}`);
     const length = [...value].length;
     if (length > max)
       invalidParam(

@@ -130,3 +130,52 @@ function ipv4(s: string): number | null {
   if (parts.some((p) => p > 255)) return null;
   return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
 }
+
+/**
+ * The address a client is counted under by login throttling: IPv4 (also IPv4-mapped IPv6) as
+ * is; IPv6 by its /64, because one subscriber is routinely given a whole /64 (RFC 6177) and
+ * could otherwise change address for every try.
+ */
+export function addressKey(ip: string): string {
+  const bare = ip
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
+  if (ipv4(bare) !== null) return bare;
+  const groups = ipv6Groups(bare);
+  if (!groups) return bare;
+  // ::ffff:a.b.c.d is the IPv4 client of a dual-stack socket (RFC 4291 §2.5.5.2).
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+function ipv6Groups(s: string): number[] | null {
+  if (!/^[0-9a-f:.]+$/.test(s) || !s.includes(':')) return null;
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    const pieces = part.split(':');
+    for (const [i, piece] of pieces.entries()) {
+      // A trailing dotted quad is two groups (RFC 4291 §2.2, form 3).
+      if (i === pieces.length - 1 && piece.includes('.')) {
+        const v4 = ipv4(piece);
+        if (v4 === null) return null;
+        out.push(v4 >>> 16, v4 & 0xffff);
+      } else if (/^[0-9a-f]{1,4}$/.test(piece)) out.push(parseInt(piece, 16));
+      else return null;
+    }
+    return out;
+  };
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  if (!head || !tail) return null;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}

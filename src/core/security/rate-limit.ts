@@ -101,3 +101,108 @@ export class RateLimiter {
     return bucket;
   }
 }
+
+/** What one tenant may send, counted in messages (one per recipient, whatever its parts). */
+export interface MessageLimits {
+  /** Messages accepted per second, sustained (the bucket's refill). */
+  perSecond: number;
+  /** Messages that may be accepted at once after a quiet spell (the bucket's size). */
+  burst: number;
+  /** Messages inside accept calls being worked on at once, on this node. */
+  inFlight: number;
+}
+
+export type Admission =
+  | { ok: true; granted: number }
+  | { ok: false; limit: 'messages_per_second' | 'messages_in_flight'; retryAfterSeconds: number };
+
+interface MessageBucket {
+  tokens: number;
+  at: number;
+  inFlight: number;
+}
+
+/**
+ * Per-tenant message budget, pure like RateLimiter: a token bucket in messages plus a count of
+ * messages in flight. Limits are passed per call (each tenant may have its own). Tokens taken at
+ * admission are given back for the recipients that were not accepted in the end, so the rate
+ * counts accepted messages. A request larger than the whole burst is let through when the bucket
+ * is full and leaves it in debt, so it can always go eventually and the rate still holds over time.
+ */
+export class MessageBudget {
+  readonly #keys = new Map<string, MessageBucket>();
+
+  /** Keys with an unfinished admission or a bucket still refilling (for tests and metrics). */
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  inFlight(key: string): number {
+    return this.#keys.get(key)?.inFlight ?? 0;
+  }
+
+  /**
+   * Admit `count` messages at clock `now` (ms). `partial`: grant as many as fit (at least one)
+   * instead of all or none. Every ok admission must be closed by one `finish`.
+   */
+  admit(key: string, now: number, count: number, limits: MessageLimits, partial = false): Admission {
+    assertLimits(limits);
+    if (!(Number.isSafeInteger(count) && count > 0))
+      throw new RangeError(`count must be a positive integer, got ${count}`);
+    const b = this.#refill(key, now, limits);
+    // In flight: a request alone may exceed the limit (it could never go otherwise).
+    const room = limits.inFlight - b.inFlight;
+    let granted = count;
+    if (b.inFlight > 0 && room < count) {
+      if (!partial || room <= 0)
+        return { ok: false, limit: 'messages_in_flight', retryAfterSeconds: 1 };
+      granted = room;
+    }
+    if (b.tokens + EPSILON < granted) {
+      const full = b.tokens + EPSILON >= limits.burst;
+      if (partial && Math.floor(b.tokens + EPSILON) >= 1) granted = Math.floor(b.tokens + EPSILON);
+      else if (!(full && granted > limits.burst)) {
+        const need = Math.min(partial ? 1 : granted, limits.burst) - b.tokens;
+        return {
+          ok: false,
+          limit: 'messages_per_second',
+          // Whole seconds (RFC 9110 §10.2.3), at least 1 so a client never busy-loops.
+          retryAfterSeconds: Math.max(1, Math.ceil(need / limits.perSecond - EPSILON)),
+        };
+      }
+    }
+    b.tokens -= granted;
+    b.inFlight += granted;
+    return { ok: true, granted };
+  }
+
+  /** Close an admission: `accepted` of the `granted` messages were accepted; the rest are given back. */
+  finish(key: string, now: number, granted: number, accepted: number, limits: MessageLimits): void {
+    const b = this.#refill(key, now, limits);
+    b.inFlight = Math.max(0, b.inFlight - granted);
+    b.tokens = Math.min(limits.burst, b.tokens + Math.max(0, granted - accepted));
+    // A full, idle bucket is what a new key starts with: forget it.
+    if (b.inFlight === 0 && b.tokens + EPSILON >= limits.burst) this.#keys.delete(key);
+  }
+
+  #refill(key: string, now: number, limits: MessageLimits): MessageBucket {
+    if (!Number.isFinite(now)) throw new RangeError(`now must be a finite number, got ${now}`);
+    let b = this.#keys.get(key);
+    if (b === undefined) {
+      b = { tokens: limits.burst, at: now, inFlight: 0 };
+      this.#keys.set(key, b);
+      return b;
+    }
+    const elapsedMs = Math.max(0, now - b.at);
+    // A lowered burst applies at once; debt (negative tokens) is paid back at the refill rate.
+    b.tokens = Math.min(limits.burst, b.tokens + (elapsedMs * limits.perSecond) / 1000);
+    b.at = Math.max(b.at, now);
+    return b;
+  }
+}
+
+function assertLimits(l: MessageLimits): void {
+  for (const [name, v] of Object.entries(l))
+    if (!(Number.isFinite(v) && v > 0))
+      throw new RangeError(`${name} must be a positive number, got ${String(v)}`);
+}

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import {
   authenticatorIsmg,
   authenticatorSource,
+  authenticatorSourceForm,
   CMPP_VERSION_2,
   CMPP_VERSION_3,
   CmppFrameReader,
@@ -281,6 +282,42 @@ test('CONNECT 2.0: exact bytes with a spec-formula AuthenticatorSource', () => {
     assert.equal(pdu.timestamp, 1225093000);
     assert.equal(pdu.sourceAddr, '901234');
   }
+});
+
+test('AuthenticatorSource of a Source_Addr under 6 octets: padded (default) or unpadded', () => {
+  const ts = '1225093000';
+  const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
+  // MD5("9012" 00 00 | 9 x 00 | "s3cret" | "1225093000"): the whole 6-octet field.
+  const padded = hex('85802a4f964a358522ccf7f4b09c381f');
+  // MD5("9012" | 9 x 00 | "s3cret" | "1225093000"): the id's characters only.
+  const unpadded = hex('72d376a45b1b14dc43b706d71aebc1ac');
+  assert.deepEqual(
+    padded,
+    md5(
+      Buffer.from('9012'),
+      Buffer.alloc(2),
+      Buffer.alloc(9),
+      Buffer.from('s3cret'),
+      Buffer.from(ts),
+    ),
+  );
+  assert.deepEqual(authenticatorSource('9012', 's3cret', ts), padded);
+  assert.deepEqual(authenticatorSource('9012', 's3cret', ts, 'padded'), padded);
+  assert.deepEqual(authenticatorSource('9012', 's3cret', ts, 'unpadded'), unpadded);
+  // Six characters: one form.
+  assert.deepEqual(
+    authenticatorSource('901234', 's3cret', ts, 'padded'),
+    authenticatorSource('901234', 's3cret', ts, 'unpadded'),
+  );
+
+  assert.equal(authenticatorSourceForm(padded, '9012', 's3cret', ts), 'padded');
+  assert.equal(authenticatorSourceForm(unpadded, '9012', 's3cret', ts), 'unpadded');
+  assert.equal(authenticatorSourceForm(padded, '9012', 'other', ts), null);
+  assert.equal(authenticatorSourceForm(padded, '9012', 's3cret', '1225093001'), null);
+  assert.equal(authenticatorSourceForm(Buffer.alloc(16), '9012', 's3cret', ts), null);
+  assert.equal(authenticatorSourceForm(Buffer.alloc(3), '9012', 's3cret', ts), null);
+  const six = authenticatorSource('901234', 's3cret', ts);
+  assert.equal(authenticatorSourceForm(six, '901234', 's3cret', ts), 'padded');
 });
 
 test('CONNECT_RESP: status width and AuthenticatorISMG per version', () => {

@@ -10,7 +10,7 @@
 // - encode()/encodeMsgId/encodeStatusReport throw RangeError on caller errors (a value that does not
 //   fit its field): those are programming errors, not wire errors.
 
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export type CmppVersion = 0x20 | 0x30;
 export const CMPP_VERSION_2 = 0x20 as const;
@@ -741,17 +741,54 @@ export function timestampOf(date: Date): string {
 }
 
 /**
- * AuthenticatorSource = MD5(Source_Addr || 9 x 0x00 || shared_secret || timestamp), timestamp as
- * the 10 ASCII digits MMDDHHMMSS. Source_Addr is hashed as given (not padded to 6 bytes), as
- * gocmpp/SMSGate do; the secret is hashed as UTF-8 (ASCII in practice).
+ * How Source_Addr enters AuthenticatorSource when the SP_Id is shorter than the 6-octet field:
+ * `padded` hashes the whole field, the id and NUL up to 6 octets (CMPP 3.0 §7.4.2.1 read
+ * literally: the hash is over the field); `unpadded` hashes only the id's characters. Both are
+ * found in deployed SPs and ISMGs; for a 6-character SP_Id they are the same bytes.
  */
-export function authenticatorSource(sourceAddr: string, secret: string, timestamp: string): Buffer {
+export type AuthSourceAddrForm = 'padded' | 'unpadded';
+export const AUTH_SOURCE_ADDR_FORMS: readonly AuthSourceAddrForm[] = ['padded', 'unpadded'];
+
+/**
+ * AuthenticatorSource = MD5(Source_Addr || 9 x 0x00 || shared_secret || timestamp), timestamp as
+ * the 10 ASCII digits MMDDHHMMSS, Source_Addr in the `form` given (default `padded`); the secret
+ * is hashed as UTF-8 (ASCII in practice).
+ */
+export function authenticatorSource(
+  sourceAddr: string,
+  secret: string,
+  timestamp: string,
+  form: AuthSourceAddrForm = 'padded',
+): Buffer {
+  const id = Buffer.from(sourceAddr, 'latin1');
+  const field =
+    form === 'padded' && id.length < 6 ? Buffer.concat([id, Buffer.alloc(6 - id.length)]) : id;
   return createHash('md5')
-    .update(Buffer.from(sourceAddr, 'latin1'))
+    .update(field)
     .update(Buffer.alloc(9))
     .update(Buffer.from(secret, 'utf8'))
     .update(Buffer.from(timestamp, 'latin1'))
     .digest();
+}
+
+/**
+ * The form in which `received` is the AuthenticatorSource of this Source_Addr, secret and
+ * timestamp, or null when it is neither (compared in constant time). An ISMG accepts both, so
+ * an SP works whichever form its software uses.
+ */
+export function authenticatorSourceForm(
+  received: Buffer,
+  sourceAddr: string,
+  secret: string,
+  timestamp: string,
+): AuthSourceAddrForm | null {
+  let found: AuthSourceAddrForm | null = null;
+  for (const form of AUTH_SOURCE_ADDR_FORMS) {
+    const expected = authenticatorSource(sourceAddr, secret, timestamp, form);
+    if (received.length === expected.length && timingSafeEqual(received, expected) && !found)
+      found = form;
+  }
+  return found;
 }
 
 /** AuthenticatorISMG = MD5(Status || AuthenticatorSource || shared_secret), Status at its wire

@@ -25,6 +25,8 @@ export const RESULT_ACCOUNT_NOT_ACTIVE = 106;
 export const RESULT_CONTRACT = 107;
 export const RESULT_NO_PRICE = 108;
 export const RESULT_FREQUENCY_LIMITED = 109;
+/** The text has a character that cannot be sent (a lone UTF-16 surrogate, NUL): permanent. */
+export const RESULT_INVALID_TEXT = 110;
 
 /** CMPP_CONNECT_RESP Status (CMPP 3.0 §7.4.2). */
 export const CONNECT_OK = 0;
@@ -44,6 +46,7 @@ const BY_CODE: Readonly<Record<string, number>> = {
   missing_text: RESULT_LENGTH,
   empty_text: RESULT_LENGTH,
   text_too_long: RESULT_LENGTH,
+  invalid_text: RESULT_INVALID_TEXT,
   invalid_request: RESULT_STRUCTURE,
   insufficient_balance: RESULT_INSUFFICIENT_BALANCE,
   content_blocked: RESULT_CONTENT_BLOCKED,

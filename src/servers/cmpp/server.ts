@@ -6,12 +6,12 @@
 // protocols/cmpp/codec.ts. Reference: sms-domain.md §3.1.
 import { listen } from '../../net/listen.ts';
 import net, { type Server, type Socket } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { TextDecoder } from 'node:util';
 import { newId } from '../../core/ids.ts';
 import { normaliseNumber } from '../../core/phone.ts';
 import { RateLimiter } from '../../core/security/rate-limit.ts';
 import { decodeLatin1, decodeUcs2 } from '../../core/message/encoding.ts';
+import { checkText } from '../../core/message/text-check.ts';
 import type { Logger } from '../../logger.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { SmppAccount, SmppAccountStore } from '../../store/smpp-accounts.ts';
@@ -26,7 +26,7 @@ import {
   MSG_FMT_GBK,
   MSG_FMT_UCS2,
   authenticatorIsmg,
-  authenticatorSource,
+  authenticatorSourceForm,
   commandName,
   decode,
   encode,
@@ -38,7 +38,8 @@ import {
   type SubmitPdu,
 } from '../../protocols/cmpp/codec.ts';
 import { AcceptBatcher } from '../smpp/accept-batcher.ts';
-import { BindGuard } from '../smpp/bind-guard.ts';
+import { BindGuard, type BindAttempt } from '../smpp/bind-guard.ts';
+import type { ThrottlePolicy } from '../../core/security/login-throttle.ts';
 import { ESME_ROK, ESME_RSYSERR } from '../smpp/command-status.ts';
 import { DeliveryEngine, type DeliverProtocol, type Delivery } from '../smpp/deliveries.ts';
 import { Reassembly, type Held } from '../smpp/reassembly.ts';
@@ -54,6 +55,7 @@ import {
   CONNECT_VERSION,
   RESULT_BAD_DEST,
   RESULT_FLOW_CONTROL,
+  RESULT_INVALID_TEXT,
   RESULT_LENGTH,
   RESULT_OK,
   RESULT_OTHER,
@@ -71,6 +73,8 @@ export interface CmppServerOptions {
   accept: AcceptDeps;
   onAccepted?: () => void;
   log: Logger;
+  /** Password guessing on CONNECT (config `login`); default: DEFAULT_THROTTLE_POLICY. */
+  throttle?: ThrottlePolicy;
   /** This node's 22-bit ISMG code in the Msg_Ids it hands out. Default 1. */
   gatewayCode?: number;
   /** SUBMITs of one connection waiting for their answer; more is Result 8. Default 100. */
@@ -144,7 +148,7 @@ export class CmppServer {
   readonly #o: Required<
     Omit<
       CmppServerOptions,
-      'onAccepted' | 'accounts' | 'tenants' | 'outbox' | 'accept' | 'log' | 'horizon'
+      'onAccepted' | 'accounts' | 'tenants' | 'outbox' | 'accept' | 'log' | 'horizon' | 'throttle'
     >
   >;
   readonly #log: Logger;
@@ -184,12 +188,7 @@ export class CmppServer {
     };
     this.#log = deps.log;
     this.#msgIds = new MsgIdSource(this.#o.gatewayCode);
-    this.#guard = new BindGuard({
-      maxPerSystemId: 5,
-      maxPerAddress: 20,
-      windowMs: 15 * 60_000,
-      lockMs: 15 * 60_000,
-    });
+    this.#guard = new BindGuard(deps.throttle);
     this.#batcher = new AcceptBatcher(
       deps.accept,
       deps.tenants,
@@ -553,8 +552,9 @@ export class CmppServer {
     conn.state = 'connecting';
     conn.version = version;
     conn.spId = spId;
+    let attempt: BindAttempt | null = null;
     const refuse = async (status: number, why: string, count: boolean) => {
-      if (count) this.#guard.fail(spId, conn.remote, Date.now());
+      if (count) attempt?.fail();
       this.#log.warn(
         { conn: conn.id, spId, remote: conn.remote, status, why },
         'cmpp CONNECT refused',
@@ -579,16 +579,28 @@ export class CmppServer {
           `version 0x${pdu.version.toString(16)} not served`,
           false,
         );
-      if (this.#guard.lockedUntil(spId, conn.remote, Date.now()) !== null)
-        return await refuse(CONNECT_OTHER, 'too many failed logins; locked', false);
+      // Counted before the authenticator is checked: concurrent CONNECTs cannot pass the limits.
+      const begun = await this.#guard.begin(spId, conn.remote, Date.now());
+      if (!begun.ok)
+        return await refuse(
+          CONNECT_OTHER,
+          `too many failed logins (${begun.counter}); retry in ${begun.retryAfterSeconds} s`,
+          false,
+        );
+      attempt = begun;
       const account = spId ? await this.deps.accounts.forCmpp(spId) : undefined;
       if (!account || account.cmppSecret === null)
         return await refuse(CONNECT_BAD_SOURCE, 'unknown Source_Addr (or no CMPP secret)', true);
       const secret = account.cmppSecret;
-      const expected = authenticatorSource(spId, secret, String(pdu.timestamp).padStart(10, '0'));
-      if (!timingSafeEqual(expected, pdu.authenticatorSource))
-        return await refuse(CONNECT_AUTH, 'wrong authenticator', true);
-      this.#guard.succeed(spId);
+      // Either form of Source_Addr in the hash (padded to its 6 octets or not), as SPs differ.
+      const authForm = authenticatorSourceForm(
+        pdu.authenticatorSource,
+        spId,
+        secret,
+        String(pdu.timestamp).padStart(10, '0'),
+      );
+      if (authForm === null) return await refuse(CONNECT_AUTH, 'wrong authenticator', true);
+      await attempt.succeed(Date.now());
       const tenant = await this.deps.tenants.find(account.tenantId);
       if (!tenant || tenant.status !== 'active')
         return await refuse(CONNECT_OTHER, `tenant ${tenant?.status ?? 'missing'}`, false);
@@ -627,11 +639,13 @@ export class CmppServer {
           version: pdu.version,
           remote: conn.remote,
           tenant: account.tenantId,
+          authForm,
         },
         'cmpp SP connected',
       );
       this.#deliveries.attach(key, account.tenantId, account.systemId, conn);
     } catch (err) {
+      await attempt?.abandon(Date.now());
       this.#log.error({ err, conn: conn.id, spId }, 'cmpp CONNECT failed');
       if (conn.state === 'connecting') await refuse(CONNECT_OTHER, 'internal error', false);
     }
@@ -715,15 +729,15 @@ export class CmppServer {
       const ordered = [...held.parts.values()].sort((a, b) => a.seq - b.seq);
       const request = ordered.some((p) => p.meta.receipt === 1) ? 1 : 0;
       const everyone = to.map((r, index) => ({ to: r, index }));
-      if (text === null) {
+      if (!text.ok) {
         this.#refuseHeld(state, held, everyone, pdu.srcId, concat.seq);
-        return answer(RESULT_STRUCTURE);
+        return answer(text.result);
       }
       return this.#submit(
         conn,
         pdu,
         to,
-        text,
+        text.text,
         ordered.map((p) => p.meta.msgId),
         request,
         (r, refused) => {
@@ -738,9 +752,8 @@ export class CmppServer {
     }
 
     const text = decodeText(pdu.msgFmt, ud.value.bytes);
-    if (text === null)
-      return answer(pdu.msgFmt === MSG_FMT_UCS2 ? RESULT_LENGTH : RESULT_STRUCTURE);
-    this.#submit(conn, pdu, to, text, [msgId], receipt, (r, refused) => {
+    if (!text.ok) return answer(text.result);
+    this.#submit(conn, pdu, to, text.text, [msgId], receipt, (r, refused) => {
       if (r === RESULT_OK && refused.length > 0 && receipt === 1)
         this.#refusedReports(
           state,
@@ -939,17 +952,27 @@ export class CmppServer {
 
 const GBK = new TextDecoder('gbk', { fatal: true });
 
-/** Text by Msg_Fmt: 0 ASCII (octets above 0x7F read as Latin-1), 8 UCS-2 (UTF-16BE), 15 GBK. */
-function decodeText(msgFmt: number, bytes: Uint8Array): string | null {
-  if (msgFmt === MSG_FMT_UCS2) return bytes.length % 2 === 0 ? decodeUcs2(bytes) : null;
-  if (msgFmt === MSG_FMT_GBK) {
+/**
+ * Text by Msg_Fmt: 0 ASCII (octets above 0x7F read as Latin-1), 8 UCS-2 (UTF-16BE), 15 GBK. Odd
+ * UCS-2 is Result 4, GBK that does not decode Result 1; a text that cannot be sent (a lone
+ * surrogate, NUL; core/message/text-check.ts) is Result 110, permanent.
+ */
+function decodeText(
+  msgFmt: number,
+  bytes: Uint8Array,
+): { ok: true; text: string } | { ok: false; result: number } {
+  let text: string;
+  if (msgFmt === MSG_FMT_UCS2) {
+    if (bytes.length % 2 !== 0) return { ok: false, result: RESULT_LENGTH };
+    text = decodeUcs2(bytes);
+  } else if (msgFmt === MSG_FMT_GBK) {
     try {
-      return GBK.decode(bytes);
+      text = GBK.decode(bytes);
     } catch {
-      return null;
+      return { ok: false, result: RESULT_STRUCTURE };
     }
-  }
-  return decodeLatin1(bytes);
+  } else text = decodeLatin1(bytes);
+  return checkText(text).ok ? { ok: true, text } : { ok: false, result: RESULT_INVALID_TEXT };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
+import { LOCALES, type Locale } from '../../core/i18n/index.ts';
 import { generateTotpSecret, totpUri, verifyTotp } from '../../security/totp.ts';
 import * as accounts from '../../services/accounts.ts';
 import { logIn, type LoginPolicy } from '../../services/log-in.ts';
@@ -278,6 +279,34 @@ export function accountRoutes(
     async (req) => {
       const t = await deps.tenants.details(req.tenant!.id);
       return { ...t, terminateAt: iso(t!.terminateAt), createdAt: iso(t!.createdAt) };
+    },
+  );
+
+  r.put(
+    '/v1/account/locale',
+    {
+      config: { access: 'account.manage' },
+      schema: {
+        summary:
+          'The language of my notices, statement files and error titles (zh-CN by default, or en)',
+        tags: ['account'],
+        body: Type.Object(
+          { locale: Type.String({ enum: [...LOCALES] }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      await deps.tenants.setLocale(req.tenant!.id, req.body.locale as Locale);
+      await deps.audit.record({
+        tenantId: req.tenant!.id,
+        actor: actorOf(req),
+        action: 'account.locale_set',
+        targetType: 'tenant',
+        targetId: req.tenant!.id,
+        details: { locale: req.body.locale },
+      });
+      return reply.code(204).send();
     },
   );
 

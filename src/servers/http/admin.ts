@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
+import { LOCALES, type Locale } from '../../core/i18n/index.ts';
 import { maskNumber } from '../../core/phone.ts';
 import * as accounts from '../../services/accounts.ts';
 import type { MessageStore } from '../../store/messages.ts';
@@ -13,6 +14,8 @@ import { IncidentStore } from '../../store/incidents.ts';
 import { stringify } from 'csv-stringify/sync';
 
 import { iso } from './wire.ts';
+import { effectiveLimits, type SendLimiter } from '../../services/send-limits.ts';
+import type { TenantDetails } from '../../store/tenants.ts';
 const Id = Type.Object({ id: Type.String() });
 const Str = (max = 200) => Type.String({ maxLength: max });
 
@@ -21,6 +24,8 @@ export function adminRoutes(
   deps: accounts.AccountDeps & {
     messages: MessageStore;
     onTenantStatus?: (tenantId: string, status: string) => void;
+    /** Per-tenant message limits: the defaults, and forgetting a changed tenant's at once. */
+    sendLimiter?: SendLimiter;
   },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -70,10 +75,52 @@ export function adminRoutes(
       if (!t) throw new DomainError('not_found', `no tenant ${req.params.id}`);
       return {
         ...t,
+        sendLimits: sendLimitsView(t, deps.sendLimiter),
         terminateAt: iso(t.terminateAt),
         createdAt: iso(t.createdAt),
         users: (await deps.users.list(t.id)).map(userView),
       };
+    },
+  );
+
+  const Limit = Type.Union([Type.Integer({ minimum: 1, maximum: 10_000_000 }), Type.Null()]);
+  r.put(
+    '/v1/admin/tenants/:id/limits',
+    {
+      config: { access: 'admin.tenants.status' },
+      schema: {
+        summary: 'A tenant’s sending limits in messages (null: the configured default)',
+        tags: ['admin'],
+        params: Id,
+        body: Type.Object(
+          {
+            messagesPerSecond: Limit,
+            messagesBurst: Limit,
+            messagesInFlight: Limit,
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const limits = {
+        messagesPerSecond: req.body.messagesPerSecond,
+        messagesBurst: req.body.messagesBurst,
+        messagesInFlight: req.body.messagesInFlight,
+      };
+      if (!(await deps.tenants.setSendLimits(req.params.id, limits)))
+        throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      deps.sendLimiter?.forget(req.params.id);
+      await deps.audit.record({
+        tenantId: req.params.id,
+        actor: actorOf(req),
+        action: 'account.limits_set',
+        targetType: 'tenant',
+        targetId: req.params.id,
+        details: limits,
+      });
+      const t = await deps.tenants.details(req.params.id);
+      return { sendLimits: sendLimitsView(t!, deps.sendLimiter) };
     },
   );
 
@@ -103,6 +150,35 @@ export function adminRoutes(
         actorOf(req),
       );
       deps.onTenantStatus?.(req.params.id, req.body.status);
+      return reply.code(204).send();
+    },
+  );
+
+  r.put(
+    '/v1/admin/tenants/:id/locale',
+    {
+      config: { access: 'admin.tenants.status' },
+      schema: {
+        summary: 'The language of a tenant’s notices, statement files and error titles',
+        tags: ['admin'],
+        params: Id,
+        body: Type.Object(
+          { locale: Type.String({ enum: [...LOCALES] }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      if (!(await deps.tenants.setLocale(req.params.id, req.body.locale as Locale)))
+        throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      await deps.audit.record({
+        tenantId: req.params.id,
+        actor: actorOf(req),
+        action: 'account.locale_set',
+        targetType: 'tenant',
+        targetId: req.params.id,
+        details: { locale: req.body.locale },
+      });
       return reply.code(204).send();
     },
   );
@@ -326,4 +402,17 @@ export function adminRoutes(
       };
     },
   );
+}
+
+/** The operator's overrides (null = default) and what applies. */
+function sendLimitsView(t: TenantDetails, limiter: SendLimiter | undefined) {
+  const applied = limiter ? effectiveLimits(limiter.defaults, t.sendLimits) : null;
+  return {
+    ...t.sendLimits,
+    effective: applied && {
+      messagesPerSecond: applied.perSecond,
+      messagesBurst: applied.burst,
+      messagesInFlight: applied.inFlight,
+    },
+  };
 }

@@ -29,11 +29,14 @@ import { SmppAccountStore } from '../../store/smpp-accounts.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
+import { refuseUnknownFields } from './closed-schemas.ts';
 import { messageRoutes, type CategoryRulesOf } from './messages.ts';
 import { channelRoutes, type ChannelAdminDeps } from './channels.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { eventStreamRoutes, type EventStreamDeps } from './events-stream.ts';
 import { inboundRoutes, type InboundHttpDeps } from './inbound.ts';
+import { jobRoutes } from './jobs.ts';
+import { ScheduledJobStore } from '../../store/scheduled-jobs.ts';
 import type { WebhookAdminDeps } from '../../services/webhook-endpoints.ts';
 
 export interface HealthReport {
@@ -84,8 +87,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     // Bodies are validated as sent: no silent type coercion, no silent dropping of unknown fields.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // `discriminator`: a tagged union (a route's target) is checked against the branch its tag
+    // names, so an unknown field in it is named, not lost among every branch's errors.
+    ajv: {
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: false,
+        allErrors: false,
+        discriminator: true,
+      },
+    },
   });
+  // Before any route: every /v1 body and query string refuses what it does not declare.
+  refuseUnknownFields(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
@@ -136,6 +150,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   messageRoutes(app, {
     accept: deps.accept,
     messages: deps.messages,
+    audit: deps.audit,
     defaultRegion: deps.defaultRegion,
     onAccepted: deps.onAccepted,
     ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
@@ -150,6 +165,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     ...accountDeps,
     messages: deps.messages,
     ...(deps.onTenantStatus ? { onTenantStatus: deps.onTenantStatus } : {}),
+    ...(deps.accept.limiter ? { sendLimiter: deps.accept.limiter } : {}),
   });
   billingRoutes(app, {
     db: deps.db,
@@ -185,6 +201,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.events) eventStreamRoutes(app, deps.events);
   if (deps.inbound)
     inboundRoutes(app, { ...deps.inbound, audit: deps.audit, tenants: deps.tenants });
+  jobRoutes(app, { jobs: new ScheduledJobStore(deps.db) });
   smppAccountRoutes(app, {
     smppAccounts: deps.smppAccounts ?? new SmppAccountStore(deps.db),
     audit: deps.audit,

@@ -85,6 +85,14 @@ export function registerAuth(
       if (method !== 'HEAD') deps.routes.push({ method, url: route.url, access });
   });
 
+  // A refusal that says when to come back (login throttling, rate limits) says it in Retry-After
+  // too (RFC 9110 §10.2.3), which clients and proxies honour without reading the body.
+  app.addHook('onError', async (_req, reply, err) => {
+    const retry: unknown = err instanceof DomainError ? err.details?.retryAfterSeconds : undefined;
+    if (typeof retry === 'number' && retry > 0 && !reply.hasHeader('Retry-After'))
+      reply.header('Retry-After', String(Math.ceil(retry)));
+  });
+
   app.addHook('onRequest', async (req, reply) => {
     const access = req.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;

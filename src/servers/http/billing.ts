@@ -272,7 +272,23 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
         params: Id,
         body: Type.Object(
           {
-            rules: Type.Array(Type.Unknown(), { maxItems: 200 }),
+            // The shape; parsePlan checks the values (422 invalid_price_plan with the field).
+            rules: Type.Array(
+              Type.Object(
+                {
+                  country: Type.Optional(Type.String({ description: 'ISO 3166 region, e.g. CN' })),
+                  carrier: Type.Optional(
+                    Type.String({ description: 'CN only: mobile, unicom, telecom, broadnet' }),
+                  ),
+                  class: Type.Optional(
+                    Type.String({ description: 'verification, notification or marketing' }),
+                  ),
+                  price: Type.String({ description: 'Per part, a decimal string: "0.0450"' }),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 200 },
+            ),
             chargeMode: Type.Optional(Type.String({ enum: ['on_submit', 'on_delivery'] })),
           },
           { additionalProperties: false },

@@ -6,7 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import {
   ChannelConfigError,
+  CMPP_DEFAULTS,
   publicChannelConfig,
+  SMPP_DEFAULTS,
   validateChannelConfig,
   type ChannelConfig,
 } from '../../core/channels/channel-config.ts';
@@ -26,7 +28,30 @@ export interface ChannelAdminDeps {
 }
 
 const Id = Type.String({ minLength: 1, maxLength: 32 });
-const ConfigBody = Type.Record(Type.String(), Type.Unknown());
+// Every option a channel of any kind has, with its JSON type: an unknown option is a 400 naming it
+// (closed-schemas.ts); validateChannelConfig then checks the values, and options of another kind,
+// and answers 422 invalid_channel with the field.
+const CategoryRules = Type.Array(
+  Type.Object({ stat: Type.String(), category: Type.String() }, { additionalProperties: false }),
+  { maxItems: 200 },
+);
+const optionType = (v: unknown) =>
+  Array.isArray(v)
+    ? CategoryRules
+    : typeof v === 'boolean'
+      ? Type.Boolean()
+      : typeof v === 'number'
+        ? Type.Number()
+        : Type.String();
+const ConfigBody = Type.Object(
+  Object.fromEntries(
+    Object.entries({ ...SMPP_DEFAULTS, ...CMPP_DEFAULTS, id: '', port: 0 }).map(([k, v]) => [
+      k,
+      Type.Optional(optionType(v)),
+    ]),
+  ),
+  { additionalProperties: false },
+);
 
 export function channelRoutes(app: FastifyInstance, deps: ChannelAdminDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

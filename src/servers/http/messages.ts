@@ -5,10 +5,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import { isId } from '../../core/ids.ts';
 import { isMessageStatus, MESSAGE_STATUSES } from '../../core/message/status.ts';
+import { STATUS_SELECTORS } from '../../core/webhooks/status-filter.ts';
 import { normaliseNumber } from '../../core/phone.ts';
 import { acceptMessages, type AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore, MessageView } from '../../store/messages.ts';
-import { problem, sendProblem } from './problem.ts';
+import { localizedError } from '../../core/i18n/index.ts';
+import type { AuditStore } from '../../store/audit.ts';
+import { actorOf } from './auth.ts';
 
 import { iso, parseLimit, parseTime } from './wire.ts';
 import { money } from '../../core/billing/money.ts';
@@ -54,6 +57,15 @@ const SendBody = Type.Object(
         maxLength: 2048,
         description:
           "An http(s) URL that gets these messages' status events instead of your webhook endpoints, signed with your callback secret (docs/webhooks.md).",
+      }),
+    ),
+    callbackStatuses: Type.Optional(
+      Type.Array(Type.String({ enum: [...STATUS_SELECTORS] }), {
+        minItems: 1,
+        maxItems: STATUS_SELECTORS.length,
+        uniqueItems: true,
+        description:
+          'Which status events the callbackUrl gets: all (default), final (only the final status), or statuses by name (docs/webhooks.md).',
       }),
     ),
   },
@@ -131,8 +143,22 @@ const Message = Type.Object({
   createdAt: Type.String(),
   submittedAt: Nullable(Type.String()),
   doneAt: Nullable(Type.String()),
+  text: Type.Optional(
+    Type.String({
+      description:
+        'With ?include=text: the text as the recipient got it, signature and opt-out hint included. Each read is audited (messages.read_text).',
+    }),
+  ),
   partDetails: Type.Optional(Type.Array(Part)),
 });
+
+const Include = Type.Optional(
+  Type.String({
+    enum: ['text'],
+    description:
+      'text: add each message’s text as sent (decrypted, and recorded in your audit log as messages.read_text)',
+  }),
+);
 
 const ListQuery = Type.Object(
   {
@@ -146,6 +172,7 @@ const ListQuery = Type.Object(
     batchId: Type.Optional(Type.String()),
     createdAfter: Type.Optional(Type.String({ description: 'ISO-8601 time, inclusive' })),
     createdBefore: Type.Optional(Type.String({ description: 'ISO-8601 time, exclusive' })),
+    include: Include,
   },
   { additionalProperties: false },
 );
@@ -166,6 +193,8 @@ export function messageRoutes(
   deps: {
     accept: AcceptDeps;
     messages: MessageStore;
+    /** Reading a message's text is audited, as an operator's read of bodies is. */
+    audit: AuditStore;
     defaultRegion: string;
     onAccepted: () => void;
     categoryRules?: CategoryRulesOf;
@@ -188,9 +217,11 @@ export function messageRoutes(
           202: Accepted,
           400: ProblemSchema,
           401: ProblemSchema,
+          402: ProblemSchema,
           409: ProblemSchema,
           413: ProblemSchema,
           422: ProblemSchema,
+          429: ProblemSchema,
         },
       },
     },
@@ -202,6 +233,11 @@ export function messageRoutes(
       const outcome = await acceptMessages(deps.accept, req.tenant!, req.body ?? {}, {
         ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
         test,
+      }).catch((err: unknown) => {
+        // Past the tenant's message budget: 429 with when to come back (RFC 9110 §10.2.3).
+        const retry = err instanceof DomainError ? err.details?.retryAfterSeconds : undefined;
+        if (typeof retry === 'number') reply.header('Retry-After', String(retry));
+        throw err;
       });
       if (!outcome.replayed) deps.onAccepted();
       if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
@@ -214,18 +250,28 @@ export function messageRoutes(
     {
       config: { access: 'messages.read' },
       schema: {
-        summary: 'One message with its parts',
+        summary: 'One message with its parts (and its text with ?include=text)',
         tags: ['messages'],
         params: Type.Object({ id: Type.String() }),
-        response: { 200: Message, 404: ProblemSchema },
+        querystring: Type.Object({ include: Include }, { additionalProperties: false }),
+        response: { 200: Message, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
-    async (req, reply) => {
+    async (req) => {
+      const withText = req.query.include === 'text';
       // Another tenant's message and a missing one look the same: never reveal existence.
       const view = isId('msg', req.params.id)
-        ? await deps.messages.get(req.tenant!.id, req.params.id)
+        ? await deps.messages.get(req.tenant!.id, req.params.id, { text: withText })
         : undefined;
-      if (!view) return sendProblem(reply, problem('not_found', `no message ${req.params.id}`));
+      if (!view) throw localizedError('not_found', 'http.message_not_found', { id: req.params.id });
+      if (withText)
+        await deps.audit.record({
+          tenantId: req.tenant!.id,
+          actor: actorOf(req),
+          action: 'messages.read_text',
+          targetType: 'message',
+          targetId: view.id,
+        });
       return toApi(view, req.tenant!.currency, deps.categoryRules);
     },
   );
@@ -247,15 +293,16 @@ export function messageRoutes(
     async (req) => {
       const q = req.query;
       const limit = parseLimit(q.limit, 50, 1000);
+      const withText = q.include === 'text';
       if (q.status && !isMessageStatus(q.status))
-        throw new DomainError('invalid_request', `unknown status ${q.status}`);
+        throw localizedError('invalid_request', 'http.unknown_status', { status: q.status });
       let to: string | undefined;
       if (q.to) {
         const n = normaliseNumber(q.to, deps.defaultRegion);
         if (!n.ok) throw new DomainError('invalid_number', n.detail);
         to = n.e164;
       }
-      const rows = await deps.messages.list(req.tenant!.id, {
+      const filter = {
         limit,
         ...(q.after ? { after: q.after } : {}),
         ...(q.status ? { status: q.status } : {}),
@@ -264,7 +311,21 @@ export function messageRoutes(
         ...(q.batchId ? { batchId: q.batchId } : {}),
         ...(q.createdAfter ? { createdFrom: parseTime(q.createdAfter, 'createdAfter') } : {}),
         ...(q.createdBefore ? { createdTo: parseTime(q.createdBefore, 'createdBefore') } : {}),
-      });
+      };
+      const rows = await deps.messages.list(req.tenant!.id, filter, { text: withText });
+      // One audit row per page read: the filter and the first and last id name every message in it.
+      if (withText && rows.length > 0)
+        await deps.audit.record({
+          tenantId: req.tenant!.id,
+          actor: actorOf(req),
+          action: 'messages.read_text',
+          details: {
+            count: rows.length,
+            first: rows[0]!.id,
+            last: rows[rows.length - 1]!.id,
+            filter: { ...filter, limit: undefined },
+          },
+        });
       return {
         data: rows.map((r) => toApi(r, req.tenant!.currency, deps.categoryRules)),
         nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null,
@@ -308,6 +369,7 @@ function toApi(v: MessageView, currency: string, rulesOf?: CategoryRulesOf) {
     createdAt: iso(v.createdAt)!,
     submittedAt: iso(v.submittedAt),
     doneAt: iso(v.doneAt),
+    ...(v.text !== undefined ? { text: v.text } : {}),
     ...(v.partDetails
       ? {
           partDetails: v.partDetails.map((p) => ({

@@ -20,6 +20,76 @@ export interface RoutingDeps {
   audit: AuditStore;
 }
 
+// The table on the wire. The schema holds the shape (which fields exist where, and their JSON
+// types): anything else is a 400 naming it. parseRoutes then checks the meaning (known channels,
+// carriers and classes, the default route last) and answers 422 invalid_route with the field.
+const Strings = (description: string) =>
+  Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000, description });
+
+const RouteFilter = Type.Object(
+  {
+    tenants: Type.Optional(Strings('Tenant ids (ten_…)')),
+    countries: Type.Optional(Strings('ISO 3166 regions of the number, e.g. CN')),
+    prefixes: Type.Optional(Strings('E.164 prefixes, e.g. +86138')),
+    carriers: Type.Optional(
+      Strings('Chinese carriers by number segment: mobile, unicom, telecom, broadnet'),
+    ),
+    classes: Type.Optional(Strings('Message classes: verification, notification, marketing')),
+    senders: Type.Optional(Strings('Sender ids / signatures')),
+    hours: Type.Optional(
+      Type.Object(
+        { from: Type.Integer(), to: Type.Integer() },
+        {
+          additionalProperties: false,
+          description: 'Minutes of the local day [from, to); to < from wraps midnight',
+        },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Every filter given must match; no filters: the route matches everything',
+  },
+);
+
+const ChannelId = Type.String({ maxLength: 64 });
+
+// A tagged union: Ajv (discriminator: true in app.ts) checks the branch `kind` names.
+const RouteTarget = Type.Unsafe<unknown>({
+  type: 'object',
+  description: 'One channel, a weighted split, or a failover list (the first channel that is up)',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    Type.Object(
+      { kind: Type.Literal('channel'), channel: ChannelId },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('split'),
+        weights: Type.Array(
+          Type.Object(
+            { channel: ChannelId, weight: Type.Integer() },
+            { additionalProperties: false },
+          ),
+          { maxItems: 100 },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { kind: Type.Literal('failover'), channels: Type.Array(ChannelId, { maxItems: 100 }) },
+      { additionalProperties: false },
+    ),
+  ],
+});
+
+const RouteWire = Type.Object(
+  { id: Type.String({ maxLength: 40 }), filter: Type.Optional(RouteFilter), target: RouteTarget },
+  { additionalProperties: false },
+);
+
 export function routingRoutes(app: FastifyInstance, deps: RoutingDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -46,7 +116,7 @@ export function routingRoutes(app: FastifyInstance, deps: RoutingDeps): void {
         summary: 'Replace the routing table (ordered; the last route is the default)',
         tags: ['admin', 'channels'],
         body: Type.Object(
-          { routes: Type.Array(Type.Unknown(), { maxItems: 500 }) },
+          { routes: Type.Array(RouteWire, { maxItems: 500 }) },
           { additionalProperties: false },
         ),
       },

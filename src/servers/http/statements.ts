@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { formatAmount } from '../../core/billing/money.ts';
 import type { Statement } from '../../core/billing/statement.ts';
+import type { Locale } from '../../core/i18n/index.ts';
 import { statementCsv, statementHtml, statementXlsx } from '../../reports/statement-files.ts';
 import { statementFor, type StatementDeps } from '../../services/statements.ts';
 import type { TenantStore } from '../../store/tenants.ts';
@@ -44,7 +45,12 @@ export function statementRoutes(
       },
     },
     async (req, reply) =>
-      send(reply, await statementFor(deps, req.tenant!, req.params.month), req.query.format),
+      send(
+        reply,
+        await statementFor(deps, req.tenant!, req.params.month),
+        req.tenant!.locale,
+        req.query.format,
+      ),
   );
 
   r.get(
@@ -68,26 +74,37 @@ export function statementRoutes(
         targetId: tenant.id,
         details: { month: req.params.month },
       });
-      return send(reply, await statementFor(deps, tenant, req.params.month), req.query.format);
+      return send(
+        reply,
+        await statementFor(deps, tenant, req.params.month),
+        tenant.locale,
+        req.query.format,
+      );
     },
   );
 }
 
-async function send(reply: FastifyReply, s: Statement, format = 'json'): Promise<FastifyReply> {
+/** Files are labelled in the tenant's language; the JSON form has no labels. */
+async function send(
+  reply: FastifyReply,
+  s: Statement,
+  locale: Locale,
+  format = 'json',
+): Promise<FastifyReply> {
   const name = `statement-${s.tenantId}-${s.month}`;
   switch (format) {
     case 'csv':
       return reply
         .type('text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${name}.csv"`)
-        .send(statementCsv(s));
+        .send(statementCsv(s, locale));
     case 'xlsx':
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('Content-Disposition', `attachment; filename="${name}.xlsx"`)
-        .send(await statementXlsx(s));
+        .send(await statementXlsx(s, locale));
     case 'html':
-      return reply.type('text/html; charset=utf-8').send(statementHtml(s));
+      return reply.type('text/html; charset=utf-8').send(statementHtml(s, locale));
     default: {
       const m = (v: number) => ({ amount: formatAmount(v), currency: s.currency });
       return reply.send({

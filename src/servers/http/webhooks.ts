@@ -7,6 +7,7 @@ import { DomainError } from '../../core/errors.ts';
 import { isId } from '../../core/ids.ts';
 import { EVENT_TYPES } from '../../core/webhooks/events.ts';
 import { MAX_URL_LENGTH } from '../../core/webhooks/target-url.ts';
+import { STATUS_SELECTORS, type StatusSelector } from '../../core/webhooks/status-filter.ts';
 import {
   createEndpoint,
   resendDelivery,
@@ -46,10 +47,18 @@ const Events = Type.Array(Type.String({ enum: [...EVENT_TYPES] }), {
   uniqueItems: true,
   description: 'What the endpoint hears: message.status, inbound.received (default: both).',
 });
+const Statuses = Type.Array(Type.String({ enum: [...STATUS_SELECTORS] }), {
+  minItems: 1,
+  maxItems: STATUS_SELECTORS.length,
+  uniqueItems: true,
+  description:
+    'Which message.status events it gets: all (default), final (only the final status), or statuses by name (queued, submitted, delivered, …).',
+});
 const Url = Type.String({
   minLength: 1,
   maxLength: MAX_URL_LENGTH,
-  description: 'An http(s) URL; redirects are not followed.',
+  description:
+    'An http(s) URL on a public internet address (unless the operator allows more); redirects are not followed.',
 });
 const Description = Type.String({ maxLength: 200 });
 
@@ -57,6 +66,7 @@ const Endpoint = Type.Object({
   id: Type.String(),
   url: Type.String(),
   events: Type.Array(Type.String()),
+  statuses: Type.Array(Type.String()),
   enabled: Type.Boolean(),
   description: Nullable(Type.String()),
   createdAt: Type.String(),
@@ -71,7 +81,6 @@ const Attempt = Type.Object({
   at: Type.String(),
   statusCode: Nullable(Type.Integer()),
   error: Nullable(Type.String()),
-  response: Nullable(Type.String({ description: 'The first KB of the answer.' })),
   durationMs: Type.Integer(),
 });
 const Delivery = Type.Object({
@@ -172,6 +181,7 @@ export function webhookRoutes(
           {
             url: Url,
             events: Type.Optional(Events),
+            statuses: Type.Optional(Statuses),
             enabled: Type.Optional(Type.Boolean()),
             description: Type.Optional(Description),
           },
@@ -185,6 +195,7 @@ export function webhookRoutes(
       const { endpoint, secret } = await createEndpoint(deps, req.tenant!.id, {
         url: b.url,
         ...(b.events ? { events: b.events as (typeof EVENT_TYPES)[number][] } : {}),
+        ...(b.statuses ? { statuses: b.statuses as StatusSelector[] } : {}),
         ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
         ...(b.description !== undefined ? { description: b.description } : {}),
       });
@@ -212,13 +223,14 @@ export function webhookRoutes(
     {
       config: { access: 'keys.manage' },
       schema: {
-        summary: 'Change an endpoint: URL, events, enabled, description',
+        summary: 'Change an endpoint: URL, events, statuses, enabled, description',
         tags,
         params: WebhookParams,
         body: Type.Object(
           {
             url: Type.Optional(Url),
             events: Type.Optional(Events),
+            statuses: Type.Optional(Statuses),
             enabled: Type.Optional(Type.Boolean()),
             description: Type.Optional(Nullable(Description)),
           },
@@ -234,6 +246,7 @@ export function webhookRoutes(
       const updated = await updateEndpoint(deps, req.tenant!.id, webhookId, {
         ...(b.url !== undefined ? { url: b.url } : {}),
         ...(b.events ? { events: b.events as (typeof EVENT_TYPES)[number][] } : {}),
+        ...(b.statuses ? { statuses: b.statuses as StatusSelector[] } : {}),
         ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
         ...(b.description !== undefined ? { description: b.description } : {}),
       });
@@ -295,7 +308,8 @@ export function webhookRoutes(
     {
       config: { access: 'keys.manage' },
       schema: {
-        summary: 'Send a webhook.test event now; answers with the attempt',
+        summary:
+          'Send a webhook.test event now; answers with the attempt (status code and timing, never the answer body)',
         tags,
         params: WebhookParams,
         response: { 200: Delivery, 404: ProblemSchema },
@@ -448,6 +462,7 @@ function endpointView(e: WebhookEndpoint) {
     id: e.id,
     url: e.url,
     events: e.events,
+    statuses: e.statuses,
     enabled: e.enabled,
     description: e.description,
     createdAt: iso(e.createdAt)!,

@@ -123,7 +123,9 @@ export class AcceptBatcher {
         this.deps,
         tenant,
         { to: jobs.map((j) => j.to), text: first.text, class: first.class, partial: true },
-        { origin: first.origin, messageIds: jobs.map((j) => j.id) },
+        // Past the tenant's message budget only the submits beyond it are throttled
+        // (ESME_RTHROTTLED / CMPP result 8), as if each had been sent alone.
+        { origin: first.origin, messageIds: jobs.map((j) => j.id), limitPerRecipient: true },
       );
       accepted = new Set(out.body.messages.map((m) => m.id));
       rejected = out.body.rejected;

@@ -39,6 +39,8 @@ export const HY_ACCOUNT_NOT_ACTIVE = 0x406;
 export const HY_CONTRACT = 0x407;
 export const HY_NO_PRICE = 0x408;
 export const HY_FREQUENCY_LIMITED = 0x409;
+/** The text has a character that cannot be sent (a lone UTF-16 surrogate, NUL): permanent, do not retry. */
+export const HY_INVALID_TEXT = 0x40a;
 
 const NAMES: Readonly<Record<number, string>> = {
   [ESME_ROK]: 'ESME_ROK',
@@ -71,6 +73,7 @@ const NAMES: Readonly<Record<number, string>> = {
   [HY_CONTRACT]: 'HY_CONTRACT',
   [HY_NO_PRICE]: 'HY_NO_PRICE',
   [HY_FREQUENCY_LIMITED]: 'HY_FREQUENCY_LIMITED',
+  [HY_INVALID_TEXT]: 'HY_INVALID_TEXT',
 };
 
 /** `ESME_RTHROTTLED`, or `0x00000123` for a value we never send. */
@@ -86,6 +89,7 @@ const BY_CODE: Readonly<Record<string, number>> = {
   missing_text: ESME_RINVMSGLEN,
   empty_text: ESME_RINVMSGLEN,
   text_too_long: ESME_RINVMSGLEN,
+  invalid_text: HY_INVALID_TEXT,
   invalid_request: ESME_RSUBMITFAIL,
   insufficient_balance: HY_INSUFFICIENT_BALANCE,
   content_blocked: HY_CONTENT_BLOCKED,

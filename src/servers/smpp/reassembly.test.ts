@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Reassembly } from './reassembly.ts';
-import { BindGuard } from './bind-guard.ts';
 
 const opts = { ttlMs: 300_000, maxPerScope: 2, maxBytes: 1000 };
 let ids = 0;
@@ -87,52 +86,3 @@ describe('Reassembly', () => {
   });
 });
 
-describe('BindGuard', () => {
-  const g = () =>
-    new BindGuard({ maxPerSystemId: 3, maxPerAddress: 5, windowMs: 1000, lockMs: 10_000 });
-
-  test('locks a system_id after repeated failures, for lockMs', () => {
-    const guard = g();
-    assert.equal(guard.lockedUntil('acme', '10.0.0.1', 0), null);
-    guard.fail('acme', '10.0.0.1', 0);
-    guard.fail('acme', '10.0.0.2', 1);
-    assert.equal(guard.lockedUntil('acme', '10.0.0.3', 2), null);
-    guard.fail('acme', '10.0.0.3', 2);
-    assert.equal(guard.lockedUntil('acme', '10.0.0.9', 3), 10_002);
-    assert.equal(guard.lockedUntil('other', '10.0.0.9', 3), null, 'others are not locked');
-    assert.equal(guard.lockedUntil('acme', '10.0.0.9', 10_002), null, 'the lock ends');
-  });
-
-  test('failures outside the window start a new count; a success clears it', () => {
-    const guard = g();
-    guard.fail('acme', 'a', 0);
-    guard.fail('acme', 'a', 10);
-    guard.fail('acme', 'a', 2000);
-    assert.equal(guard.lockedUntil('acme', 'b', 2001), null);
-    guard.fail('acme', 'a', 2002);
-    guard.succeed('acme');
-    guard.fail('acme', 'a', 2003);
-    assert.equal(guard.lockedUntil('acme', 'b', 2004), null);
-  });
-
-  test('an address guessing many system_ids is locked', () => {
-    const guard = g();
-    for (let i = 0; i < 5; i++) guard.fail(`id${i}`, '192.0.2.7', i);
-    assert.equal(guard.lockedUntil('fresh', '192.0.2.7', 10), 10_004);
-    assert.equal(guard.lockedUntil('fresh', '192.0.2.8', 10), null);
-  });
-
-  test('bounded memory: the oldest keys are forgotten', () => {
-    const guard = new BindGuard({
-      maxPerSystemId: 1,
-      maxPerAddress: 100,
-      windowMs: 1000,
-      lockMs: 1000,
-      maxKeys: 4,
-    });
-    guard.fail('first', 'x', 0);
-    assert.notEqual(guard.lockedUntil('first', 'y', 1), null);
-    for (let i = 0; i < 4; i++) guard.fail(`n${i}`, 'x', 1);
-    assert.equal(guard.lockedUntil('first', 'y', 2), null);
-  });
-});

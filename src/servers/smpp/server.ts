@@ -20,7 +20,8 @@ import type { SmppAccount, SmppAccountStore } from '../../store/smpp-accounts.ts
 import type { SmppOutboxStore } from '../../store/smpp-outbox.ts';
 import type { TenantStore } from '../../store/tenants.ts';
 import { AcceptBatcher } from './accept-batcher.ts';
-import { BindGuard } from './bind-guard.ts';
+import { BindGuard, type BindAttempt } from './bind-guard.ts';
+import type { ThrottlePolicy } from '../../core/security/login-throttle.ts';
 import {
   ESME_RALYBND,
   ESME_RBINDFAIL,
@@ -62,6 +63,8 @@ export interface SmppServerOptions {
   /** A message was accepted: wake the dispatcher. */
   onAccepted?: () => void;
   log: Logger;
+  /** Password guessing on binds (config `login`); default: DEFAULT_THROTTLE_POLICY. */
+  throttle?: ThrottlePolicy;
   /** submit_sm of one bind waiting for their answer; more is ESME_RMSGQFUL. Default 100. */
   submitWindow?: number;
   /** deliver_sm of one bind waiting for their answer. Default 100. */
@@ -141,7 +144,7 @@ export class SmppServer {
   readonly #o: Required<
     Omit<
       SmppServerOptions,
-      'onAccepted' | 'accounts' | 'tenants' | 'outbox' | 'accept' | 'log' | 'horizon'
+      'onAccepted' | 'accounts' | 'tenants' | 'outbox' | 'accept' | 'log' | 'horizon' | 'throttle'
     >
   >;
   readonly #log: Logger;
@@ -177,12 +180,7 @@ export class SmppServer {
       acceptConcurrency: deps.acceptConcurrency ?? 2,
     };
     this.#log = deps.log;
-    this.#guard = new BindGuard({
-      maxPerSystemId: 5,
-      maxPerAddress: 20,
-      windowMs: 15 * 60_000,
-      lockMs: 15 * 60_000,
-    });
+    this.#guard = new BindGuard(deps.throttle);
     this.#batcher = new AcceptBatcher(
       deps.accept,
       deps.tenants,
@@ -469,8 +467,9 @@ export class SmppServer {
       return;
     }
     conn.state = 'binding';
+    let attempt: BindAttempt | null = null;
     const refuse = async (status: number, why: string, count = true) => {
-      if (count) this.#guard.fail(systemId, conn.remote, Date.now());
+      if (count) attempt?.fail();
       this.#log.warn(
         {
           session: conn.id,
@@ -488,14 +487,20 @@ export class SmppServer {
       this.#send(conn, pdu.response({ command_status: status }));
     };
     try {
-      const now = Date.now();
-      if (this.#guard.lockedUntil(systemId, conn.remote, now) !== null)
-        return await refuse(ESME_RBINDFAIL, 'too many failed binds; locked', false);
+      // Counted before the password is checked: concurrent binds cannot pass the limits.
+      const begun = await this.#guard.begin(systemId, conn.remote, Date.now());
+      if (!begun.ok)
+        return await refuse(
+          begun.reason === 'locked' ? ESME_RBINDFAIL : ESME_RTHROTTLED,
+          `too many failed binds (${begun.counter}); retry in ${begun.retryAfterSeconds} s`,
+          false,
+        );
+      attempt = begun;
       const account = systemId ? await this.deps.accounts.bySystemId(systemId) : undefined;
       if (!account) return await refuse(ESME_RINVSYSID, 'unknown system_id');
       if (!(await verifyPassword(str(pdu.password), account.passwordHash)))
         return await refuse(ESME_RINVPASWD, 'wrong password');
-      this.#guard.succeed(systemId);
+      await attempt.succeed(Date.now());
       // A bind type the account may not use: ESME_RINVCMDID, on which clients fall back to the
       // other bind types (reference §1.2).
       if (!account.bindTypes.includes(mode))
@@ -532,6 +537,7 @@ export class SmppServer {
       if (mode !== 'transmitter')
         this.#deliveries.attach(account.id, account.tenantId, account.systemId, conn);
     } catch (err) {
+      await attempt?.abandon(Date.now());
       this.#log.error({ err, session: conn.id, systemId }, 'smpp bind failed');
       if (conn.state === 'binding') {
         conn.state = 'open';

@@ -7,6 +7,7 @@ import {
   ESME_RINVESMCLASS,
   ESME_RINVMSGLEN,
   ESME_RINVOPTPARNOTALLWD,
+  HY_INVALID_TEXT,
 } from './command-status.ts';
 import {
   decodeText,
@@ -262,6 +263,24 @@ describe('decodeText by data_coding', () => {
   for (const [dc, bytes, text] of cases)
     test(`0x${dc.toString(16)} ${JSON.stringify(text)}`, () =>
       assert.deepEqual(decodeText(dc, Uint8Array.from(bytes)), { ok: true, value: text }));
+
+  const unsendable: Array<[string, number, number[]]> = [
+    [
+      'UCS-2: a lone high surrogate (an emoji cut after its first unit)',
+      8,
+      [0x00, 0x68, 0xd8, 0x3d],
+    ],
+    ['UCS-2: a lone low surrogate', 8, [0xde, 0x00, 0x00, 0x68]],
+    ['UCS-2: a reversed pair', 8, [0xde, 0x00, 0xd8, 0x3d]],
+    ['UCS-2: U+0000', 8, [0x00, 0x68, 0x00, 0x00]],
+    ['IA5: a NUL octet', 1, [0x68, 0x69, 0x00]],
+    ['Latin-1: a NUL octet', 3, [0x00]],
+  ];
+  for (const [what, dc, bytes] of unsendable)
+    test(`${what}: HY_INVALID_TEXT (permanent)`, () => {
+      const r = decodeText(dc, Uint8Array.from(bytes));
+      assert.equal(r.ok ? 0 : r.status, HY_INVALID_TEXT);
+    });
 
   test('UCS-2 with an odd number of octets: ESME_RINVMSGLEN', () => {
     const r = decodeText(8, Uint8Array.from([0x4f, 0x60, 0x59]));

@@ -5,12 +5,14 @@
 // GSM codes become spaces, data_coding 1 is read as GSM) and hides a UDH that lies about its length.
 import { decodeGsm7 } from '../../core/message/gsm7.ts';
 import { decodeLatin1, decodeUcs2 } from '../../core/message/encoding.ts';
+import { checkText } from '../../core/message/text-check.ts';
 import {
   ESME_RINVCMDLEN,
   ESME_RINVDCS,
   ESME_RINVESMCLASS,
   ESME_RINVMSGLEN,
   ESME_RINVOPTPARNOTALLWD,
+  HY_INVALID_TEXT,
 } from './command-status.ts';
 
 export interface SubmitSm {
@@ -225,18 +227,23 @@ export function supportedDataCoding(dataCoding: number): boolean {
  * The text of user data by data_coding. 0 and 0xF0–0xF3: GSM 03.38 default alphabet, one septet
  * per octet (SMPP's usual unpacked form), ESC + code for the extension table. 1: IA5 (ASCII; an
  * octet above 0x7F is read as Latin-1 rather than refused). 3: Latin-1. 8: UCS-2 read as UTF-16BE
- * (an odd number of octets is ESME_RINVMSGLEN). Anything else is ESME_RINVDCS.
+ * (an odd number of octets is ESME_RINVMSGLEN). Anything else is ESME_RINVDCS. A text that
+ * cannot be sent (UCS-2 that decodes to a lone surrogate, a NUL octet in IA5 / Latin-1;
+ * core/message/text-check.ts) is HY_INVALID_TEXT, permanent.
  */
 export function decodeText(dataCoding: number, bytes: Uint8Array): Parsed<string> {
   if (!supportedDataCoding(dataCoding))
     return fail(ESME_RINVDCS, `data_coding 0x${dataCoding.toString(16)} is not supported`);
+  let text: string;
   if (dataCoding === 8) {
     if (bytes.length % 2 !== 0)
       return fail(ESME_RINVMSGLEN, `UCS-2 user data of ${bytes.length} octets (odd)`);
-    return { ok: true, value: decodeUcs2(bytes) };
-  }
-  if (dataCoding === 1 || dataCoding === 3) return { ok: true, value: decodeLatin1(bytes) };
-  return { ok: true, value: decodeGsm7(bytes) };
+    text = decodeUcs2(bytes);
+  } else if (dataCoding === 1 || dataCoding === 3) text = decodeLatin1(bytes);
+  else text = decodeGsm7(bytes);
+  const check = checkText(text);
+  if (!check.ok) return fail(HY_INVALID_TEXT, check.detail);
+  return { ok: true, value: text };
 }
 
 /**
