@@ -5,6 +5,7 @@
 // Schema validation only: one database is enough (the store is read, to show nothing changed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFor, type TestPlatform } from './support/platform.ts';
 import { operatorAdmin, registerCompany, type Browser } from './support/people.ts';
@@ -62,6 +63,7 @@ describe('unknown fields', () => {
       channels: [
         { id: 'cmcc', port: 0 },
         { id: 'unicom', port: 0 },
+        { id: 'backup', port: 0 },
       ],
     });
     admin = await operatorAdmin(t, 'fields@operator.test');
@@ -347,5 +349,25 @@ describe('unknown fields', () => {
     });
     assert.match(en.body.detail, /unknown field/i);
     assert.match(en.body.detail, /callback/);
+  });
+
+  test('the routing table documented in docs/channels.md is accepted as written', async () => {
+    const doc = readFileSync(new URL('../docs/channels.md', import.meta.url), 'utf8');
+    const block = /A whole table[\s\S]*?```json\n([\s\S]*?)```/.exec(doc);
+    assert.ok(block, 'the example is in the docs');
+    const example = JSON.parse(block[1]!);
+    const put = await admin.call('/v1/admin/routes', { method: 'PUT', body: example });
+    assert.equal(put.status, 204, JSON.stringify(put.body));
+    const stored = (await admin.call('/v1/admin/routes')).body.routes;
+    assert.deepEqual(
+      stored,
+      example.routes.map((r: any) => ({ filter: {}, ...r })),
+    );
+    const kinds = new Set(example.routes.map((r: any) => r.target.kind));
+    assert.deepEqual([...kinds].sort(), ['channel', 'failover', 'split']);
+    const filters = new Set(example.routes.flatMap((r: any) => Object.keys(r.filter ?? {})));
+    assert.equal(filters.size, 7, 'every filter is shown');
+    const explained = await admin.call('/v1/admin/routes/test', { body: { to: '13812345678' } });
+    assert.equal(explained.body.route, 'mobile-138-139');
   });
 });

@@ -225,7 +225,7 @@ async function acceptAdmitted(
   const rejected: RejectedRecipient[] = ctx.overBudget.map((to) => ({
     to: String(to),
     code: 'rate_limited',
-    detail: 'past the account\'s message budget; retry later',
+    detail: "past the account's message budget; retry later",
   }));
   let rows: NewMessage[] = [];
   const seen = new Set<string>();

@@ -98,10 +98,12 @@ export class Scheduler {
           continue;
         }
       }
-      if (now < entry.lookAt) continue;
-      entry.run = this.#run(entry).finally(() => {
-        entry.run = null;
+      // Another tick may have started it while this one waited for the database.
+      if (entry.run || now < entry.lookAt) continue;
+      const run: Promise<void> = this.#run(entry).finally(() => {
+        if (entry.run === run) entry.run = null;
       });
+      entry.run = run;
     }
   }
 

@@ -158,7 +158,10 @@ export interface AcceptWrites {
   hold?: { tenantId: string; currency: string; batchId: string; partial: boolean };
   /** Use the contract's package first: messages that fit in what is left cost nothing more. */
   quota?: { contractId: string };
-  idempotency?: (accepted: NewMessage[], unaffordable: NewMessage[]) => IdempotencyRecord | undefined;
+  idempotency?: (
+    accepted: NewMessage[],
+    unaffordable: NewMessage[],
+  ) => IdempotencyRecord | undefined;
   /** More writes that belong to the same acceptance (a review item), in its transaction. */
   afterInsert?: (trx: Transaction<Database>, accepted: NewMessage[]) => Promise<void>;
 }
@@ -204,8 +207,9 @@ export class MessageStore {
    * record, in one transaction. With `hold`, the messages are paid for from the available balance:
    * all of them, or (partial) those that fit in order; otherwise insufficient_balance, nothing written.
    *
-   * A large acceptance would hold the database (SQLite has one writer) and the event loop for the
-   * whole insert, so above ACCEPT_AT_ONCE messages it commits in two steps: one short transaction
+   * On SQLite a large acceptance would hold the only connection (one writer, and every query of
+   * every tenant waits for it) for the whole insert, so above ACCEPT_AT_ONCE messages it commits
+   * in two steps: one short transaction
    * decides everything (package, hold, idempotency record, review item) and stores the sealed rows
    * as a few accept_slices rows; then each slice is published (messages, parts, events) in its own
    * transaction that also deletes it. Nothing is visible to the dispatcher, the tenant or the event
@@ -217,15 +221,18 @@ export class MessageStore {
     all: NewMessage[],
     opts: AcceptWrites = {},
   ): Promise<{ accepted: NewMessage[]; unaffordable: NewMessage[] }> {
-    if (all.length <= ACCEPT_AT_ONCE) {
+    // PostgreSQL: one transaction holds one pooled connection and blocks nobody else's writes.
+    if (all.length <= ACCEPT_AT_ONCE || this.dialect === 'postgres') {
       return this.db.transaction().execute(async (trx) => {
         const now = Date.now();
         const decided = await this.#decide(trx, all, opts, now);
-        for (const chunk of chunks(decided.accepted, 500))
+        for (const [i, chunk] of chunks(decided.accepted, 500).entries()) {
+          if (i > 0) await nextTurn();
           await insertMessageRows(
             trx,
             chunk.map((m) => toRow(m, this.cipher.seal(m.text, m.id))),
           );
+        }
         if (opts.afterInsert) await opts.afterInsert(trx, decided.accepted);
         return decided;
       });

@@ -182,3 +182,61 @@ describe('RateLimiter: argument checks', () => {
     });
   }
 });
+
+describe('MessageBudget: messages per second and in flight', () => {
+  const L = { perSecond: 10, burst: 20, inFlight: 30 };
+  test('scripted: burst, refund of the unaccepted, Retry-After from the deficit, overdraft for a request above the burst', async () => {
+    const { MessageBudget } = await import('./rate-limit.ts');
+    const b = new MessageBudget();
+    const a1 = b.admit('t', T0, 15, L);
+    assert.deepEqual(a1, { ok: true, granted: 15 });
+    // 5 tokens left: 10 more need 5 at 10/s → 1 s.
+    assert.deepEqual(b.admit('t', T0, 10, L), {
+      ok: false,
+      limit: 'messages_per_second',
+      retryAfterSeconds: 1,
+    });
+    b.finish('t', T0, 15, 5, L); // 10 rejected recipients give their tokens back: 15 left
+    assert.deepEqual(b.admit('t', T0, 15, L), { ok: true, granted: 15 });
+    b.finish('t', T0, 15, 15, L);
+    // Empty bucket; 25 > burst may go only when the bucket is full again (2 s), leaving debt.
+    assert.deepEqual(b.admit('t', T0, 25, L), {
+      ok: false,
+      limit: 'messages_per_second',
+      retryAfterSeconds: 2,
+    });
+    assert.deepEqual(b.admit('t', T0 + 2000, 25, L), { ok: true, granted: 25 });
+    b.finish('t', T0 + 2000, 25, 25, L);
+    // 5 in debt: one message needs 6 tokens → 0.6 s → 1.
+    assert.deepEqual(b.admit('t', T0 + 2000, 1, L), {
+      ok: false,
+      limit: 'messages_per_second',
+      retryAfterSeconds: 1,
+    });
+    assert.equal(b.admit('t', T0 + 2600, 1, L).ok, true);
+  });
+
+  test('in flight: a second request past the limit waits; one alone may exceed it; partial grants what fits', async () => {
+    const { MessageBudget } = await import('./rate-limit.ts');
+    const b = new MessageBudget();
+    const big = { perSecond: 1000, burst: 1000, inFlight: 30 };
+    assert.deepEqual(b.admit('t', T0, 40, big), { ok: true, granted: 40 });
+    assert.deepEqual(b.admit('t', T0, 1, big), {
+      ok: false,
+      limit: 'messages_in_flight',
+      retryAfterSeconds: 1,
+    });
+    b.finish('t', T0, 40, 40, big);
+    assert.deepEqual(b.admit('t', T0, 20, big), { ok: true, granted: 20 });
+    assert.deepEqual(b.admit('t', T0, 20, big, true), { ok: true, granted: 10 });
+    assert.equal(b.inFlight('t'), 30);
+    assert.equal(b.admit('t', T0, 5, big, true).ok, false);
+    assert.equal(b.admit('u', T0, 5, big).ok, true, 'tenants do not share a budget');
+    // Partial on the rate: 3 tokens left → 3 of 5.
+    const c = new MessageBudget();
+    const small = { perSecond: 1, burst: 3, inFlight: 100 };
+    assert.deepEqual(c.admit('t', T0, 5, small, true), { ok: true, granted: 3 });
+    assert.throws(() => c.admit('t', T0, 0, small), RangeError);
+    assert.throws(() => c.admit('t', T0, 1, { ...small, burst: 0 }), RangeError);
+  });
+});

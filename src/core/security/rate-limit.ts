@@ -145,7 +145,13 @@ export class MessageBudget {
    * Admit `count` messages at clock `now` (ms). `partial`: grant as many as fit (at least one)
    * instead of all or none. Every ok admission must be closed by one `finish`.
    */
-  admit(key: string, now: number, count: number, limits: MessageLimits, partial = false): Admission {
+  admit(
+    key: string,
+    now: number,
+    count: number,
+    limits: MessageLimits,
+    partial = false,
+  ): Admission {
     assertLimits(limits);
     if (!(Number.isSafeInteger(count) && count > 0))
       throw new RangeError(`count must be a positive integer, got ${count}`);

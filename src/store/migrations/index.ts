@@ -14,11 +14,11 @@ import * as m011 from './011-webhooks.ts';
 import * as m012 from './012-smpp-server.ts';
 import * as m013 from './013-inbound.ts';
 import * as m014 from './014-cmpp-secret.ts';
-import * as m018 from './018-tenant-locale.ts';
-import * as m019 from './019-login-throttle.ts';
 import * as m015 from './015-webhook-statuses.ts';
 import * as m016 from './016-send-limits.ts';
 import * as m017 from './017-scheduled-jobs.ts';
+import * as m018 from './018-tenant-locale.ts';
+import * as m019 from './019-login-throttle.ts';
 
 export interface Migration {
   version: string;
@@ -41,9 +41,9 @@ export const migrations: Migration[] = [
   { version: '012-smpp-server', up: m012.up },
   { version: '013-inbound', up: m013.up },
   { version: '014-cmpp-secret', up: m014.up },
-  { version: '018-tenant-locale', up: m018.up },
-  { version: '019-login-throttle', up: m019.up },
   { version: '015-webhook-statuses', up: m015.up },
   { version: '016-send-limits', up: m016.up },
   { version: '017-scheduled-jobs', up: m017.up },
+  { version: '018-tenant-locale', up: m018.up },
+  { version: '019-login-throttle', up: m019.up },
 ];
