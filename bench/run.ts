@@ -290,6 +290,12 @@ function billingConfig(dir: string): string {
       demo: { openingBalance: '10000000' },
       billing: { defaultPrice: args.free ? '0' : '0.0450' },
       compliance: { enabled: !args['no-compliance'] },
+      // The benchmark measures the pipeline, not the per-tenant message rate limit.
+      limits: {
+        messagesPerSecond: 1_000_000,
+        messagesBurst: 1_000_000,
+        messagesInFlight: 1_000_000,
+      },
     }),
   );
   return file;

@@ -60,7 +60,16 @@ test('bad configuration stops the start with a message that names the option', (
     [{}, { htpp: { port: 1 } }, /unknown option "htpp"/],
     [{}, { http: { prot: 1 } }, /unknown option "http.prot"/],
     [{}, { channels: [{ id: 'a', pasword: 'x' }] }, /channel a: unknown channel option "pasword"/],
-    [{}, { channels: [{ id: 'a', port: 1 }, { id: 'a', port: 2 }] }, /appears twice/],
+    [
+      {},
+      {
+        channels: [
+          { id: 'a', port: 1 },
+          { id: 'a', port: 2 },
+        ],
+      },
+      /appears twice/,
+    ],
     [{}, { channels: [{ id: 'a', port: 1, password: 'ninechars' }] }, /8 characters/],
     [{}, { channels: [{ id: 'a', kind: 'x25' }] }, /channel a: kind "x25" is not smpp, cmpp/],
     [{}, { channels: [{ id: 'a', kind: 'cmpp', port: 0 }] }, /channel a: port must be/],

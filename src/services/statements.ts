@@ -43,14 +43,7 @@ export async function generateDueStatements(
   let made = 0;
   for (const t of await deps.statements.missing(month, end)) {
     await deps.statements.save(
-      await compute(
-        deps,
-        { id: t.id, name: t.name, currency: t.currency },
-        month,
-        start,
-        end,
-        now,
-      ),
+      await compute(deps, { id: t.id, name: t.name, currency: t.currency }, month, start, end, now),
     );
     made += 1;
   }

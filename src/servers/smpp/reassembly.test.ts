@@ -85,4 +85,3 @@ describe('Reassembly', () => {
     assert.equal(keys.size, 7);
   });
 });
-
