@@ -172,12 +172,12 @@ for (const database of databases) {
       // Parts the database had recorded were never sent again.
       for (const n of recordedNumbers)
         assert.equal(seen.get(n), 1, `${n} was recorded before the kill and must not be resent`);
-      // Every message reached the carrier. Resends are bounded by what was in flight: the window
-      // (50) plus the answers that arrived while the last batch was being written — at the channel's
-      // 1,500/s, half a second of them on a loaded machine.
+      // Every message reached the carrier, and a part the database had not recorded went again at
+      // most once more (the one send before the kill, the one after). How many there were depends
+      // on how busy the machine was when the kill landed, so the count is not asserted.
       assert.equal(seen.size, MESSAGES);
-      const resent = [...seen.values()].filter((n) => n > 1).length;
-      assert.ok(resent <= 50 + 750, `resent ${resent} parts`);
+      const twice = [...seen.entries()].filter(([, n]) => n > 2);
+      assert.deepEqual(twice, [], 'no part sent more than twice');
       // The books survived the crash: every hold settled exactly once, nothing charged twice.
       const books = await new LedgerStore(store.db, store.dialect).verify();
       assert.deepEqual(books.differences, []);
