@@ -26,9 +26,16 @@ export interface Config {
   nodeId: string;
   /**
    * The embedded SMPP carrier simulator. `stateFile` is the journal of the receipts it owes
-   * (docs/delivery-guarantees.md); null = `<dataDir>/smpp-simulator.journal`.
+   * (docs/delivery-guarantees.md); null = `<dataDir>/smpp-simulator.journal`. A receipt still owed
+   * `receiptMaxAgeSeconds` after it fell due is dropped (its system_id never bound a receiver again).
    */
-  simulator: { port: number; host: string; receiptDelayMs: number; stateFile: string | null };
+  simulator: {
+    port: number;
+    host: string;
+    receiptDelayMs: number;
+    stateFile: string | null;
+    receiptMaxAgeSeconds: number;
+  };
   /** The SMPP server tenants bind to (docs/smpp.md); runs with the api role. */
   smpp: { host: string; port: number };
   /** The CMPP server tenants connect to as SPs (docs/cmpp.md); runs with the api role. */
@@ -65,8 +72,11 @@ export interface Config {
    * Password guessing on HTTP login, SMPP binds and CMPP logins (docs/security.md, "Lock-outs
    * and throttling"): `maxFailures` failed tries of one name from one address lock that pair for
    * `lockMinutes`; `maxFailuresPerAddress` over all names throttle the address as long; past
-   * `maxFailuresPerName` from anywhere each try of the name waits, up to `maxDelaySeconds`. A name
-   * that logged in from an address is exempt there from the last two for `knownAddressDays`.
+   * `maxFailuresPerName` from anywhere, each try of the name from an address that has failed for
+   * it waits, up to `maxDelaySeconds` (an address with no failures of its own is always checked).
+   * A name that logged in from an address is exempt there from the last two for
+   * `knownAddressDays`, and its own failures there slow it (up to `maxDelaySeconds`) instead of
+   * locking it. `requestsPerMinute`: HTTP login requests per address, whatever their outcome.
    */
   login: {
     maxFailures: number;
@@ -76,6 +86,8 @@ export interface Config {
     maxDelaySeconds: number;
     knownAddressDays: number;
     sessionHours: number;
+    /** Login requests per minute from one address, whatever their outcome (HTTP; 429 past it). */
+    requestsPerMinute: number;
   };
   /**
    * Keys for encryption at rest: `k1:<base64 of 32 bytes>,k0:<…>` (first = current; keep old ones
@@ -153,7 +165,13 @@ function defaults(): Config {
     logLevel: 'info',
     roles: [...ALL_ROLES],
     nodeId: 'node-1',
-    simulator: { port: 2776, host: '127.0.0.1', receiptDelayMs: 1000, stateFile: null },
+    simulator: {
+      port: 2776,
+      host: '127.0.0.1',
+      receiptDelayMs: 1000,
+      stateFile: null,
+      receiptMaxAgeSeconds: 48 * 3600,
+    },
     smpp: { host: '127.0.0.1', port: 2775 },
     cmpp: { host: '127.0.0.1', port: 7890 },
     channels: [],
@@ -183,6 +201,7 @@ function defaults(): Config {
       maxDelaySeconds: 60,
       knownAddressDays: 30,
       sessionHours: 12,
+      requestsPerMinute: 30,
     },
     security: { encryptionKeys: null },
     billing: { defaultPrice: '0.0450', currency: 'CNY', statementUtcOffsetMinutes: 480 },
@@ -276,6 +295,8 @@ function fromEnv(env: Env): DeepPartial<Config> {
   if (int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS') !== undefined)
     sim.receiptDelayMs = int('HONGYAN_SIMULATOR_RECEIPT_DELAY_MS');
   if (env.HONGYAN_SIMULATOR_STATE_FILE) sim.stateFile = env.HONGYAN_SIMULATOR_STATE_FILE;
+  if (int('HONGYAN_SIMULATOR_RECEIPT_MAX_AGE_SECONDS') !== undefined)
+    sim.receiptMaxAgeSeconds = int('HONGYAN_SIMULATOR_RECEIPT_MAX_AGE_SECONDS');
   if (Object.keys(sim).length) out.simulator = sim;
   const smppServer: Record<string, unknown> = {};
   if (env.HONGYAN_SMPP_HOST) smppServer.host = env.HONGYAN_SMPP_HOST;
@@ -336,6 +357,11 @@ function validate(cfg: Config): void {
     (typeof cfg.simulator.stateFile !== 'string' || cfg.simulator.stateFile === '')
   )
     fail('simulator.stateFile must be a file path (null = in the data dir)');
+  if (
+    !Number.isSafeInteger(cfg.simulator.receiptMaxAgeSeconds) ||
+    cfg.simulator.receiptMaxAgeSeconds < 1
+  )
+    fail('simulator.receiptMaxAgeSeconds must be a whole number of seconds, at least 1');
   port(cfg.smpp.port, 'smpp.port');
   port(cfg.cmpp.port, 'cmpp.port');
   if (!/^[A-Z]{2}$/.test(cfg.defaultRegion))

@@ -165,6 +165,7 @@ export async function startPlatform(
     const webhookSender = new WebhookSender({
       timeoutMs: config.webhooks.timeoutMs,
       policy: egressPolicy,
+      log: log.child({ role: 'webhooks' }),
     });
     stops.push(async () => webhookSender.close());
     const receipts = new ReceiptStore(store.db, store.dialect);
@@ -303,6 +304,7 @@ export async function startPlatform(
         receiptDelayMs: config.simulator.receiptDelayMs,
         // It keeps the receipts it owes on disk, as a carrier does: a crash loses none of them.
         stateFile: config.simulator.stateFile ?? join(config.dataDir, 'smpp-simulator.journal'),
+        receiptMaxAgeMs: config.simulator.receiptMaxAgeSeconds * 1000,
         logger: log.child({ role: 'simulator' }),
       });
       simulatorPort = (await simulator.start()).port;

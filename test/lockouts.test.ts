@@ -9,12 +9,11 @@ import { request } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import smpp, { type PDU } from 'smpp';
 import { databases } from './support/databases.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { startTestPlatform, waitFor, type TestPlatform } from './support/platform.ts';
 import { GOOD_PASSWORD, operatorAdmin, registerCompany, type Browser } from './support/people.ts';
 import {
   ESME_RBINDFAIL,
   ESME_RINVPASWD,
-  ESME_RINVSYSID,
   ESME_ROK,
   ESME_RTHROTTLED,
 } from '../src/servers/smpp/command-status.ts';
@@ -219,7 +218,8 @@ for (const database of databases) {
       const sprayed: number[] = [];
       for (let i = 0; i < 20; i++)
         sprayed.push(await smppBind(smppPort, from, `spray${i}-${d}`, 'Pa55word'));
-      assert.equal(count(sprayed, ESME_RINVSYSID), 20);
+      // Unknown system_ids are answered as a wrong password is (docs/smpp.md, "Binding").
+      assert.equal(count(sprayed, ESME_RINVPASWD), 20);
       assert.equal(await smppBind(smppPort, from, `spray-next-${d}`, 'Pa55word'), ESME_RTHROTTLED);
       assert.equal(
         await smppBind(smppPort, from, sysA, 'Pa55word'),
@@ -228,6 +228,67 @@ for (const database of databases) {
       );
       assert.equal(await smppBind(smppPort, from, sysB, 'Pa55word'), ESME_ROK, 'the known tenant');
       assert.equal(await smppBind(smppPort, '127.0.0.7', sysA, 'Pa55word'), ESME_ROK);
+    });
+
+    test('an unknown system_id / Source_Addr is answered as a wrong password / authenticator', async () => {
+      const from = '127.0.0.15';
+      assert.equal(await smppBind(smppPort, from, `ghost-${d}`, 'Pa55word'), ESME_RINVPASWD);
+      assert.equal(await smppBind(smppPort, from, sysA, 'not-Pa55word'), ESME_RINVPASWD);
+      // CMPP 3.0 CONNECT_RESP Status 3 for both: an unknown Source_Addr and a wrong secret.
+      assert.equal(await cmppConnect(cmppPort, from, `gh${d}`, SECRET), 3);
+      assert.equal(await cmppConnect(cmppPort, from, sysA, 'not-the-secret'), 3);
+    });
+
+    test('guesses at a system_id from many addresses never keep its tenant out of a clean address', async () => {
+      // A system_id of its own, so that no other case's failures count for it.
+      const sysC = `lkc${d}`;
+      const created = await t.api('/v1/smpp-accounts', {
+        key: a.key,
+        body: { systemId: sysC, password: 'Pa55word', bindTypes: ['transceiver'] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      // 14 failures from 14 addresses: 4 past login.maxFailuresPerName, a 16 s delay.
+      const bots = Array.from({ length: 14 }, (_, i) => `127.0.1.${i + 1}`);
+      const guessed = await Promise.all(
+        bots.map((from) => smppBind(smppPort, from, sysC, 'guess')),
+      );
+      assert.equal(count(guessed, ESME_RINVPASWD), 14, guessed.join(','));
+      assert.equal(
+        await smppBind(smppPort, bots[0]!, sysC, 'Pa55word'),
+        ESME_RTHROTTLED,
+        'an address that failed for the system_id waits out the delay',
+      );
+      assert.equal(
+        await smppBind(smppPort, '127.0.1.100', sysC, 'Pa55word'),
+        ESME_ROK,
+        'an address with no failures of its own is checked at once',
+      );
+    });
+
+    test('tenants behind one NAT: failures for a system_id known at the address slow it, never lock it', async () => {
+      const nat = '127.0.0.16';
+      assert.equal(
+        await smppBind(smppPort, nat, sysB, 'Pa55word'),
+        ESME_ROK,
+        'b binds from the NAT',
+      );
+      const wrong: number[] = [];
+      for (let i = 0; i < 5; i++) wrong.push(await smppBind(smppPort, nat, sysB, 'guess'));
+      assert.equal(count(wrong, ESME_RINVPASWD), 5, wrong.join(','));
+      // b's right password: at most a delay (login.maxDelaySeconds), never the 15-minute lock.
+      const answers: number[] = [];
+      await waitFor(
+        async () => {
+          answers.push(await smppBind(smppPort, nat, sysB, 'Pa55word'));
+          return answers.at(-1) === ESME_ROK;
+        },
+        10_000,
+        'b to bind again from its own address',
+      );
+      assert.ok(
+        answers.every((s) => s === ESME_ROK || s === ESME_RTHROTTLED),
+        answers.join(','),
+      );
     });
 
     test('HTTP login: password spraying from one address is answered 429 with Retry-After', async () => {
@@ -285,6 +346,45 @@ for (const database of databases) {
       assert.equal(count(statuses, 401), 5, `checked: ${statuses.join(',')}`);
       assert.equal(count(statuses, 423), 25);
       assert.equal((await failures()) - before, 5, 'five passwords were checked');
+    });
+
+    test('HTTP login: past login.requestsPerMinute from one address, 429 before any query or audit row', async () => {
+      const from = '127.0.0.17';
+      assert.equal((await login(t, from, b.email, GOOD_PASSWORD)).status, 200, 'b known here');
+      const throttledRows = async () =>
+        (
+          await admin.call(
+            `/v1/admin/audit?tenantId=${a.tenantId}&action=login.throttled&limit=500`,
+          )
+        ).body.data.length as number;
+      // 29 more wrong tries (20 checked, then the address is throttled): 30 in all, the bucket.
+      await Promise.all(
+        Array.from({ length: 29 }, (_, i) => login(t, from, `flood${i}-${d}@x.test`, 'Wrong-1')),
+      );
+      // Until the request limit answers: a known user's right password is refused with it too.
+      let limited: Awaited<ReturnType<typeof login>> | undefined;
+      await waitFor(
+        async () => {
+          const r = await login(t, from, b.email, GOOD_PASSWORD);
+          if (r.status === 429) limited = r;
+          else assert.equal(r.status, 200);
+          return limited !== undefined;
+        },
+        10_000,
+        'the request limit',
+      );
+      assert.equal(limited!.body.code, 'rate_limited');
+      assert.match(limited!.body.detail, /登录请求过多/);
+      assert.ok(Number(limited!.retryAfter) > 0);
+      assert.equal(limited!.body.retryAfterSeconds, Number(limited!.retryAfter));
+      // A request the limit refuses costs no audit row (the throttled address's tries did).
+      const before = await throttledRows();
+      const more = await Promise.all(
+        Array.from({ length: 5 }, () => login(t, from, a.email, 'Wrong-2')),
+      );
+      const requestLimited = more.filter((r) => /登录请求过多/.test(r.body.detail ?? '')).length;
+      assert.ok(requestLimited >= 4, more.map((r) => r.status).join(','));
+      assert.equal((await throttledRows()) - before, 5 - requestLimited);
     });
   });
 }

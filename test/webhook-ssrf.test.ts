@@ -12,7 +12,8 @@ import { createServer, type Server } from 'node:http';
 import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFor, type TestPlatform } from './support/platform.ts';
 import { operatorAdmin, registerCompany } from './support/people.ts';
-import { isPublicAddress } from '../src/net/egress-policy.ts';
+import { EgressPolicy, isPublicAddress, type Resolve } from '../src/net/egress-policy.ts';
+import { NO_PUBLIC_HOST, WebhookSender } from '../src/services/webhook-sender.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 interface Answer {
@@ -84,6 +85,48 @@ test('webhooks.allowedTargets: empty by default, from the file or HONGYAN_WEBHOO
     /unknown option "webhooks.allowPrivateNetworks"/,
     'the old switch is gone: a file that still sets it fails the start',
   );
+});
+
+test('an internal name and an unknown name read the same to a tenant; the operator log tells them apart', async () => {
+  // DNS as a zone that holds an internal name (`vm`) and not `nosuch.invalid`.
+  const zone: Record<string, string> = { vm: '10.0.0.5', 'vm.corp.internal': '192.168.1.9' };
+  const resolve: Resolve = (name, _options, callback) => {
+    const address = zone[name];
+    if (address) return callback(null, [{ address, family: 4 }]);
+    const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${name}`);
+    err.code = 'ENOTFOUND';
+    callback(err, []);
+  };
+  const logged: Array<{ host: string; code: string }> = [];
+  const sender = new WebhookSender({
+    timeoutMs: 2000,
+    policy: new EgressPolicy([], resolve),
+    log: { info: (o) => logged.push(o as { host: string; code: string }) },
+  });
+  try {
+    const errors: string[] = [];
+    for (const host of ['vm', 'vm.corp.internal', 'nosuch.invalid']) {
+      const r = await sender.send(`http://${host}:8080/hook`, '{}', {});
+      assert.equal(r.ok, false);
+      assert.equal(r.statusCode, null);
+      errors.push(r.error ?? '');
+    }
+    assert.deepEqual(errors, [NO_PUBLIC_HOST, NO_PUBLIC_HOST, NO_PUBLIC_HOST]);
+    assert.ok(
+      !errors.some((e) => /vm|resolves|ENOTFOUND|EREFUSED/.test(e)),
+      'nothing to tell apart',
+    );
+    assert.deepEqual(
+      logged.map((l) => [l.host, l.code]),
+      [
+        ['vm', 'EREFUSEDTARGET'],
+        ['vm.corp.internal', 'EREFUSEDTARGET'],
+        ['nosuch.invalid', 'ENOTFOUND'],
+      ],
+    );
+  } finally {
+    sender.close();
+  }
 });
 
 for (const database of databases) {
@@ -208,10 +251,7 @@ for (const database of databases) {
       assert.equal(byName.status, 201, 'a name is judged when connecting');
       const viaDns = await api(`/v1/webhooks/${byName.body.id}/test`, { method: 'POST' });
       assert.equal(viaDns.body.status, 'dead');
-      assert.equal(
-        viaDns.body.attempts[0].error,
-        `${name} resolves to no public address (EREFUSEDTARGET)`,
-      );
+      assert.equal(viaDns.body.attempts[0].error, NO_PUBLIC_HOST);
       assert.equal(internal.hits.length, 0, 'nothing reached the internal service');
       await api(`/v1/webhooks/${byName.body.id}`, { method: 'DELETE' });
     });

@@ -1,16 +1,20 @@
-// Logging in: a generic error for a wrong email or password (never which one), every try counted
-// before the password is checked (core/security/login-throttle.ts: an email is locked only from
-// the address that failed, an address that sprays is throttled), and the second factor.
+// Logging in: a generic error for a wrong email or password (never which one), a cheap
+// per-address request limit in this process's memory before anything touches the database,
+// every try counted before the password is checked (core/security/login-throttle.ts: an email is
+// locked only from the address that failed, an address that sprays is throttled), and the
+// second factor.
 import type { DomainError } from '../core/errors.ts';
 import { localizedError } from '../core/i18n/translate.ts';
 import { addressKey } from '../core/security/access.ts';
 import {
   beginAttempt,
   DEFAULT_THROTTLE_POLICY,
+  UNKNOWN_NAME_HASH,
   type Attempt,
   type Refusal,
   type ThrottlePolicy,
 } from '../core/security/login-throttle.ts';
+import { RateLimiter } from '../core/security/rate-limit.ts';
 import { verifyPassword } from '../security/passwords.ts';
 import { verifyTotp } from '../security/totp.ts';
 import type { AuditStore } from '../store/audit.ts';
@@ -20,11 +24,15 @@ export interface LoginPolicy {
   sessionTtlMs: number;
   /** The same policy guards SMPP binds and CMPP logins (servers/smpp/bind-guard.ts). */
   throttle: ThrottlePolicy;
+  /** Login requests per minute from one address, whatever their outcome (a token bucket of this
+   * size, refilled at this rate); past it `429` before the database is asked anything. */
+  requestsPerMinute: number;
 }
 
 export const DEFAULT_LOGIN_POLICY: LoginPolicy = {
   sessionTtlMs: 12 * 3600_000,
   throttle: DEFAULT_THROTTLE_POLICY,
+  requestsPerMinute: 30,
 };
 
 /** The operator's `login` options (config.ts) as the policy. */
@@ -36,9 +44,11 @@ export function loginPolicyOf(login: {
   maxDelaySeconds: number;
   knownAddressDays: number;
   sessionHours: number;
+  requestsPerMinute?: number;
 }): LoginPolicy {
   return {
     sessionTtlMs: login.sessionHours * 3600_000,
+    requestsPerMinute: login.requestsPerMinute ?? DEFAULT_LOGIN_POLICY.requestsPerMinute,
     throttle: {
       ...DEFAULT_THROTTLE_POLICY,
       perPair: login.maxFailures,
@@ -52,9 +62,21 @@ export function loginPolicyOf(login: {
   };
 }
 
-// Verify against a real hash even for an unknown email, so timing does not tell which emails exist.
-const DUMMY_HASH =
-  'scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+// One request bucket per address and per platform (its user store), in this process's memory:
+// each node limits what reaches it, at the cost of a Map entry, before any query is made.
+const requestLimiters = new WeakMap<UserStore, RateLimiter>();
+
+function requestLimiter(users: UserStore, policy: LoginPolicy): RateLimiter {
+  let limiter = requestLimiters.get(users);
+  if (!limiter) {
+    limiter = new RateLimiter({
+      capacity: policy.requestsPerMinute,
+      refillPerSecond: policy.requestsPerMinute / 60,
+    });
+    requestLimiters.set(users, limiter);
+  }
+  return limiter;
+}
 
 export async function logIn(
   deps: { users: UserStore; audit: AuditStore; policy?: LoginPolicy },
@@ -71,13 +93,21 @@ export async function logIn(
   const email =
     typeof input.email === 'string' ? input.email.trim().toLowerCase().slice(0, 254) : '';
   const password = typeof input.password === 'string' ? input.password : '';
-  const attempt = await beginAttempt(
-    deps.users.throttle,
-    policy.throttle,
-    email,
-    addressKey(input.ip ?? 'unknown'),
-    now,
-  );
+  const address = addressKey(input.ip ?? 'unknown');
+  // Cheap and first: a flood from one address costs a Map lookup, not queries and audit rows.
+  const allowed = requestLimiter(deps.users, policy).take(address, now);
+  if (!allowed.ok) {
+    const seconds = allowed.retryAfterSeconds;
+    throw localizedError(
+      'rate_limited',
+      'login.too_many_requests',
+      { seconds },
+      {
+        retryAfterSeconds: seconds,
+      },
+    );
+  }
+  const attempt = await beginAttempt(deps.users.throttle, policy.throttle, email, address, now);
   if (!attempt.ok) throw await refused(deps, email, input.ip, attempt);
   try {
     return await check(deps, policy, attempt, { ...input, email, password }, now);
@@ -123,7 +153,7 @@ async function check(
     return localizedError('invalid_credentials', 'login.wrong_credentials');
   };
   if (!user) {
-    await verifyPassword(password, DUMMY_HASH);
+    await verifyPassword(password, UNKNOWN_NAME_HASH);
     throw await fail();
   }
   if (!(await verifyPassword(password, user.passwordHash)) || user.status !== 'active') {
@@ -159,7 +189,8 @@ async function check(
   return { token, session, user };
 }
 
-/** A try refused before its password was checked: 423 for a locked pair, else 429. */
+/** A try refused before its password was checked: 423 for a locked pair, else 429 (the address
+ * throttled, the email's delay, or the delay of an email known at the address). */
 async function refused(
   deps: { users: UserStore; audit: AuditStore },
   email: string,

@@ -19,11 +19,18 @@ export interface SendResult {
   durationMs: number;
 }
 
+/** The operator's log: what a tenant is not told (see describe). */
+export interface SenderLogger {
+  info(obj: object, msg?: string): void;
+}
+
 export class WebhookSender {
   readonly #http: http.Agent;
   readonly #https: https.Agent;
 
-  constructor(private readonly opts: { timeoutMs: number; policy: EgressPolicy }) {
+  constructor(
+    private readonly opts: { timeoutMs: number; policy: EgressPolicy; log?: SenderLogger },
+  ) {
     // On the agents, so every connection (pooled or new) is made to an address the policy passed.
     const lookup = opts.policy.lookup;
     this.#http = new http.Agent({ keepAlive: true, scheduling: 'lifo', lookup });
@@ -67,7 +74,14 @@ export class WebhookSender {
         finish('cancelled: the worker stopped');
       };
       signal?.addEventListener('abort', onAbort);
-      req.on('error', (err: NodeJS.ErrnoException) => finish(describe(err)));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === REFUSED_TARGET || err.code === 'ENOTFOUND')
+          this.opts.log?.info(
+            { host: new URL(checked.url).hostname, code: err.code, detail: err.message },
+            'webhook target name not usable',
+          );
+        finish(describe(err));
+      });
       req.on('response', (res) => {
         statusCode = res.statusCode ?? null;
         let read = 0;
@@ -105,10 +119,16 @@ function verdict(status: number | null): string | null {
   return `HTTP ${status}`;
 }
 
+/**
+ * A name that does not resolve and a name that resolves only to internal addresses read the same to
+ * a tenant: telling them apart would let a tenant probe which internal host names exist. The
+ * operator's log keeps the difference.
+ */
+export const NO_PUBLIC_HOST = 'host not found or not public';
+
 const FAILURES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',
   ETIMEDOUT: 'connection timed out',
   EHOSTUNREACH: 'host unreachable',
@@ -119,11 +139,10 @@ const FAILURES: Record<string, string> = {
 /** In our own words: a library's message can quote the far end (certificate names, headers). */
 function describe(err: NodeJS.ErrnoException): string {
   const code = err.code ?? '';
+  if (code === REFUSED_TARGET || code === 'ENOTFOUND') return NO_PUBLIC_HOST;
   const what =
-    code === REFUSED_TARGET
-      ? err.message
-      : (FAILURES[code] ??
-        (/CERT|TLS|SSL/.test(code) ? 'TLS certificate not accepted' : 'connection failed'));
+    FAILURES[code] ??
+    (/CERT|TLS|SSL/.test(code) ? 'TLS certificate not accepted' : 'connection failed');
   return `${what}${code ? ` (${code})` : ''}`.slice(0, 500);
 }
 

@@ -16,10 +16,17 @@
 // the simulator answers submit_sm only then. Forgets need no fsync: losing one resends a receipt,
 // which the ESME treats as a duplicate. The file is rewritten with only what is still owed on open
 // and whenever forgotten lines dominate it, and removed by a close that owes nothing.
+//
+// Growth is bounded: a receipt owed to a system_id that never binds a receiver again is dropped
+// `maxAgeMs` after it fell due (default 48 h, Hongyan's own receipt timeout, after which it ends
+// the message `unknown` anyway): on open here, and while running by the simulator (a forget). The
+// file is read line by line on open, never as one string (V8 caps a string near 512 MB).
 
-import { constants, mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { constants, createReadStream, mkdirSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { releaseLock, takeLock } from './journal-lock.ts';
 
 /** A receipt the simulator owes, as the journal keeps it. */
 export interface OwedReceipt {
@@ -46,11 +53,21 @@ export interface JournalLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** Default age past its due time after which an owed receipt is dropped (Hongyan's receipt timeout). */
+export const DEFAULT_RECEIPT_MAX_AGE_MS = 48 * 3600_000;
+
+export interface JournalOptions {
+  /** Drop owed receipts this long after they fell due. Default DEFAULT_RECEIPT_MAX_AGE_MS. */
+  maxAgeMs?: number;
+  /** The clock (ms since the epoch). Default Date.now. */
+  now?: () => number;
+}
+
 /** Compact when at least this many lines are in the file and most are dead. */
 const COMPACT_MIN_LINES = 50_000;
 const COMPACT_RATIO = 4;
 
-/** Journals open in this process (the lock file's pid cannot tell two of ours apart). */
+/** Journals open in this process (the lock file cannot tell two of ours apart). */
 const openPaths = new Set<string>();
 
 function toLine(r: OwedReceipt): string {
@@ -138,41 +155,28 @@ function parseLine(line: string): OwedReceipt | number | null {
   };
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes `<path>.lock` for this process. Two simulators appending to one journal would each
- * rewrite the other's records away on compaction, so a live owner is an error; a dead one's lock
- * (SIGKILL leaves it behind) is taken over.
- */
 function lock(path: string): void {
   if (openPaths.has(path)) throw new Error(`receipt journal ${path} is already open`);
-  const lockPath = `${path}.lock`;
-  try {
-    writeFileSync(lockPath, String(process.pid), { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const owner = Number(readFileSync(lockPath, 'utf8').trim());
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner))
-      throw new Error(`receipt journal ${path} is in use by process ${owner}`, { cause: err });
-    writeFileSync(lockPath, String(process.pid), { mode: 0o600 });
-  }
+  takeLock(`${path}.lock`);
   openPaths.add(path);
 }
 
 function unlock(path: string): void {
   openPaths.delete(path);
-  try {
-    unlinkSync(`${path}.lock`);
-  } catch {
-    // already gone
+  releaseLock(`${path}.lock`);
+}
+
+/**
+ * Writes all of `data` at the file's position. One write(2) may write less than asked (a full disk,
+ * a file size limit): the rest is written again, and an error (ENOSPC, EFBIG) is thrown, never taken
+ * for a whole write.
+ */
+async function writeAll(fh: FileHandle, data: string): Promise<void> {
+  const buf = Buffer.from(data, 'utf8');
+  for (let off = 0; off < buf.length;) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    if (bytesWritten <= 0) throw new Error('receipt journal: write made no progress');
+    off += bytesWritten;
   }
 }
 
@@ -212,28 +216,43 @@ export class ReceiptJournal {
    * Opens (or creates, mode 0600) the journal at `path`, loads what is still owed and rewrites the
    * file with only that. Throws when another live process holds the journal.
    */
-  static async open(file: string, log: JournalLogger): Promise<ReceiptJournal> {
+  static async open(
+    file: string,
+    log: JournalLogger,
+    opts: JournalOptions = {},
+  ): Promise<ReceiptJournal> {
     const path = resolve(file);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     lock(path);
     try {
-      let text = '';
+      const owed = new Map<number, OwedReceipt>();
+      let invalid = 0;
       try {
-        text = readFileSync(path, 'utf8');
+        const lines = createInterface({
+          input: createReadStream(path, { encoding: 'utf8' }),
+          crlfDelay: Infinity,
+        });
+        for await (const line of lines) {
+          if (line.length === 0) continue;
+          const parsed = parseLine(line);
+          if (parsed === null) invalid++;
+          else if (typeof parsed === 'number') owed.delete(parsed);
+          else owed.set(parsed.seq, parsed);
+        }
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-      const owed = new Map<number, OwedReceipt>();
-      let invalid = 0;
-      for (const line of text.split('\n')) {
-        if (line.length === 0) continue;
-        const parsed = parseLine(line);
-        if (parsed === null) invalid++;
-        else if (typeof parsed === 'number') owed.delete(parsed);
-        else owed.set(parsed.seq, parsed);
-      }
       // A crash in the middle of an append leaves one torn last line; more is worth a warning.
       if (invalid > 1) log.warn({ path, invalid }, 'receipt journal: unreadable lines skipped');
+      const oldest = (opts.now ?? Date.now)() - (opts.maxAgeMs ?? DEFAULT_RECEIPT_MAX_AGE_MS);
+      let expired = 0;
+      for (const [seq, r] of owed)
+        if (r.due <= oldest) {
+          owed.delete(seq);
+          expired++;
+        }
+      if (expired > 0)
+        log.warn({ path, expired }, 'receipt journal: receipts owed past their age dropped');
       const list = [...owed.values()].sort((a, b) => a.due - b.due || a.seq - b.seq);
       const fh = await rewrite(path, list);
       return new ReceiptJournal(path, fh, list, log);
@@ -330,9 +349,11 @@ export class ReceiptJournal {
       try {
         let fh = this.fh;
         if (fh === null || this.broken || this.compactionDue()) fh = await this.compact();
-        else if (lines.length > 0) await fh.write(lines.join(''));
+        else if (lines.length > 0) await writeAll(fh, lines.join(''));
         if (waiters.length > 0) await fh.datasync();
       } catch (err) {
+        // The file may now end in part of a line: nothing more is appended to it, and the waiters'
+        // submits are refused (ESME_RSYSERR, retried), until a rewrite succeeds.
         failure = err instanceof Error ? err : new Error(String(err));
         this.broken = true;
         this.log.error({ err: failure, path: this.path }, 'receipt journal write failed');
@@ -369,9 +390,9 @@ async function rewrite(path: string, list: OwedReceipt[]): Promise<FileHandle> {
     const chunk: string[] = [];
     for (const r of list) {
       chunk.push(toLine(r));
-      if (chunk.length === 4096) await out.write(chunk.splice(0).join(''));
+      if (chunk.length === 4096) await writeAll(out, chunk.splice(0).join(''));
     }
-    if (chunk.length > 0) await out.write(chunk.join(''));
+    if (chunk.length > 0) await writeAll(out, chunk.join(''));
     await out.datasync();
   } finally {
     await out.close();

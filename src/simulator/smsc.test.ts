@@ -8,6 +8,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import {
   type Receipt,
 } from '../core/receipts.ts';
 import { startControlServer } from './control.ts';
+import { processStartTime } from './journal-lock.ts';
 import { compileOutcomes, DEFAULT_OUTCOME_RULES, resolveOutcome } from './outcomes.ts';
 import { SmscSimulator, type SimulatorOptions, type SubmitEvent } from './smsc.ts';
 
@@ -872,5 +874,202 @@ describe('SmscSimulator receipt journal (stateFile)', () => {
     const d = new SmscSimulator({ stateFile: file, port });
     await d.start();
     await d.stop();
+  });
+  test('a short write (file size limit) is written on or refused, never answered torn', async () => {
+    // RLIMIT_FSIZE makes write(2) real and short: it writes up to the limit, then fails with EFBIG,
+    // as a full disk does. A separate process, so that the limit binds only the simulator.
+    const file = stateFile();
+    const script =
+      'const { SmscSimulator } = await import(process.argv[1]);' +
+      'const sim = new SmscSimulator({ receiptDelayMs: 60_000, stateFile: process.argv[2] });' +
+      'process.stdout.write(`${(await sim.start()).port}\n`);';
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 1 && exec "$0" --import tsx --input-type=module -e "$1" "$2" "$3"',
+        process.execPath,
+        script,
+        new URL('./smsc.ts', import.meta.url).href,
+        file,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    try {
+      const port = await withTimeout(
+        new Promise<number>((resolve, reject) => {
+          child.stdout.on('data', (b: Buffer) => resolve(Number(b.toString().trim())));
+          child.on('exit', (code) => reject(new Error(`simulator exited: ${code}`)));
+        }),
+        20_000,
+        'the limited simulator',
+      );
+      const tx = await bound(port, 'bind_transmitter', 'acme');
+      // Records in complete lines of the file (1024 bytes hold about nine).
+      const journaled = () =>
+        new Set(
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .flatMap((line) => {
+              try {
+                const v = JSON.parse(line) as unknown[];
+                return v[0] === '+' && v.length === 14 ? [v[2] as string] : [];
+              } catch {
+                return [];
+              }
+            }),
+        );
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const resp = await tx.call(
+          'submit_sm',
+          submitFields(`86138001381${String(i).padStart(2, '0')}`),
+        );
+        statuses.push(resp.command_status);
+        if (resp.command_status === 0) {
+          const id = resp.message_id as string;
+          assert.ok(journaled().has(id), `submit ${i}: ${id} answered but not whole on disk`);
+        } else assert.equal(resp.command_status, 0x08, 'refused as a temporary system error');
+      }
+      assert.ok(statuses.includes(0), 'some fit under the limit');
+      assert.ok(statuses.includes(0x08), 'the limit was reached');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('receipts owed past their age are dropped on start and gone from the file', async () => {
+    const file = stateFile();
+    const hour = 3600_000;
+    const at = (offset: number) => () => Date.now() + offset;
+    // r1 now, r2 ten hours later; the simulator starts again 49 hours after r1 (max age 48 h).
+    const submitOne = async (clock: () => number, dest: string): Promise<string> => {
+      const sim = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file, clock });
+      const tx = await bound((await sim.start()).port, 'bind_transmitter', 'acme');
+      const id = (await tx.call('submit_sm', submitFields(dest))).message_id as string;
+      await sim.stop();
+      return id;
+    };
+    const r1 = await submitOne(at(0), '8613800138001');
+    const r2 = await submitOne(at(10 * hour), '8613800138002');
+    assert.ok(readFileSync(file, 'utf8').includes(`"${r1}"`));
+    const b = new SmscSimulator({ receiptDelayMs: DELAY, stateFile: file, clock: at(49 * hour) });
+    const pb = (await b.start()).port;
+    try {
+      assert.equal(b.stats().receiptsPending, 1, 'only the younger one is still owed');
+      const text = readFileSync(file, 'utf8');
+      assert.ok(!text.includes(`"${r1}"`), 'the expired receipt is gone from the journal');
+      assert.ok(text.includes(`"${r2}"`));
+      const rx = await bound(pb, 'bind_receiver', 'acme');
+      await waitFor(() => rx.delivered.length === 1, 'the younger receipt');
+      await waitFor(() => b.stats().receiptsPending === 0, 'its ack');
+      assert.deepEqual(
+        rx.delivered.map((pdu) => receiptOf(pdu)?.carrierId),
+        [r2],
+      );
+    } finally {
+      await b.stop();
+    }
+  });
+
+  test('a receipt owed past its age while running is dropped, not delivered', async () => {
+    const file = stateFile();
+    let offset = 0;
+    const sim = new SmscSimulator({
+      receiptDelayMs: DELAY,
+      stateFile: file,
+      receiptMaxAgeMs: 3600_000,
+      clock: () => Date.now() + offset,
+    });
+    const port = (await sim.start()).port;
+    try {
+      const tx = await bound(port, 'bind_transmitter', 'acme');
+      const old = (await tx.call('submit_sm', submitFields('8613800138001'))).message_id as string;
+      offset = 2 * 3600_000;
+      const young = (await tx.call('submit_sm', submitFields('8613800138002')))
+        .message_id as string;
+      const rx = await bound(port, 'bind_receiver', 'acme');
+      await waitFor(() => rx.delivered.length === 1, 'the young receipt');
+      await waitFor(() => sim.stats().receiptsPending === 0, 'nothing owed');
+      assert.deepEqual(
+        rx.delivered.map((pdu) => receiptOf(pdu)?.carrierId),
+        [young],
+      );
+      assert.notEqual(old, young);
+    } finally {
+      await sim.stop();
+    }
+    assert.ok(!existsSync(file), 'the journal owes nothing');
+  });
+
+  test("a lock whose pid now belongs to another live process is taken over; its true owner's is not", async () => {
+    const file = stateFile();
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const parent = processStartTime(process.ppid);
+    assert.ok(parent, 'this test needs /proc');
+    // The parent process is alive, but it is not the process that wrote this lock (another start).
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, start: '1', boot }));
+    const a = new SmscSimulator({ stateFile: file });
+    await a.start();
+    await a.stop();
+    assert.ok(!existsSync(`${file}.lock`), 'released');
+    // Written by the parent itself: a live owner.
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, start: parent, boot }));
+    await assert.rejects(
+      new SmscSimulator({ stateFile: file }).start(),
+      new RegExp(`in use by process ${process.ppid}`),
+    );
+    // The same pid and start time before a reboot: gone.
+    writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: process.ppid, start: parent, boot: 'another-boot' }),
+    );
+    const b = new SmscSimulator({ stateFile: file });
+    await b.start();
+    await b.stop();
+  });
+  test("processes taking over a dead owner's lock at the same moment: exactly one wins", async () => {
+    const file = stateFile();
+    writeFileSync(`${file}.lock`, '999999999'); // left by a killed process
+    // Loaded first, then released together on a byte from stdin; the winner holds on until the end.
+    const script =
+      'const { SmscSimulator } = await import(process.argv[1]);' +
+      'const sim = new SmscSimulator({ stateFile: process.argv[2] });' +
+      "process.stdout.write('ready\\n');" +
+      "await new Promise((r) => process.stdin.once('data', r));" +
+      "try { await sim.start(); process.stdout.write('won\\n'); }" +
+      'catch (e) { process.stdout.write(`lost ${e.message}\\n`); }' +
+      "process.stdin.once('end', () => process.exit(0));";
+    const children = Array.from({ length: 4 }, () =>
+      spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          script,
+          new URL('./smsc.ts', import.meta.url).href,
+          file,
+        ],
+        { stdio: ['pipe', 'pipe', 'ignore'] },
+      ),
+    );
+    try {
+      const outputs = children.map((c) => {
+        const lines: string[] = [];
+        c.stdout.on('data', (b: Buffer) => lines.push(...b.toString().trim().split('\n')));
+        return lines;
+      });
+      await waitFor(() => outputs.every((l) => l.includes('ready')), 'the children', 30_000);
+      for (const c of children) c.stdin.write('go');
+      await waitFor(() => outputs.every((l) => l.length === 2), 'the outcomes', 30_000);
+      const outcomes = outputs.map((l) => l[1] as string);
+      assert.equal(outcomes.filter((o) => o === 'won').length, 1, outcomes.join('; '));
+      for (const o of outcomes) if (o !== 'won') assert.match(o, /in use by process \d+/);
+    } finally {
+      for (const c of children) c.stdin.end();
+      await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
+    }
   });
 });

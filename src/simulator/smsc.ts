@@ -21,7 +21,7 @@ import smpp, { type PDU, type Server, type Session } from 'smpp';
 import { messageStateFromStat } from '../core/receipts.ts';
 import { chooseEncoding, dataCodingFor, encodeUcs2 } from '../core/message/encoding.ts';
 import { encodeGsm7 } from '../core/message/gsm7.ts';
-import { ReceiptJournal, type OwedReceipt } from './receipt-journal.ts';
+import { DEFAULT_RECEIPT_MAX_AGE_MS, ReceiptJournal, type OwedReceipt } from './receipt-journal.ts';
 import {
   compileOutcomes,
   type Outcome,
@@ -43,6 +43,8 @@ const ESME_RX_P_APPN = 0x65;
 const ESME_RX_R_APPN = 0x66;
 
 const TICK_MS = 10;
+/** How often receipts owed past their age are looked for (at most). */
+const EXPIRY_SWEEP_MS = 60_000;
 const MAX_RECEIPT_ATTEMPTS = 5;
 const SMSC_SYSTEM_ID = 'hongyan-sim';
 
@@ -89,6 +91,13 @@ export interface SimulatorOptions {
    * Undefined (default): in memory only, lost when the simulator stops.
    */
   stateFile?: string;
+  /**
+   * A receipt still owed this long after it fell due (no receiver of its system_id bound since) is
+   * dropped, from memory and the journal. Default 48 h, Hongyan's receipt timeout.
+   */
+  receiptMaxAgeMs?: number;
+  /** The clock (ms since the epoch), for tests. Default Date.now. */
+  clock?: () => number;
 }
 
 export interface SimulatorStats {
@@ -187,6 +196,8 @@ interface ReceiptJob {
   err: string;
   text: string;
   due: number;
+  /** Dropped, undelivered, from this time on (first due time + the max age; retries keep it). */
+  expires: number;
   /** The submitting session, preferred when it can receive (a transceiver). */
   via: Conn | null;
   attempts: number;
@@ -224,6 +235,19 @@ class Fifo<T> {
       this.head = 0;
     }
     return item;
+  }
+
+  /** Removes and returns the items that match, keeping the others in order. */
+  removeWhere(match: (item: T) => boolean): T[] {
+    const kept: T[] = [];
+    const removed: T[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i] as T;
+      (match(item) ? removed : kept).push(item);
+    }
+    this.items = kept;
+    this.head = 0;
+    return removed;
   }
 
   /** Puts items back in front (a closed session's unacknowledged receipts). */
@@ -335,6 +359,9 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** Due receipts waiting for a receiving session with room, by system_id. */
   private readonly ready = new Map<string, Fifo<ReceiptJob>>();
   private timer: NodeJS.Timeout | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
   /** The receipts owed, on disk (stateFile); null when kept in memory only. */
   private journal: ReceiptJournal | null = null;
   /** Receipts recorded in the journal whose submit_sm_resp waits for the fsync. */
@@ -356,6 +383,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.log = opts.logger ?? silentLogger;
     this.resolve = compileOutcomes(opts.outcomes ?? []);
     this.receiptDelayMs = Math.max(0, opts.receiptDelayMs ?? 200);
+    this.maxAgeMs = Math.max(0, opts.receiptMaxAgeMs ?? DEFAULT_RECEIPT_MAX_AGE_MS);
+    this.now = opts.clock ?? Date.now;
     this.window = Math.max(0, opts.receiptWindow ?? 1000);
     this.idFormat = opts.idFormat ?? 'hex';
     this.dlrIdFormat = opts.dlrIdFormat ?? 'same';
@@ -371,7 +400,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     if (this.server) throw new Error('simulator already started');
     // The journal first: what is owed must be queued before the first bind can ask for it.
     const journal = this.opts.stateFile
-      ? await ReceiptJournal.open(this.opts.stateFile, this.log)
+      ? await ReceiptJournal.open(this.opts.stateFile, this.log, {
+          maxAgeMs: this.maxAgeMs,
+          now: this.now,
+        })
       : null;
     const server = smpp.createServer(this.opts.tls ? { ...this.opts.tls } : {}, (session) =>
       this.onSession(session),
@@ -389,6 +421,11 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       throw err;
     }
     this.journal = journal;
+    this.sweeper = setInterval(
+      () => this.expireOwed(),
+      Math.max(TICK_MS, Math.min(EXPIRY_SWEEP_MS, this.maxAgeMs)),
+    );
+    this.sweeper.unref();
     if (journal && journal.size > 0) {
       // Owed from before the restart: due order; delivered once a receiver of the system_id binds.
       for (const owed of journal.owed()) this.due.push(this.jobFromJournal(owed));
@@ -409,6 +446,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     const server = this.server;
     this.server = null;
     for (const conn of this.conns) conn.session.destroy();
@@ -791,7 +830,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private receiptFor(conn: Conn, pdu: PDU, messageId: string, outcome: Outcome): ReceiptJob {
-    const now = Date.now();
+    const now = this.now();
     const text = (decodedText(pdu.short_message) || decodedText(pdu.message_payload) || '').slice(
       0,
       20,
@@ -810,6 +849,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       err: outcome.err,
       text: text.replace(UNSAFE_TEXT, '.'),
       due: now + this.receiptDelayMs,
+      expires: now + this.receiptDelayMs + this.maxAgeMs,
       via: conn,
       attempts: 0,
       seq: 0,
@@ -819,7 +859,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** A receipt owed from before a restart; its text was never kept (no bodies at rest). */
   private jobFromJournal(owed: OwedReceipt): ReceiptJob {
     const { seq, ...fields } = owed;
-    return { ...fields, text: '', via: null, attempts: 0, seq };
+    return { ...fields, text: '', expires: owed.due + this.maxAgeMs, via: null, attempts: 0, seq };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -845,7 +885,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private flushDue(): void {
-    const now = Date.now();
+    const now = this.now();
     const touched = new Set<string>();
     for (let job = this.due.peek(); job !== undefined && job.due <= now; job = this.due.peek()) {
       this.due.shift();
@@ -875,8 +915,14 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const q = this.ready.get(systemId);
     if (!q || q.size === 0) return;
     const list = this.receivers.get(systemId);
-    if (!list || list.length === 0) return; // kept until a receiver binds
+    if (!list || list.length === 0) return; // kept until a receiver binds (or it expires)
+    const now = this.now();
     for (let job = q.peek(); job !== undefined; job = q.peek()) {
+      if (job.expires <= now) {
+        q.shift();
+        this.drop([job]);
+        continue;
+      }
       let target: Conn | null = job.via && this.hasRoom(job.via) ? job.via : null;
       for (let i = 0; target === null && i < list.length; i++) {
         const c = list[this.rr++ % list.length] as Conn;
@@ -893,7 +939,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const delivered = job.stat === 'DELIVRD';
     const text =
       `id:${job.id} sub:001 dlvrd:${delivered ? '001' : '000'} submit date:${job.submitDate}` +
-      ` done date:${receiptDate(Date.now())} stat:${job.stat} err:${job.err} text:${job.text}`;
+      ` done date:${receiptDate(this.now())} stat:${job.stat} err:${job.err} text:${job.text}`;
     const fields: Record<string, unknown> = {
       source_addr_ton: job.srcTon,
       source_addr_npi: job.srcNpi,
@@ -918,6 +964,28 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     this.counters.receiptsSent++;
   }
 
+  /**
+   * Drops the due receipts still owed past their age: their system_id has bound no receiver since
+   * (Hongyan has ended those messages `unknown` by then). Without this, a system_id that never
+   * comes back would grow memory and the journal forever.
+   */
+  private expireOwed(): void {
+    const now = this.now();
+    for (const [systemId, q] of this.ready) {
+      this.drop(q.removeWhere((job) => job.expires <= now));
+      if (q.size === 0) this.ready.delete(systemId);
+    }
+  }
+
+  private drop(jobs: ReceiptJob[]): void {
+    if (jobs.length === 0) return;
+    for (const job of jobs) this.journal?.forget(job.seq);
+    this.log.warn(
+      { systemId: jobs[0]!.systemId, dropped: jobs.length, maxAgeMs: this.maxAgeMs },
+      'smpp simulator: receipts owed past their age dropped',
+    );
+  }
+
   private onDeliverSmResp(conn: Conn, pdu: PDU): void {
     const job = conn.inflight.get(pdu.sequence_number);
     if (job === undefined) return; // an MO's resp, or a late one
@@ -939,7 +1007,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       );
     } else {
       // ESME_RX_T_APPN or anything else: retry later (the delay is constant, so the FIFO stays ordered).
-      job.due = Date.now() + this.receiptDelayMs;
+      job.due = this.now() + this.receiptDelayMs;
       this.due.push(job);
       this.ensureTimer();
     }

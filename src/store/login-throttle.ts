@@ -6,6 +6,7 @@ import {
   type CounterKey,
   type CounterRule,
   type Reservation,
+  type ReserveOptions,
   type ThrottleCounters,
 } from '../core/security/login-throttle.ts';
 import type { Database, LoginThrottleTable } from './schema.ts';
@@ -18,7 +19,24 @@ export class StoreThrottleCounters implements ThrottleCounters {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  async reserve(key: CounterKey, rule: CounterRule, now: number): Promise<Reservation> {
+  async blockedUntil(key: CounterKey, now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('login_throttle')
+      .select('blocked_until')
+      .where('key', '=', key.key)
+      .executeTakeFirst();
+    const until = row === undefined ? 0 : Number(row.blocked_until);
+    return until > now ? until : 0;
+  }
+
+  // The table holds no more rows than tries were admitted (the address is checked before any
+  // row is made) and expired rows are swept, so `evenIfFull` has nothing to do here.
+  async reserve(
+    key: CounterKey,
+    rule: CounterRule,
+    now: number,
+    opts: ReserveOptions = {},
+  ): Promise<Reservation> {
     await this.#sweep(now);
     return await this.db.transaction().execute(async (trx) => {
       // Insert-or-touch takes the row lock on PostgreSQL (held to commit) and reads the row in
@@ -38,7 +56,8 @@ export class StoreThrottleCounters implements ThrottleCounters {
         .returningAll()
         .executeTakeFirstOrThrow()) as LoginThrottleTable;
       const blockedUntil = Number(row.blocked_until);
-      if (blockedUntil > now) return { ok: false as const, until: blockedUntil };
+      if (blockedUntil > now && !opts.evenIfBlocked)
+        return { ok: false as const, until: blockedUntil };
       let count = Number(row.count);
       let windowStart = Number(row.window_start);
       if (now - windowStart >= rule.windowMs) {
@@ -46,7 +65,10 @@ export class StoreThrottleCounters implements ThrottleCounters {
         windowStart = now;
       }
       count++;
-      const blocked = count >= rule.limit ? now + rule.blockMs(count) : 0;
+      // A block still running stays (a try counted through it: `evenIfBlocked`); reaching the
+      // limit blocks at least until the rule says.
+      const running = blockedUntil > now ? blockedUntil : 0;
+      const blocked = count >= rule.limit ? Math.max(running, now + rule.blockMs(count)) : running;
       await trx
         .updateTable('login_throttle')
         .set({
@@ -61,7 +83,7 @@ export class StoreThrottleCounters implements ThrottleCounters {
     });
   }
 
-  async release(key: CounterKey, rule: CounterRule, _now: number): Promise<void> {
+  async release(key: CounterKey, rule: CounterRule, now: number): Promise<void> {
     await this.db
       .updateTable('login_throttle')
       .set((eb) => ({
@@ -76,6 +98,13 @@ export class StoreThrottleCounters implements ThrottleCounters {
       }))
       .where('key', '=', key.key)
       .where('count', '>', 0)
+      .execute();
+    // A try given back leaves nothing behind (a row still counting or blocking stays).
+    await this.db
+      .deleteFrom('login_throttle')
+      .where('key', '=', key.key)
+      .where('count', '=', 0)
+      .where('blocked_until', '<=', now)
       .execute();
   }
 

@@ -62,4 +62,6 @@ export const en = {
     'too many failed logins for this account from your address; try again after {{until}} ({{seconds}} s)',
   'login.throttled_address': 'too many failed logins from your address; try again in {{seconds}} s',
   'login.throttled_account': 'too many failed logins for this account; try again in {{seconds}} s',
+  'login.too_many_requests':
+    'too many login requests from your address; try again in {{seconds}} s',
 } satisfies Record<string, string>;

@@ -56,6 +56,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'login.locked': '该账号从您当前的地址登录失败次数过多，请于 {{until}} 之后再试（{{seconds}} 秒）',
   'login.throttled_address': '您当前的地址登录失败次数过多，请 {{seconds}} 秒后再试',
   'login.throttled_account': '该账号登录失败次数过多，请 {{seconds}} 秒后再试',
+  'login.too_many_requests': '您当前的地址登录请求过多，请 {{seconds}} 秒后再试',
 };
 
 /**

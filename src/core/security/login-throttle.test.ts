@@ -104,20 +104,77 @@ test('an address spraying many names is throttled, except for names known there'
   for (let i = 0; i < 3; i++) assert.ok((await failOnce('fresh', '192.0.2.9', 20_000 + i)).ok);
 });
 
-test('a name failing from many addresses is slowed with a growing delay, never locked', async () => {
+test('a name failing from many addresses slows the addresses that failed for it, never locks', async () => {
   const { begin, failOnce } = setup();
-  for (let i = 0; i < 3; i++) await failOnce('acme', `10.0.1.${i}`, i);
-  // The 4th failure reaches perName: the next try waits 100 ms.
-  await failOnce('acme', '10.0.1.3', 3);
-  let r = refused(await begin('acme', '10.0.1.4', 4));
+  // Two failures each from two addresses: the 4th failure reaches perName.
+  for (let i = 0; i < 4; i++) assert.ok((await failOnce('acme', `10.0.1.${i % 2}`, i)).ok);
+  // An address that has failed for the name waits 100 ms after the 4th failure.
+  let r = refused(await begin('acme', '10.0.1.0', 4));
   assert.deepEqual([r.reason, r.counter, r.until], ['throttled', 'name', 103]);
-  await failOnce('acme', '10.0.1.5', 103);
-  r = refused(await begin('acme', '10.0.1.6', 104));
+  assert.ok((await failOnce('acme', '10.0.1.2', 103)).ok);
+  r = refused(await begin('acme', '10.0.1.2', 104));
   assert.equal(r.until, 303, 'doubled');
-  await failOnce('acme', '10.0.1.7', 303);
-  await failOnce('acme', '10.0.1.8', 703);
-  r = refused(await begin('acme', '10.0.1.9', 704));
+  assert.ok((await failOnce('acme', '10.0.1.2', 303)).ok);
+  assert.ok((await failOnce('acme', '10.0.1.3', 703)).ok);
+  r = refused(await begin('acme', '10.0.1.3', 704));
   assert.equal(r.until, 1103, 'capped at nameDelayMaxMs');
+  // An address with no failures of its own for the name is checked at once, delay or not.
+  assert.ok((await begin('acme', '10.0.1.9', 704)).ok);
+});
+
+test('a stranger taking every slot of the name delay cannot keep the user out of a clean address', async () => {
+  // The reviewer's case: guesses from a few rotating addresses as fast as they are admitted, the
+  // real user (never logged in before) trying now and then from an address of their own.
+  const { begin } = setup({ ...DEFAULT_THROTTLE_POLICY });
+  const bots = ['6.6.6.1', '6.6.6.2', '6.6.6.3', '6.6.6.4'];
+  let guesses = 0;
+  let userTries = 0;
+  let userChecked = 0;
+  for (let t = 0, now = 1_000_000; t < 3600; t++, now += 1000) {
+    const a = await begin('new@user', bots[guesses % bots.length]!, now);
+    if (a.ok) {
+      a.fail();
+      guesses++;
+    }
+    if (t % 30 === 0) {
+      userTries++;
+      const v = await begin('new@user', '8.8.4.4', now);
+      if (v.ok) {
+        userChecked++;
+        await v.abandon(now);
+      }
+    }
+  }
+  assert.equal(userChecked, userTries, 'every try of the user is checked');
+  assert.ok(guesses < 80, `the guesser is still slowed: ${guesses} guesses in an hour`);
+  // The user's own failure there counts: from then on that address shares the delay.
+  const typo = await begin('new@user', '8.8.4.4', 5_000_000);
+  assert.ok(typo.ok);
+  typo.fail();
+  const again = await begin('new@user', '8.8.4.4', 5_000_000);
+  assert.deepEqual([again.ok, (again as Refusal).counter], [false, 'name']);
+});
+
+test('a name known at an address is slowed there by its failures, never locked', async () => {
+  // Tenants behind one NAT: a guesser there cannot lock a neighbour out of their own address.
+  const { begin, failOnce } = setup();
+  const b = await begin('tenantB', '203.0.113.9', 0);
+  assert.ok(b.ok);
+  await b.succeed(0);
+  for (let i = 0; i < 3; i++) assert.ok((await failOnce('tenantB', '203.0.113.9', 1)).ok);
+  // perPair (3) failures: the next try waits nameDelayMs, doubling, capped; never lockMs.
+  let r = refused(await begin('tenantB', '203.0.113.9', 2));
+  assert.deepEqual([r.reason, r.counter, r.until], ['throttled', 'pair', 101]);
+  assert.ok((await failOnce('tenantB', '203.0.113.9', 101)).ok);
+  r = refused(await begin('tenantB', '203.0.113.9', 102));
+  assert.equal(r.until, 301, 'doubled');
+  for (const at of [301, 701]) assert.ok((await failOnce('tenantB', '203.0.113.9', at)).ok);
+  r = refused(await begin('tenantB', '203.0.113.9', 702));
+  assert.deepEqual([r.reason, r.until], ['throttled', 701 + policy.nameDelayMaxMs], 'capped');
+  const right = await begin('tenantB', '203.0.113.9', r.until);
+  assert.ok(right.ok, 'the right password is checked once the delay is over');
+  await right.succeed(r.until);
+  assert.ok((await begin('tenantB', '203.0.113.9', r.until)).ok, 'and the count starts again');
 });
 
 test('the real user on a known address is not slowed by failures elsewhere', async () => {
@@ -125,9 +182,10 @@ test('the real user on a known address is not slowed by failures elsewhere', asy
   const first = await begin('acme', 'home', 0);
   assert.ok(first.ok);
   await first.succeed(0);
-  for (let i = 0; i < 6; i++) await failOnce('acme', `bot${i}`, 1 + i * 1000);
-  assert.equal((await begin('acme', 'bot9', 5002)).ok, false, 'a new address waits');
-  assert.ok((await begin('acme', 'home', 5002)).ok, 'home does not');
+  for (let i = 0; i < 6; i++) await failOnce('acme', `bot${i % 2}`, 1 + i * 100);
+  assert.equal((await begin('acme', 'bot0', 502)).ok, false, 'an address that failed waits');
+  assert.ok((await begin('acme', 'bot9', 502)).ok, 'a clean address does not');
+  assert.ok((await begin('acme', 'home', 502)).ok, 'home does not');
 });
 
 test('forgetName (an operator unlock) clears the name everywhere', async () => {
@@ -140,15 +198,49 @@ test('forgetName (an operator unlock) clears the name everywhere', async () => {
   assert.equal((await begin('x|acme', 'b', 6)).ok, false, 'only that name');
 });
 
-test('bounded memory: the oldest keys are forgotten', async () => {
-  const counters = new MemoryThrottleCounters(4);
+test('memory: a throttled address creates no counters and cannot push out its own block', async () => {
+  // The reviewer's flood: a throttled address trying ever new names must neither grow the map
+  // nor, by pushing entries out, win new checks.
+  const counters = new MemoryThrottleCounters(1000);
+  const p = { ...DEFAULT_THROTTLE_POLICY };
+  let checked = 0;
+  for (let i = 0; i < 5000; i++) {
+    const a = await beginAttempt(counters, p, `n${i}`, '7.7.7.7', 0);
+    if (a.ok) {
+      checked++;
+      a.fail();
+    }
+  }
+  assert.equal(checked, p.perAddress);
+  // 20 pairs, 20 names, the address: nothing for the 4980 refused tries.
+  assert.deepEqual(counters.size, { counters: 41, known: 0 });
+  assert.equal((await beginAttempt(counters, p, 'target', '7.7.7.7', 1)).ok, false);
+});
+
+test('memory: full counters refuse new unknown tries, never evict a block or a known mark', async () => {
+  const counters = new MemoryThrottleCounters(8);
   const p = { ...policy, perPair: 1 };
-  const a = await beginAttempt(counters, p, 'first', 'x', 0);
+  const begin = (name: string, address: string, now: number) =>
+    beginAttempt(counters, p, name, address, now);
+  const home = await begin('tenantB', 'nat', 0);
+  assert.ok(home.ok);
+  await home.succeed(0);
+  const a = await begin('first', 'x', 0);
   assert.ok(a.ok);
-  a.fail();
-  assert.equal((await beginAttempt(counters, p, 'first', 'x', 1)).ok, false);
-  for (let i = 0; i < 4; i++) await beginAttempt(counters, p, `n${i}`, 'y', 1);
-  assert.ok((await beginAttempt(counters, p, 'first', 'x', 2)).ok);
+  a.fail(); // 'first' is locked from x until 10_000
+  for (let i = 0; i < 10; i++) {
+    const b = await begin(`n${i}`, `y${i}`, 1);
+    if (b.ok) b.fail();
+  }
+  assert.ok(counters.size.counters <= 8, `bounded: ${JSON.stringify(counters.size)}`);
+  assert.equal(counters.size.known, 1);
+  const full = refused(await begin('fresh', 'z', 2));
+  assert.deepEqual([full.reason, full.counter], ['throttled', 'address']);
+  assert.equal(refused(await begin('first', 'x', 2)).reason, 'locked', 'the lock is kept');
+  assert.ok((await begin('tenantB', 'nat', 2)).ok, 'a name known at its address still binds');
+  // Once the windows are over, the expired entries make room (the lock stays until it ends).
+  assert.ok((await begin('fresh', 'z', 2000)).ok);
+  assert.equal(refused(await begin('first', 'x', 2000)).reason, 'locked');
 });
 
 test('addressKey: IPv4 as is, IPv4-mapped unwrapped, IPv6 by its /64', () => {

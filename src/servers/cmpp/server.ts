@@ -6,6 +6,7 @@
 // protocols/cmpp/codec.ts. Reference: sms-domain.md §3.1.
 import { listen } from '../../net/listen.ts';
 import net, { type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { TextDecoder } from 'node:util';
 import { newId } from '../../core/ids.ts';
 import { normaliseNumber } from '../../core/phone.ts';
@@ -49,7 +50,6 @@ import { moDeliveries, refusedReport, reportDeliveries, type CmppDelivery } from
 import { MsgIdSource, msgIdPlus } from './msg-id.ts';
 import {
   CONNECT_AUTH,
-  CONNECT_BAD_SOURCE,
   CONNECT_OK,
   CONNECT_OTHER,
   CONNECT_VERSION,
@@ -143,6 +143,9 @@ const MAX_RECIPIENTS = 99;
 
 /** The DeliveryEngine account key: an SMPP account's CMPP logins have their own cursor. */
 const engineKey = (accountId: string) => `cmpp:${accountId}`;
+
+// The secret an unknown Source_Addr is checked against: random per process, so no one has it.
+const UNKNOWN_SECRET = randomBytes(24).toString('base64');
 
 export class CmppServer {
   readonly #o: Required<
@@ -589,16 +592,19 @@ export class CmppServer {
         );
       attempt = begun;
       const account = spId ? await this.deps.accounts.forCmpp(spId) : undefined;
-      if (!account || account.cmppSecret === null)
-        return await refuse(CONNECT_BAD_SOURCE, 'unknown Source_Addr (or no CMPP secret)', true);
-      const secret = account.cmppSecret;
       // Either form of Source_Addr in the hash (padded to its 6 octets or not), as SPs differ.
+      // An unknown Source_Addr (or one without a CMPP secret) is checked against a secret no one
+      // has and answered like a wrong authenticator (Status 3), so neither the Status nor the
+      // timing tells which Source_Addrs exist.
       const authForm = authenticatorSourceForm(
         pdu.authenticatorSource,
         spId,
-        secret,
+        account?.cmppSecret ?? UNKNOWN_SECRET,
         String(pdu.timestamp).padStart(10, '0'),
       );
+      if (!account || account.cmppSecret === null)
+        return await refuse(CONNECT_AUTH, 'unknown Source_Addr (or no CMPP secret)', true);
+      const secret = account.cmppSecret;
       if (authForm === null) return await refuse(CONNECT_AUTH, 'wrong authenticator', true);
       await attempt.succeed(Date.now());
       const tenant = await this.deps.tenants.find(account.tenantId);

@@ -20,7 +20,7 @@ import type { SmppAccount, SmppAccountStore } from '../../store/smpp-accounts.ts
 import type { SmppOutboxStore } from '../../store/smpp-outbox.ts';
 import type { TenantStore } from '../../store/tenants.ts';
 import { AcceptBatcher } from './accept-batcher.ts';
-import { BindGuard, type BindAttempt } from './bind-guard.ts';
+import { BindGuard, UNKNOWN_NAME_HASH, type BindAttempt } from './bind-guard.ts';
 import type { ThrottlePolicy } from '../../core/security/login-throttle.ts';
 import {
   ESME_RALYBND,
@@ -31,7 +31,6 @@ import {
   ESME_RINVDCS,
   ESME_RINVMSGLEN,
   ESME_RINVPASWD,
-  ESME_RINVSYSID,
   ESME_RMSGQFUL,
   ESME_ROK,
   ESME_RSYSERR,
@@ -497,9 +496,14 @@ export class SmppServer {
         );
       attempt = begun;
       const account = systemId ? await this.deps.accounts.bySystemId(systemId) : undefined;
-      if (!account) return await refuse(ESME_RINVSYSID, 'unknown system_id');
-      if (!(await verifyPassword(str(pdu.password), account.passwordHash)))
-        return await refuse(ESME_RINVPASWD, 'wrong password');
+      // An unknown system_id and a wrong password get the same answer after the same work (a
+      // hash check), so neither the status nor the timing tells which system_ids exist.
+      const right = await verifyPassword(
+        str(pdu.password),
+        account?.passwordHash ?? UNKNOWN_NAME_HASH,
+      );
+      if (!account) return await refuse(ESME_RINVPASWD, 'unknown system_id');
+      if (!right) return await refuse(ESME_RINVPASWD, 'wrong password');
       await attempt.succeed(Date.now());
       // A bind type the account may not use: ESME_RINVCMDID, on which clients fall back to the
       // other bind types (reference §1.2).

@@ -272,15 +272,36 @@ describe('decodeText by data_coding', () => {
     ],
     ['UCS-2: a lone low surrogate', 8, [0xde, 0x00, 0x00, 0x68]],
     ['UCS-2: a reversed pair', 8, [0xde, 0x00, 0xd8, 0x3d]],
-    ['UCS-2: U+0000', 8, [0x00, 0x68, 0x00, 0x00]],
-    ['IA5: a NUL octet', 1, [0x68, 0x69, 0x00]],
-    ['Latin-1: a NUL octet', 3, [0x00]],
+    ['UCS-2: U+0000 inside the text', 8, [0x00, 0x68, 0x00, 0x00, 0x00, 0x69]],
+    ['IA5: a NUL octet inside the text', 1, [0x68, 0x00, 0x69]],
+    ['IA5: a NUL octet before terminators', 1, [0x68, 0x00, 0x69, 0x00, 0x00]],
+    ['Latin-1: a NUL octet first', 3, [0x00, 0x41]],
   ];
   for (const [what, dc, bytes] of unsendable)
     test(`${what}: HY_INVALID_TEXT (permanent)`, () => {
       const r = decodeText(dc, Uint8Array.from(bytes));
       assert.equal(r.ok ? 0 : r.status, HY_INVALID_TEXT);
     });
+
+  // C-string clients end the text with NULs (one terminator, or a zero-filled buffer).
+  const terminated: Array<[string, number, number[], string]> = [
+    ['IA5: one terminator', 1, [0x68, 0x69, 0x00], 'hi'],
+    ['IA5: a zero-filled buffer', 1, [0x68, 0x69, 0x00, 0x00, 0x00, 0x00], 'hi'],
+    ['Latin-1: one terminator', 3, [0xe9, 0x74, 0xe9, 0x00], 'été'],
+    ['Latin-1: nothing but NULs', 3, [0x00, 0x00], ''],
+    ['UCS-2: a U+0000 terminator', 8, [0x4f, 0x60, 0x59, 0x7d, 0x00, 0x00], '你好'],
+    ['UCS-2: a low octet 0x00 is not a terminator', 8, [0xd8, 0x3d, 0xde, 0x00], '😀'],
+    ['GSM: 0x00 at the end is @, kept', 0, [0x48, 0x69, 0x00], 'Hi@'],
+    ['GSM (0xF1): 0x00 at the end is @, kept', 0xf1, [0x00, 0x00], '@@'],
+  ];
+  for (const [what, dc, bytes, text] of terminated)
+    test(`${what}: ${JSON.stringify(text)}`, () =>
+      assert.deepEqual(decodeText(dc, Uint8Array.from(bytes)), { ok: true, value: text }));
+
+  test('UCS-2: a terminator does not mend an odd length (ESME_RINVMSGLEN)', () => {
+    const r = decodeText(8, Uint8Array.from([0x00, 0x68, 0x00]));
+    assert.equal(r.ok ? 0 : r.status, ESME_RINVMSGLEN);
+  });
 
   test('UCS-2 with an odd number of octets: ESME_RINVMSGLEN', () => {
     const r = decodeText(8, Uint8Array.from([0x4f, 0x60, 0x59]));

@@ -227,8 +227,9 @@ export function supportedDataCoding(dataCoding: number): boolean {
  * The text of user data by data_coding. 0 and 0xF0–0xF3: GSM 03.38 default alphabet, one septet
  * per octet (SMPP's usual unpacked form), ESC + code for the extension table. 1: IA5 (ASCII; an
  * octet above 0x7F is read as Latin-1 rather than refused). 3: Latin-1. 8: UCS-2 read as UTF-16BE
- * (an odd number of octets is ESME_RINVMSGLEN). Anything else is ESME_RINVDCS. A text that
- * cannot be sent (UCS-2 that decodes to a lone surrogate, a NUL octet in IA5 / Latin-1;
+ * (an odd number of octets is ESME_RINVMSGLEN). Anything else is ESME_RINVDCS. NULs at the end
+ * are C-string terminators and dropped (withoutTerminators). A text that cannot be sent (UCS-2
+ * that decodes to a lone surrogate, a NUL inside IA5 / Latin-1 / UCS-2 text;
  * core/message/text-check.ts) is HY_INVALID_TEXT, permanent.
  */
 export function decodeText(dataCoding: number, bytes: Uint8Array): Parsed<string> {
@@ -238,12 +239,27 @@ export function decodeText(dataCoding: number, bytes: Uint8Array): Parsed<string
   if (dataCoding === 8) {
     if (bytes.length % 2 !== 0)
       return fail(ESME_RINVMSGLEN, `UCS-2 user data of ${bytes.length} octets (odd)`);
-    text = decodeUcs2(bytes);
-  } else if (dataCoding === 1 || dataCoding === 3) text = decodeLatin1(bytes);
+    text = decodeUcs2(withoutTerminators(dataCoding, bytes));
+  } else if (dataCoding === 1 || dataCoding === 3)
+    text = decodeLatin1(withoutTerminators(dataCoding, bytes));
   else text = decodeGsm7(bytes);
   const check = checkText(text);
   if (!check.ok) return fail(HY_INVALID_TEXT, check.detail);
   return { ok: true, value: text };
+}
+
+/**
+ * User data without the NULs that end it. short_message is an octet string with its own length
+ * (SMPP 3.4 §5.2.22), yet many clients copy a C string with its terminator (or a zero-filled
+ * buffer): trailing 0x00 octets in IA5 / Latin-1 and trailing U+0000 code units in UCS-2 carry no
+ * text and are dropped; a NUL before other text is still refused. Not in the GSM default alphabet,
+ * where 0x00 is '@' (GSM 03.38), a character a text may well end with.
+ */
+function withoutTerminators(dataCoding: number, bytes: Uint8Array): Uint8Array {
+  let end = bytes.length;
+  if (dataCoding === 8) while (end >= 2 && bytes[end - 1] === 0 && bytes[end - 2] === 0) end -= 2;
+  else while (end > 0 && bytes[end - 1] === 0) end--;
+  return bytes.subarray(0, end);
 }
 
 /**
