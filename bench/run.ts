@@ -161,7 +161,15 @@ async function runOne(db: 'sqlite' | 'postgres', pgServer: PostgresServer | null
     const simPort = await freePort();
     const sim = spawnHongyan(
       'simulator',
-      ['simulator', '--port', String(simPort), '--receipt-delay-ms', String(receiptDelayMs)],
+      // The carrier's own durability is not what is measured: its receipt journal stays off.
+      [
+        'simulator',
+        '--port',
+        String(simPort),
+        '--receipt-delay-ms',
+        String(receiptDelayMs),
+        '--no-state',
+      ],
       { HONGYAN_LOG_LEVEL: 'warn', HONGYAN_CONFIG: '' },
     );
     children.push(sim);
