@@ -129,6 +129,8 @@ export async function startPlatform(
   };
   try {
     const has = (r: string) => config.roles.includes(r as never);
+    // One login policy for HTTP, SMPP and CMPP (docs/security.md, "Lock-outs and throttling").
+    const loginPolicy = loginPolicyOf(config.login);
     const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     stops.push(() => store.close());
     const applied = await migrate(store);
@@ -564,7 +566,7 @@ export async function startPlatform(
           pollMs: config.stream.pollMs,
         },
         limits: config.limits,
-        loginPolicy: loginPolicyOf(config.login),
+        loginPolicy,
         secureCookies: config.http.secureCookies,
         bodyLimitBytes: config.http.bodyLimitBytes,
         tenants,
@@ -625,7 +627,7 @@ export async function startPlatform(
         accept: acceptDeps,
         onAccepted: () => dispatcher?.nudge(),
         horizon: eventHorizon,
-        throttle: loginPolicyOf(config.login).throttle,
+        throttle: loginPolicy.throttle,
         log: log.child({ role: 'smpp' }),
       });
       smppPort = (await smppServer.start()).port;
@@ -641,7 +643,7 @@ export async function startPlatform(
         onAccepted: () => dispatcher?.nudge(),
         horizon: eventHorizon,
         gatewayCode: gatewayCodeOf(config.nodeId),
-        throttle: loginPolicyOf(config.login).throttle,
+        throttle: loginPolicy.throttle,
         log: log.child({ role: 'cmpp' }),
       });
       cmppPort = (await cmppServer.start()).port;

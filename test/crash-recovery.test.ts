@@ -3,13 +3,13 @@
 // submit_sm_resp had not been written to the database when the process died (docs/delivery-guarantees.md).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { databases } from './support/databases.ts';
 import { freePort } from './support/embedded-postgres.ts';
-import { waitFor } from './support/platform.ts';
+import { startHongyanProcess, waitFor } from './support/platform.ts';
 import { SmscSimulator } from '../src/simulator/smsc.ts';
 import type { Store } from '../src/store/db.ts';
 import { LedgerStore } from '../src/store/ledger.ts';
@@ -56,21 +56,7 @@ for (const database of databases) {
     });
 
     async function startHongyan(): Promise<void> {
-      child = spawn(process.execPath, ['bin/hongyan.js', 'start'], {
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      await waitFor(
-        async () => {
-          try {
-            return (await fetch(`http://127.0.0.1:${env.HONGYAN_HTTP_PORT}/health`)).status === 200;
-          } catch {
-            return false;
-          }
-        },
-        20_000,
-        'hongyan to be healthy',
-      );
+      child = await startHongyanProcess(env);
     }
 
     const count = async (where: string) =>

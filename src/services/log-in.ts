@@ -3,6 +3,7 @@
 // every try counted before the password is checked (core/security/login-throttle.ts: an email is
 // locked only from the address that failed, an address that sprays is throttled), and the
 // second factor.
+import type { Config } from '../config.ts';
 import type { DomainError } from '../core/errors.ts';
 import { localizedError } from '../core/i18n/translate.ts';
 import { addressKey } from '../core/security/access.ts';
@@ -36,19 +37,10 @@ export const DEFAULT_LOGIN_POLICY: LoginPolicy = {
 };
 
 /** The operator's `login` options (config.ts) as the policy. */
-export function loginPolicyOf(login: {
-  maxFailures: number;
-  lockMinutes: number;
-  maxFailuresPerAddress: number;
-  maxFailuresPerName: number;
-  maxDelaySeconds: number;
-  knownAddressDays: number;
-  sessionHours: number;
-  requestsPerMinute?: number;
-}): LoginPolicy {
+export function loginPolicyOf(login: Config['login']): LoginPolicy {
   return {
     sessionTtlMs: login.sessionHours * 3600_000,
-    requestsPerMinute: login.requestsPerMinute ?? DEFAULT_LOGIN_POLICY.requestsPerMinute,
+    requestsPerMinute: login.requestsPerMinute,
     throttle: {
       ...DEFAULT_THROTTLE_POLICY,
       perPair: login.maxFailures,

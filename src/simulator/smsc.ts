@@ -179,23 +179,9 @@ interface Conn {
   closed: boolean;
 }
 
-interface ReceiptJob {
-  /** The id as it appears in the receipt. */
-  id: string;
-  systemId: string;
-  /** Receipt source = the original destination (the handset). */
-  src: string;
-  srcTon: number;
-  srcNpi: number;
-  /** Receipt destination = the original source. */
-  dst: string;
-  dstTon: number;
-  dstNpi: number;
-  submitDate: string;
-  stat: string;
-  err: string;
+/** What is owed (the journal's record: src = the handset, dst = the original source) and how it goes. */
+interface ReceiptJob extends OwedReceipt {
   text: string;
-  due: number;
   /** Dropped, undelivered, from this time on (first due time + the max age; retries keep it). */
   expires: number;
   /** The submitting session, preferred when it can receive (a transceiver). */

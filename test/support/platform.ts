@@ -3,6 +3,7 @@ import { loadConfig, type Config, type DeepPartial } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../src/platform.ts';
 import type { TestDatabase } from './databases.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface TestPlatform {
   platform: Platform;
@@ -123,4 +124,28 @@ export async function waitFinal(t: TestPlatform, id: string, timeoutMs = 10_000)
     `message ${id} to be final (last: ${last?.status})`,
   );
   return last;
+}
+
+/** `hongyan start` as a child process with `env`; resolves once its /health answers 200. */
+export async function startHongyanProcess(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/hongyan.js', 'start'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${env.HONGYAN_HTTP_PORT}/health`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    // Generous: the machine may be busy; this waits for a condition, it does not sleep.
+    timeoutMs,
+    'hongyan to be healthy',
+  );
+  return child;
 }
