@@ -17,7 +17,14 @@ export const ALL_ROLES: readonly Role[] = ['api', 'dispatcher', 'worker', 'simul
 export type { ChannelConfig, SmppChannelConfig, CmppChannelConfig };
 
 export interface Config {
-  http: { host: string; port: number; bodyLimitBytes: number; secureCookies: boolean };
+  /** `console`: serve the web console (web/dist) at `/`, built on start when stale. */
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    secureCookies: boolean;
+    console: boolean;
+  };
   dataDir: string;
   databaseUrl: string | null;
   defaultRegion: string;
@@ -52,7 +59,8 @@ export interface Config {
     maxSubmitAttempts: number;
   };
   dispatcher: { batchSize: number; idleMs: number; leaseSeconds: number };
-  demo: { enabled: boolean; openingBalance: string };
+  /** `consoleUsers`: also create the demo's console logins (a tenant owner, an operator admin). */
+  demo: { enabled: boolean; openingBalance: string; consoleUsers: boolean };
   /** Requests per second and burst, per API key (or user) and per tenant; 429 beyond. */
   limits: {
     keyPerSecond: number;
@@ -158,7 +166,13 @@ const BUILT_IN_SIMULATOR = { id: 'sim', name: 'Built-in simulator', kind: 'simul
 
 function defaults(): Config {
   return {
-    http: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024, secureCookies: false },
+    http: {
+      host: '127.0.0.1',
+      port: 8080,
+      bodyLimitBytes: 4 * 1024 * 1024,
+      secureCookies: false,
+      console: true,
+    },
     dataDir: './data',
     databaseUrl: null,
     defaultRegion: 'CN',
@@ -183,7 +197,7 @@ function defaults(): Config {
       maxSubmitAttempts: 5,
     },
     dispatcher: { batchSize: 500, idleMs: 50, leaseSeconds: 120 },
-    demo: { enabled: true, openingBalance: '1000.0000' },
+    demo: { enabled: true, openingBalance: '1000.0000', consoleUsers: true },
     limits: {
       keyPerSecond: 50,
       keyBurst: 100,
@@ -289,6 +303,9 @@ function fromEnv(env: Env): DeepPartial<Config> {
   const http: Record<string, unknown> = {};
   if (env.HONGYAN_HTTP_HOST) http.host = env.HONGYAN_HTTP_HOST;
   if (int('HONGYAN_HTTP_PORT') !== undefined) http.port = int('HONGYAN_HTTP_PORT');
+  if (env.HONGYAN_CONSOLE === 'off') http.console = false;
+  else if (env.HONGYAN_CONSOLE === 'on') http.console = true;
+  else if (env.HONGYAN_CONSOLE) throw new ConfigError('HONGYAN_CONSOLE must be on or off');
   if (Object.keys(http).length) out.http = http;
   const sim: Record<string, unknown> = {};
   if (int('HONGYAN_SIMULATOR_PORT') !== undefined) sim.port = int('HONGYAN_SIMULATOR_PORT');

@@ -20,6 +20,8 @@ import { InboundHandler } from './services/handle-inbound.ts';
 import { ExtensionCodes } from './services/extension-codes.ts';
 import { InboundStore } from './store/inbound.ts';
 import { checkLowBalances } from './services/low-balance.ts';
+import { mailAnnouncements } from './services/announcements.ts';
+import { AnnouncementStore } from './store/announcements.ts';
 import { acceptMessages } from './services/accept-messages.ts';
 import { loginPolicyOf } from './services/log-in.ts';
 import type { Tenant } from './store/tenants.ts';
@@ -49,6 +51,8 @@ import { Scheduler } from './services/scheduler.ts';
 import { ScheduledJobStore } from './store/scheduled-jobs.ts';
 import { systemClock, type Clock } from './core/schedule.ts';
 import { buildHttpServer } from './servers/http/app.ts';
+import { CONSOLE_DIST } from './console/build.ts';
+import { ensureDemoConsole, type DemoConsole } from './services/demo-console.ts';
 import type { Access } from './servers/http/auth.ts';
 import { SmscSimulator } from './simulator/smsc.ts';
 import { SmppServer } from './servers/smpp/server.ts';
@@ -73,6 +77,8 @@ export interface Platform {
   simulatorPort: number | null;
   /** The demo tenant; `created` on the start that made it (its key is printed on that start only). */
   demo: { tenantId: string; apiKey: string | null; keyFile: string; created: boolean } | null;
+  /** The demo's console logins (a tenant owner and an operator admin), printed on the first start. */
+  demoConsole: DemoConsole | null;
   dispatcher: Dispatcher | null;
   /** The channels now: configs, drivers, status. */
   channelManager: ChannelManager;
@@ -94,6 +100,10 @@ export interface Platform {
     expireQueued(now?: number): Promise<StatusChange[]>;
     /** Incomplete long inbound messages stored as partial; interrupted opt-out handling redone. */
     sweepInbound(now?: number): Promise<{ expired: number; retried: number }>;
+    /** Announcements' emails to the tenants' owners, each once (services/announcements.ts). */
+    mailAnnouncements(
+      now?: number,
+    ): Promise<{ listed: number; sent: number; skipped: number; failed: number; retry: number }>;
   };
   /** The periodic jobs (worker role): the one place they are scheduled, once per cluster. */
   scheduler: Scheduler | null;
@@ -258,6 +268,18 @@ export async function startPlatform(
       sweepInbound: (now?: number) =>
         inboundHandler?.sweep(now) ?? Promise.resolve({ expired: 0, retried: 0 }),
       checkLowBalances: () => checkLowBalances(store.db, notifier),
+      mailAnnouncements: (now: number = Date.now()) =>
+        mailAnnouncements(
+          new AnnouncementStore(store.db),
+          notifier,
+          {
+            utcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
+            leaseMs: 10 * 60_000,
+            retryMs: 5 * 60_000,
+            perRun: 1000,
+          },
+          now,
+        ),
       generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
       expireReviews: (now?: number) => compliance.expireReviews(messages, now),
       expireQueued: (now: number = Date.now()) => {
@@ -293,6 +315,13 @@ export async function startPlatform(
       await complianceStore.decide('signatures', sig.id, 'approved', 'demo account', null);
       await complianceStore.setDefaultSignature(demo.tenantId, sig.id);
     }
+    const demoConsole =
+      demo && config.demo.consoleUsers
+        ? await ensureDemoConsole(
+            { db: store.db, tenants, users, audit },
+            { tenantId: demo.tenantId, dataDir: config.dataDir },
+          )
+        : null;
     // Every tenant (the demo one too) has its extension code before anything is sent.
     await extensionCodes.start();
     const onChanges = (_changes: StatusChange[]) => {};
@@ -484,6 +513,12 @@ export async function startPlatform(
         periodMs: MINUTE,
         run: async (now) => ({ expired: await jobs.expireReviews(now) }),
       });
+      // Announcements' emails to the owners of the tenants addressed, each sent once.
+      scheduler.add({
+        name: 'announcements',
+        periodMs: 30_000,
+        run: (now) => jobs.mailAnnouncements(now),
+      });
       // Overdue submitted parts → unknown, stale queued → expired, unmatched receipts → orphan.
       scheduler.add({ name: 'message-sweep', periodMs: 30_000, run: (now) => sweeper.sweep(now) });
       // Incomplete long inbound messages stored as partial; interrupted opt-out handling redone.
@@ -506,7 +541,10 @@ export async function startPlatform(
       http = await buildHttpServer({
         log,
         routes,
+        consoleDir: config.http.console ? CONSOLE_DIST : null,
         db: store.db,
+        dialect: store.dialect,
+        notifier,
         smppAccounts: new SmppAccountStore(store.db, cipher),
         users,
         audit,
@@ -669,6 +707,7 @@ export async function startPlatform(
       httpPort,
       simulatorPort,
       demo,
+      demoConsole,
       dispatcher,
       channelManager,
       get channels() {

@@ -7,6 +7,7 @@ import { applyDueTerminations, createUser } from '../src/services/accounts.ts';
 import { AuditStore } from '../src/store/audit.ts';
 import { TenantStore } from '../src/store/tenants.ts';
 import { UserStore } from '../src/store/users.ts';
+import { RechargeRequestStore } from '../src/store/recharge-requests.ts';
 import { totpCode } from '../src/security/totp.ts';
 import { browser, creditCode, GOOD_PASSWORD, registerCompany } from './support/people.ts';
 
@@ -415,7 +416,17 @@ for (const database of databases) {
       });
       assert.equal(smpp.status, 201);
       assert.equal(smpp.body.password, undefined, 'the password is never shown');
+      const request = await new RechargeRequestStore(t.platform.store.db).create({
+        tenantId: a.tenantId,
+        amount: 10_000,
+        currency: 'CNY',
+        paymentReference: `iso-${a.tenantId}`,
+        note: null,
+        proof: { data: Buffer.from('%PDF-1.4\n'), type: 'application/pdf' },
+        createdBy: null,
+      });
       const ids: Record<string, string> = {
+        '/v1/recharge-requests/:id/proof': request.id,
         '/v1/messages/:id': msg.body.messages[0].id,
         '/v1/api-keys/:id': a.keyId,
         '/v1/users/:id': added.body.user.id,

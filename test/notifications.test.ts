@@ -103,6 +103,11 @@ for (const database of databases) {
         ).status,
         204,
       );
+      // The threshold in force is read back with the balance (the console's billing overview).
+      assert.deepEqual((await c.owner.call('/v1/balance')).body.lowBalanceThreshold, {
+        amount: '0.5000',
+        currency: 'CNY',
+      });
       assert.deepEqual(await t.platform.jobs.checkLowBalances(), []);
 
       const sent = await t.api('/v1/messages', {

@@ -36,6 +36,7 @@ class TestClock implements Clock {
 }
 
 const JOBS = [
+  'announcements',
   'contracts',
   'inbound-sweep',
   'low-balance',

@@ -43,7 +43,7 @@ describe('hongyan start output', () => {
     return out;
   }
 
-  it('shows the key and the SMPP password on the first start only', async () => {
+  it('shows the key, the SMPP password and the console logins on the first start only', async () => {
     const first = await startAndRead();
     const key = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
     const smpp = JSON.parse(readFileSync(join(dataDir, 'demo-smpp.json'), 'utf8')) as {
@@ -52,11 +52,25 @@ describe('hongyan start output', () => {
     assert.match(key, /^hy_live_/);
     assert.ok(first.includes(key), 'the first start prints the new key');
     assert.ok(first.includes(`password ${smpp.password}`), 'the first start prints the password');
+    const logins = JSON.parse(readFileSync(join(dataDir, 'demo-console.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    assert.deepEqual(Object.keys(logins).sort(), ['admin@hongyan.local', 'demo@hongyan.local']);
+    for (const [email, password] of Object.entries(logins))
+      assert.ok(
+        first.includes(`${email} / ${password}`),
+        `the first start prints ${email}'s password`,
+      );
+    assert.match(first, /Web console {3}http:\/\/127\.0\.0\.1:\d+\//);
 
     const second = await startAndRead();
     assert.ok(!second.includes(key), 'a later start does not print the key');
     assert.ok(!second.includes(smpp.password), 'a later start does not print the SMPP password');
     assert.ok(second.includes(join(dataDir, 'demo-api-key.txt')), 'it says where the key is');
     assert.ok(second.includes(join(dataDir, 'demo-smpp.json')), 'it says where the password is');
+    for (const password of Object.values(logins))
+      assert.ok(!second.includes(password), 'a later start does not print a console password');
+    assert.ok(second.includes(join(dataDir, 'demo-console.json')), 'it says where the logins are');
   });
 });

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { migrate, openStore } from '../store/db.ts';
 import { startPlatform } from '../platform.ts';
+import { consoleBuilt, ensureConsoleBuilt } from '../console/build.ts';
 import { SmscSimulator } from '../simulator/smsc.ts';
 import { CmppSimulator } from '../simulator/cmpp-ismg.ts';
 import { startControlServer } from '../simulator/control.ts';
@@ -28,6 +29,16 @@ program
   .action(async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel, { node: config.nodeId });
+    // The console is built here when its sources changed (a fresh clone: once, a few seconds).
+    // A build that fails (broken sources in a checkout) leaves the last build, or the API alone.
+    if (config.http.console && config.roles.includes('api'))
+      await ensureConsoleBuilt({ log: (line) => process.stdout.write(`  ${line}\n`) }).catch(
+        (err: unknown) =>
+          log.error(
+            { err: (err as Error).message.split('\n')[0] },
+            'the web console did not build',
+          ),
+      );
     const platform = await startPlatform(config, log);
     const lines = [
       '',
@@ -37,6 +48,8 @@ program
       lines.push(
         `  HTTP API      http://${config.http.host}:${platform.httpPort}   (docs: /docs, health: /health)`,
       );
+    if (platform.httpPort && config.http.console && consoleBuilt())
+      lines.push(`  Web console   http://${config.http.host}:${platform.httpPort}/`);
     if (platform.simulatorPort)
       lines.push(`  Simulator     smpp://${config.simulator.host}:${platform.simulatorPort}`);
     if (platform.smppPort)
@@ -57,6 +70,17 @@ program
           ? `  Demo API key  ${demo.apiKey}   (also in ${demo.keyFile})`
           : `  Demo API key  in ${demo.keyFile}`,
       );
+      const dc = platform.demoConsole;
+      if (dc)
+        for (const [label, login] of [
+          ['Console user', dc.tenant],
+          ['Operator    ', dc.operator],
+        ] as const)
+          lines.push(
+            dc.created && login.password
+              ? `  ${label}  ${login.email} / ${login.password}   (also in ${dc.file})`
+              : `  ${label}  ${login.email}, password in ${dc.file}`,
+          );
       const ds = platform.demoSmpp;
       if (ds)
         lines.push(

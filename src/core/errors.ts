@@ -60,6 +60,7 @@ export const errorCatalog = {
   // 422, not 429: a refusal about one recipient, not the caller's request rate (issue 11).
   frequency_limited: { status: 422, title: 'Too many messages to this recipient' },
   already_decided: { status: 409, title: 'Already decided' },
+  invalid_proof: { status: 422, title: 'Invalid proof of payment' },
   invalid_route: { status: 422, title: 'Invalid route' },
   invalid_url: { status: 422, title: 'Invalid webhook or callback URL' },
   target_not_allowed: { status: 422, title: 'Webhook or callback URL not on the public internet' },
@@ -71,6 +72,7 @@ export const errorCatalog = {
   contract_expired: { status: 403, title: 'The service contract has ended' },
   contract_not_started: { status: 403, title: 'The service contract has not started' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  export_too_large: { status: 422, title: 'Too many rows to export' },
   internal_error: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -20,6 +20,8 @@ const PREFIXES = [
   'inc',
   'whk',
   'dlv',
+  'ann',
+  'rcr',
 ] as const;
 export type IdPrefix = (typeof PREFIXES)[number];
 

@@ -14,7 +14,7 @@ import { formatAmount, money, type Money } from '../core/billing/money.ts';
 import type { PricePlanStore } from '../store/price-plans.ts';
 import type { ContractStore } from '../store/contracts.ts';
 import { checkContract } from './contracts.ts';
-import { matchView, type ComplianceService } from './compliance.ts';
+import { matchView, type ComplianceService, type PreparedText } from './compliance.ts';
 import type { MessageOrigin, MessageStore, NewMessage } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
 import { isStatusSelector, storedSelection } from '../core/webhooks/status-filter.ts';
@@ -164,156 +164,17 @@ async function acceptAdmitted(
     callbackStatuses: string | null;
   },
 ): Promise<AcceptOutcome> {
-  const { idempotencyKey, requestHash, contract, rawText, recipients, clientRef } = ctx;
-  const { callbackUrl, callbackStatuses } = ctx;
-  const now = Date.now();
-  const batchId = newId('bat', now);
-  const requestedClass = req.class === undefined ? 'notification' : req.class;
-  if (!MESSAGE_CLASSES.includes(requestedClass as MessageClass)) {
-    throw new DomainError(
-      'invalid_request',
-      `"class" must be one of ${MESSAGE_CLASSES.join(', ')}`,
-      { field: 'class' },
-    );
-  }
-  // Compliance decides the final text (template, signature, opt-out hint) and may refuse it.
-  const prepared = deps.compliance
-    ? await deps.compliance.prepare(
-        tenant,
-        {
-          text: rawText ?? undefined,
-          templateId: req.templateId,
-          params: req.params,
-          class: requestedClass,
-        },
-        now,
-      )
-    : {
-        cnText: rawText ?? '',
-        text: rawText ?? '',
-        class: requestedClass as MessageClass,
-        templateId: null,
-        textHash: null,
-        cnTextHash: null,
-        review: null,
-        notBefore: null,
-      };
-  const messageClass = prepared.class;
-  // One split per text variant decides encoding and part count; the bytes are built at dispatch.
-  const variant = (t: string) => {
-    // The final text too (template filled, signature and opt-out hint added), whatever built it.
-    assertSendableText(t);
-    const count = countParts(t, { maxParts: deps.maxParts });
-    if (count.parts > deps.maxParts) {
-      throw new DomainError(
-        'text_too_long',
-        `message needs ${count.parts} parts (${count.units} ${count.encoding === 'gsm7' ? 'GSM-7 septets' : 'UCS-2 units'}); the limit is ${deps.maxParts} parts`,
-        { parts: count.parts, maxParts: deps.maxParts, encoding: count.encoding },
-      );
-    }
-    return { text: t, count };
-  };
-  const intl = variant(prepared.text);
-  const cn = prepared.cnText === null ? null : variant(prepared.cnText);
-
-  const test = opts.test === true;
-  // Test keys are never billed; everyone else pays by their plan.
-  const plan = test ? null : await deps.prices.planFor(tenant.id);
-  if (!test && !plan)
-    throw new DomainError('no_price', 'no price plan applies to this account; ask the operator');
-  const currency = plan?.currency ?? tenant.currency;
-  const rejected: RejectedRecipient[] = ctx.overBudget.map((to) => ({
-    to: String(to),
-    code: 'rate_limited',
-    detail: "past the account's message budget; retry later",
-  }));
-  let rows: NewMessage[] = [];
-  const seen = new Set<string>();
-  for (const [index, raw] of recipients.entries()) {
-    if (index > 0 && index % SLICE === 0) await nextTurn();
-    if (typeof raw !== 'string') {
-      rejected.push({
-        to: String(raw),
-        code: 'invalid_number',
-        detail: 'a recipient must be a string',
-      });
-      continue;
-    }
-    const n = normaliseNumber(raw, deps.defaultRegion);
-    if (!n.ok) {
-      rejected.push({ to: raw, code: n.code, detail: n.detail });
-      continue;
-    }
-    if (seen.has(n.e164)) {
-      rejected.push({
-        to: raw,
-        code: 'duplicate_recipient',
-        detail: `${n.e164} appears more than once in this request`,
-      });
-      continue;
-    }
-    seen.add(n.e164);
-    const china = n.country === 'CN';
-    if (china && cn === null) {
-      rejected.push({
-        to: raw,
-        code: 'signature_required',
-        detail:
-          'messages to China need an approved 【signature】 at the start, or a default signature',
-      });
-      continue;
-    }
-    const v = china ? cn! : intl;
-    const carrier = cnCarrierOf(n.e164);
-    const price = plan
-      ? priceFor(plan.rules, {
-          country: n.country,
-          carrier,
-          class: messageClass as MessageClass,
-        })
-      : 0;
-    if (price === null) {
-      rejected.push({
-        to: raw,
-        code: 'no_price',
-        detail: `no price for ${n.country ?? 'this destination'} in this account's plan`,
-      });
-      continue;
-    }
-    rows.push({
-      id: opts.messageIds?.[index] ?? newId('msg', now),
-      tenantId: tenant.id,
-      batchId,
-      clientRef,
-      to: n.e164,
-      text: v.text,
-      encoding: v.count.encoding,
-      parts: v.count.parts,
-      concatRef: randomInt(256),
-      createdAt: now,
-      notBefore: prepared.notBefore,
-      templateId: prepared.templateId,
-      textHash: china ? prepared.cnTextHash : prepared.textHash,
-      held: prepared.review !== null,
-      compliance: prepared.review ? JSON.stringify(matchView(prepared.review)) : null,
-      test,
-      class: messageClass as MessageClass,
-      price,
-      amount: price * v.count.parts,
-      destination: carrier ? `${n.country}-${carrier}` : (n.country ?? 'other'),
-      callbackUrl,
-      callbackStatuses,
-      ...(opts.origin ? { origin: opts.origin } : {}),
-    });
-  }
-  if (deps.compliance && rows.length > 0) {
-    const refused = await deps.compliance.screen(tenant, messageClass, rows, now);
-    for (const r of rows) {
-      const why = refused.get(r.to);
-      if (why) rejected.push({ to: r.to, code: why.code, detail: why.detail });
-    }
-    rows = rows.filter((r) => !refused.has(r.to));
-  }
+  const { idempotencyKey, requestHash, contract } = ctx;
+  const send = await prepareSend(deps, tenant, req, {
+    ...ctx,
+    test: opts.test === true,
+    ...(opts.origin ? { origin: opts.origin } : {}),
+    ...(opts.messageIds ? { messageIds: opts.messageIds } : {}),
+  });
+  const { now, batchId, currency, rejected } = send;
+  // Without `issues`, prepareSend throws every refusal: the text is there.
+  const prepared = send.text!;
+  const rows = await screenRecipients(deps, tenant, send.class, send.rows, rejected, now);
   if (rows.length === 0) {
     // Nobody left: nothing was accepted, so the request fails (422 for the per-recipient codes,
     // never 429: frequency_limited is about a recipient, not the caller's rate) with the first
@@ -388,6 +249,242 @@ async function acceptAdmitted(
     throw err;
   }
   return { statusCode, body, replayed: false };
+}
+
+/** One text variant (international, or signed for China): its encoding and part count. */
+export interface TextVariant {
+  text: string;
+  count: ReturnType<typeof countParts>;
+}
+
+/** What a send request would do, decided without writing anything (acceptMessages, the estimate). */
+export interface PreparedSend {
+  now: number;
+  batchId: string;
+  /** The compliance verdict on the text; null only when `issues` collected a refusal of it. */
+  text: PreparedText | null;
+  class: MessageClass;
+  intl: TextVariant | null;
+  cn: TextVariant | null;
+  currency: string;
+  /** One row per recipient that passed the number, signature and price checks (not yet screened). */
+  rows: NewMessage[];
+  rejected: RejectedRecipient[];
+}
+
+/**
+ * Class, compliance text, part count, price plan and the per-recipient checks. Every refusal of the
+ * request throws, unless `issues` is given: then refusals of the text or the price plan are pushed
+ * there and preparation goes on with what is known (the estimate reports them instead).
+ */
+export async function prepareSend(
+  deps: AcceptDeps,
+  tenant: Tenant,
+  req: SendRequest,
+  input: {
+    rawText: string | null;
+    recipients: unknown[];
+    overBudget: unknown[];
+    clientRef: string | null;
+    callbackUrl: string | null;
+    callbackStatuses: string | null;
+    test: boolean;
+    origin?: MessageOrigin;
+    messageIds?: readonly string[];
+  },
+  issues?: DomainError[],
+): Promise<PreparedSend> {
+  const { rawText, recipients, clientRef, callbackUrl, callbackStatuses, test } = input;
+  const tolerate = (err: unknown): boolean => {
+    if (!issues || !(err instanceof DomainError)) return false;
+    issues.push(err);
+    return true;
+  };
+  const now = Date.now();
+  const batchId = newId('bat', now);
+  const requestedClass = req.class === undefined ? 'notification' : req.class;
+  if (!MESSAGE_CLASSES.includes(requestedClass as MessageClass)) {
+    throw new DomainError(
+      'invalid_request',
+      `"class" must be one of ${MESSAGE_CLASSES.join(', ')}`,
+      { field: 'class' },
+    );
+  }
+  // Compliance decides the final text (template, signature, opt-out hint) and may refuse it.
+  let prepared: PreparedText | null;
+  try {
+    prepared = deps.compliance
+      ? await deps.compliance.prepare(
+          tenant,
+          {
+            text: rawText ?? undefined,
+            templateId: req.templateId,
+            params: req.params,
+            class: requestedClass,
+          },
+          now,
+        )
+      : {
+          cnText: rawText ?? '',
+          text: rawText ?? '',
+          class: requestedClass as MessageClass,
+          templateId: null,
+          textHash: '',
+          cnTextHash: null,
+          review: null,
+          notBefore: null,
+        };
+  } catch (err) {
+    if (!tolerate(err)) throw err;
+    prepared = null;
+  }
+  const messageClass = prepared?.class ?? (requestedClass as MessageClass);
+  // One split per text variant decides encoding and part count; the bytes are built at dispatch.
+  const variant = (t: string): TextVariant | null => {
+    // The final text too (template filled, signature and opt-out hint added), whatever built it.
+    try {
+      assertSendableText(t);
+    } catch (err) {
+      if (!tolerate(err)) throw err;
+      return null;
+    }
+    const count = countParts(t, { maxParts: deps.maxParts });
+    if (count.parts > deps.maxParts) {
+      const err = new DomainError(
+        'text_too_long',
+        `message needs ${count.parts} parts (${count.units} ${count.encoding === 'gsm7' ? 'GSM-7 septets' : 'UCS-2 units'}); the limit is ${deps.maxParts} parts`,
+        { parts: count.parts, maxParts: deps.maxParts, encoding: count.encoding },
+      );
+      if (!tolerate(err)) throw err;
+    }
+    return { text: t, count };
+  };
+  const intl = prepared ? variant(prepared.text) : null;
+  const cn = prepared && prepared.cnText !== null ? variant(prepared.cnText) : null;
+
+  // Test keys are never billed; everyone else pays by their plan.
+  const plan = test ? null : await deps.prices.planFor(tenant.id);
+  if (!test && !plan) {
+    const err = new DomainError(
+      'no_price',
+      'no price plan applies to this account; ask the operator',
+    );
+    if (!tolerate(err)) throw err;
+  }
+  const currency = plan?.currency ?? tenant.currency;
+  const rejected: RejectedRecipient[] = input.overBudget.map((to) => ({
+    to: String(to),
+    code: 'rate_limited',
+    detail: "past the account's message budget; retry later",
+  }));
+  const rows: NewMessage[] = [];
+  const seen = new Set<string>();
+  for (const [index, raw] of recipients.entries()) {
+    if (index > 0 && index % SLICE === 0) await nextTurn();
+    if (typeof raw !== 'string') {
+      rejected.push({
+        to: String(raw),
+        code: 'invalid_number',
+        detail: 'a recipient must be a string',
+      });
+      continue;
+    }
+    const n = normaliseNumber(raw, deps.defaultRegion);
+    if (!n.ok) {
+      rejected.push({ to: raw, code: n.code, detail: n.detail });
+      continue;
+    }
+    if (seen.has(n.e164)) {
+      rejected.push({
+        to: raw,
+        code: 'duplicate_recipient',
+        detail: `${n.e164} appears more than once in this request`,
+      });
+      continue;
+    }
+    seen.add(n.e164);
+    const china = n.country === 'CN';
+    if (china && prepared !== null && prepared.cnText === null) {
+      rejected.push({
+        to: raw,
+        code: 'signature_required',
+        detail:
+          'messages to China need an approved 【signature】 at the start, or a default signature',
+      });
+      continue;
+    }
+    const v = china ? cn : intl;
+    const carrier = cnCarrierOf(n.e164);
+    const price = plan
+      ? priceFor(plan.rules, {
+          country: n.country,
+          carrier,
+          class: messageClass,
+        })
+      : 0;
+    if (price === null) {
+      rejected.push({
+        to: raw,
+        code: 'no_price',
+        detail: `no price for ${n.country ?? 'this destination'} in this account's plan`,
+      });
+      continue;
+    }
+    const parts = v?.count.parts ?? 0;
+    rows.push({
+      id: input.messageIds?.[index] ?? newId('msg', now),
+      tenantId: tenant.id,
+      batchId,
+      clientRef,
+      to: n.e164,
+      text: v?.text ?? '',
+      encoding: v?.count.encoding ?? '',
+      parts,
+      concatRef: randomInt(256),
+      createdAt: now,
+      notBefore: prepared?.notBefore ?? null,
+      templateId: prepared?.templateId ?? null,
+      // The compliance-less default has no hash (as before: null, not '').
+      textHash: (china ? prepared?.cnTextHash : prepared?.textHash) || null,
+      held: (prepared?.review ?? null) !== null,
+      compliance: prepared?.review ? JSON.stringify(matchView(prepared.review)) : null,
+      test,
+      class: messageClass,
+      price,
+      amount: price * parts,
+      destination: carrier ? `${n.country}-${carrier}` : (n.country ?? 'other'),
+      callbackUrl,
+      callbackStatuses,
+      ...(input.origin ? { origin: input.origin } : {}),
+    });
+  }
+  return { now, batchId, text: prepared, class: messageClass, intl, cn, currency, rows, rejected };
+}
+
+/** Opt-outs, the block list and frequency caps: the rows left, the refused added to `rejected`. */
+export async function screenRecipients(
+  deps: AcceptDeps,
+  tenant: Tenant,
+  messageClass: MessageClass,
+  rows: NewMessage[],
+  rejected: RejectedRecipient[],
+  now: number,
+): Promise<NewMessage[]> {
+  if (!deps.compliance || rows.length === 0) return rows;
+  const refused = await deps.compliance.screen(tenant, messageClass, rows, now);
+  for (const r of rows) {
+    const why = refused.get(r.to);
+    if (why) rejected.push({ to: r.to, code: why.code, detail: why.detail });
+  }
+  return rows.filter((r) => !refused.has(r.to));
+}
+
+/** The request's own shape: text, recipients, client reference, callback (malformed: throws). */
+export function readSendRequest(
+  deps: AcceptDeps,
+  req: SendRequest,
+): ReturnType<typeof validate> & ReturnType<typeof callbackOf> {
+  return { ...validate(deps, req), ...callbackOf(deps, req) };
 }
 
 function validate(

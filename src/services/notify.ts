@@ -96,12 +96,42 @@ export class Notifier {
     });
   }
 
+  /**
+   * One email to one person (an announcement to a tenant's owner), already worded in their
+   * language; recorded like every notice. `messageId` makes a repeat recognisably the same mail.
+   * Skipped (and recorded so) when no SMTP server is configured.
+   */
+  async email(n: {
+    tenantId: string;
+    kind: string;
+    locale: Locale;
+    to: string;
+    subject: string;
+    text: string;
+    messageId?: string;
+  }): Promise<{ status: string; detail: string }> {
+    const written: Written = { ...n };
+    return this.#deliver(written, 'email', n.to, async (to) => {
+      if (!this.#mail || !this.smtp)
+        return { status: 'skipped', detail: translate(n.locale, 'notice.skipped.no_smtp') };
+      const info = await this.#mail.sendMail({
+        from: this.smtp.from,
+        to,
+        subject: n.subject,
+        text: n.text,
+        headers: { 'Content-Language': n.locale },
+        ...(n.messageId ? { messageId: n.messageId } : {}),
+      });
+      return { status: 'sent', detail: String(info.messageId ?? '') };
+    });
+  }
+
   async #deliver(
     n: Written,
     channel: 'email' | 'sms',
     to: string | null,
     send: (to: string) => Promise<{ status: string; detail: string }>,
-  ): Promise<void> {
+  ): Promise<{ status: string; detail: string }> {
     let result: { status: string; detail: string };
     if (!to)
       result = {
@@ -136,6 +166,7 @@ export class Notifier {
         created_at: Date.now(),
       })
       .execute();
+    return result;
   }
 
   close(): void {

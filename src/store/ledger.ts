@@ -314,7 +314,10 @@ export class LedgerStore {
     }));
   }
 
-  /** Money in: once per payment reference. */
+  /**
+   * Money in: once per payment reference. In the caller's transaction when given one (a confirmed
+   * recharge request: the request's status and its ledger row are committed together).
+   */
   async recharge(
     tenantId: string,
     currency: string,
@@ -322,12 +325,13 @@ export class LedgerStore {
     externalRef: string,
     note: string,
     actor: string | null,
+    within?: Transaction<Database>,
   ): Promise<Balance> {
     if (!Number.isSafeInteger(amount) || amount <= 0)
       throw new DomainError('invalid_amount', 'a recharge must be a positive amount', {
         field: 'amount',
       });
-    return this.db.transaction().execute(async (trx) => {
+    const run = async (trx: Transaction<Database>) => {
       const seen = await trx
         .selectFrom('ledger_entries')
         .select('id')
@@ -353,7 +357,8 @@ export class LedgerStore {
         },
         Date.now(),
       );
-    });
+    };
+    return within ? run(within) : this.db.transaction().execute(run);
   }
 
   /**

@@ -8,6 +8,8 @@ import { plaintextCipher, type BodyCipher } from '../security/body-cipher.ts';
 import { lockBalance, post, settleHolds } from './ledger.ts';
 import { DomainError } from '../core/errors.ts';
 import { formatAmount } from '../core/billing/money.ts';
+import { categoriseErrorCode, type CategoryRule } from '../core/failure-category.ts';
+import { encodeTime } from 'ulid';
 
 export interface NewMessage {
   id: string;
@@ -125,6 +127,8 @@ export interface MessageView {
   compliance: Record<string, unknown> | null;
   errorCode: string | null;
   errorDetail: string | null;
+  /** Stored with the final status (recordChanges); null before migration 023 wrote it. */
+  failureCategory: string | null;
   createdAt: number;
   submittedAt: number | null;
   doneAt: number | null;
@@ -147,6 +151,9 @@ export interface ListFilter {
   to?: string;
   clientRef?: string;
   batchId?: string;
+  /** Failure category (core/failure-category.ts), as stored with the final status. */
+  category?: string;
+  class?: string;
   createdFrom?: number;
   createdTo?: number;
   after?: string;
@@ -190,6 +197,65 @@ async function insertMessageRows(trx: Transaction<Database>, rows: MessageTable[
       chunk[0]!.created_at,
     );
   }
+}
+
+/**
+ * The contract's package pays for messages in order while its parts last (the first that does not
+ * fit ends it): those become free. Returns the parts used. Pure: the estimate runs it too.
+ */
+export function fitPackage(rows: NewMessage[], partsLeft: number): number {
+  let left = partsLeft;
+  let used = 0;
+  for (const m of rows) {
+    if (left < m.parts) break;
+    m.package = true;
+    m.price = 0;
+    m.amount = 0;
+    left -= m.parts;
+    used += m.parts;
+  }
+  return used;
+}
+
+/**
+ * Which messages the available balance pays for: all of them; or (partial) those that fit, in
+ * order; otherwise insufficient_balance. Pure: the estimate runs it too.
+ */
+export function fitBalance(
+  all: NewMessage[],
+  available: number,
+  hold: { currency: string; partial: boolean },
+): { accepted: NewMessage[]; unaffordable: NewMessage[] } {
+  const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
+  if (total <= available) return { accepted: all, unaffordable: [] };
+  if (!hold.partial) {
+    throw new DomainError(
+      'insufficient_balance',
+      `this request costs ${formatAmount(total)} ${hold.currency}; ${formatAmount(available)} is available`,
+      {
+        required: formatAmount(total),
+        available: formatAmount(available),
+        currency: hold.currency,
+      },
+    );
+  }
+  let left = available;
+  const accepted: NewMessage[] = [];
+  const unaffordable: NewMessage[] = [];
+  for (const m of all) {
+    if ((m.amount ?? 0) <= left) {
+      accepted.push(m);
+      left -= m.amount ?? 0;
+    } else unaffordable.push(m);
+  }
+  if (accepted.length === 0) {
+    throw new DomainError(
+      'insufficient_balance',
+      `not even one message fits in the available ${formatAmount(available)} ${hold.currency}`,
+      { available: formatAmount(available), currency: hold.currency },
+    );
+  }
+  return { accepted, unaffordable };
 }
 
 const FINAL_PART = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown'];
@@ -320,34 +386,7 @@ export class MessageStore {
     const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
     if (hold && total > 0) {
       const { available } = await lockBalance(trx, this.dialect, hold.tenantId, now);
-      if (total > available && !hold.partial) {
-        throw new DomainError(
-          'insufficient_balance',
-          `this request costs ${formatAmount(total)} ${hold.currency}; ${formatAmount(available)} is available`,
-          {
-            required: formatAmount(total),
-            available: formatAmount(available),
-            currency: hold.currency,
-          },
-        );
-      }
-      if (total > available) {
-        let left = available;
-        messages = [];
-        for (const m of all) {
-          if ((m.amount ?? 0) <= left) {
-            messages.push(m);
-            left -= m.amount ?? 0;
-          } else unaffordable.push(m);
-        }
-        if (messages.length === 0) {
-          throw new DomainError(
-            'insufficient_balance',
-            `not even one message fits in the available ${formatAmount(available)} ${hold.currency}`,
-            { available: formatAmount(available), currency: hold.currency },
-          );
-        }
-      }
+      ({ accepted: messages, unaffordable } = fitBalance(all, available, hold));
       const held = messages.reduce((sum, m) => sum + (m.amount ?? 0), 0);
       const parts = messages.reduce((sum, m) => sum + (m.amount ? m.parts : 0), 0);
       if (held > 0) {
@@ -366,8 +405,6 @@ export class MessageStore {
           now,
         );
       }
-    } else {
-      unaffordable = [];
     }
     const idempotency = opts.idempotency?.(messages, unaffordable);
     if (idempotency) {
@@ -397,16 +434,7 @@ export class MessageStore {
     }>`select quota - quota_used as left from contracts where id = ${contractId} ${lock}`.execute(
       trx,
     );
-    let left = Number(r.rows[0]?.left ?? 0);
-    let used = 0;
-    for (const m of rows) {
-      if (left < m.parts) break;
-      m.package = true;
-      m.price = 0;
-      m.amount = 0;
-      left -= m.parts;
-      used += m.parts;
-    }
+    const used = fitPackage(rows, Number(r.rows[0]?.left ?? 0));
     if (used > 0)
       await trx
         .updateTable('contracts')
@@ -625,18 +653,84 @@ export class MessageStore {
     f: ListFilter,
     opts: { text?: boolean } = {},
   ): Promise<MessageView[]> {
-    let q = this.db.selectFrom('messages').selectAll().where('tenant_id', '=', tenantId);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.to) q = q.where('to', '=', f.to);
-    if (f.clientRef) q = q.where('client_ref', '=', f.clientRef);
-    if (f.batchId) q = q.where('batch_id', '=', f.batchId);
-    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
-    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
-    if (f.after) q = q.where('id', '<', f.after);
-    const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+    const rows = await filtered(this.db, tenantId, f)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(f.limit)
+      .execute();
     return rows.map((r) =>
       opts.text ? { ...toView(r), text: this.cipher.open(r.text, r.text_key_id, r.id) } : toView(r),
     );
+  }
+
+  /** How many messages a filter selects, counting no further than `max` (the export's bound). */
+  async countUpTo(tenantId: string, f: Omit<ListFilter, 'limit'>, max: number): Promise<number> {
+    const inner = filtered(this.db, tenantId, { ...f, limit: max })
+      .select('id')
+      .limit(max);
+    const r = await this.db
+      .selectFrom(inner.as('m'))
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /**
+   * What the store recorded about one of a tenant's messages over time: its status events, and the
+   * carrier's receipts with the part each was for (undefined: no such message for this tenant).
+   */
+  async history(
+    tenantId: string,
+    id: string,
+  ): Promise<
+    | {
+        events: Array<{ status: string; detail: string | null; at: number }>;
+        receipts: Array<{
+          stat: string;
+          err: string | null;
+          status: string | null;
+          seq: number | null;
+          at: number;
+        }>;
+      }
+    | undefined
+  > {
+    const own = await this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!own) return undefined;
+    const events = await this.db
+      .selectFrom('message_events')
+      .select(['status', 'detail', 'created_at'])
+      .where('message_id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .orderBy('id')
+      .execute();
+    const receipts = await this.db
+      .selectFrom('receipts as r')
+      .leftJoin('message_parts as p', (j) =>
+        j
+          .onRef('p.message_id', '=', 'r.message_id')
+          .onRef('p.channel_id', '=', 'r.channel_id')
+          .onRef('p.carrier_id', '=', 'r.carrier_id'),
+      )
+      .select(['r.stat', 'r.err', 'r.status', 'r.received_at', 'p.seq'])
+      .where('r.message_id', '=', id)
+      .orderBy('r.id')
+      .execute();
+    return {
+      events: events.map((e) => ({ status: e.status, detail: e.detail, at: Number(e.created_at) })),
+      receipts: receipts.map((r) => ({
+        stat: r.stat,
+        err: r.err,
+        status: r.status,
+        seq: r.seq === null ? null : Number(r.seq),
+        at: Number(r.received_at),
+      })),
+    };
   }
 
   /**
@@ -812,8 +906,87 @@ export async function recordChanges(
   now: number,
 ): Promise<void> {
   await insertEvents(trx, changes, now);
-  if (changes.length > 0)
+  if (changes.length > 0) {
     await settleHolds(trx, dialect, [...new Set(changes.map((c) => c.id))], now);
+    await storeFailureCategories(trx, dialect, changes);
+  }
+}
+
+const FAILED_FINAL = new Set(FINAL_PART.filter((s) => s !== 'delivered'));
+
+/**
+ * A message that ends other than delivered keeps the category of its error code, by its channel's
+ * rules (core/failure-category.ts; channels.config is plain JSON but for the sealed password), so
+ * the message log filters by category with an index instead of re-deriving it row by row.
+ */
+async function storeFailureCategories(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  changes: StatusChange[],
+): Promise<void> {
+  const ids = [...new Set(changes.filter((c) => FAILED_FINAL.has(c.status)).map((c) => c.id))];
+  for (const chunk of chunks(ids, 1000)) {
+    const rows = await trx
+      .selectFrom('messages')
+      .select(['id', 'error_code', 'channel_id'])
+      .where('id', 'in', chunk)
+      .where('error_code', 'is not', null)
+      .execute();
+    if (rows.length === 0) continue;
+    const channelIds = [...new Set(rows.flatMap((r) => (r.channel_id ? [r.channel_id] : [])))];
+    const rulesOf = new Map<string, CategoryRule[]>();
+    if (channelIds.length > 0) {
+      const configs = await trx
+        .selectFrom('channels')
+        .select(['id', 'config'])
+        .where('id', 'in', channelIds)
+        .execute();
+      for (const c of configs) {
+        const rules = c.config
+          ? (JSON.parse(c.config) as { categoryRules?: CategoryRule[] }).categoryRules
+          : undefined;
+        if (rules && rules.length > 0) rulesOf.set(c.id, rules);
+      }
+    }
+    const values = rows.map((r) => [
+      r.id,
+      categoriseErrorCode(r.error_code!, r.channel_id ? rulesOf.get(r.channel_id) : undefined),
+    ]);
+    await sql`
+      update messages set failure_category = v.category
+      from (select ${field(0)} as id, ${field(1)} as category from ${jsonRows(dialect, values)}) as v
+      where messages.id = v.id`.execute(trx);
+  }
+}
+
+// Ids are ULIDs: their first 10 characters are the creation time. A date range is also an id range,
+// so every filter index (which ends in id) serves it. Ids chosen before acceptance (SMPP/CMPP
+// reassembly, at most minutes) may be older than created_at, and a clock stepped back may make them
+// newer: the id range is widened by these margins and created_at stays the exact test.
+const ID_EARLIER_MS = 24 * 3600_000;
+const ID_LATER_MS = 5 * 60_000;
+const idAt = (ms: number) => `msg_${encodeTime(Math.max(0, ms), 10)}0000000000000000`;
+
+/** The list's WHERE: each filter an equality on an index that ends in id, dates as an id range. */
+function filtered(db: Kysely<Database>, tenantId: string, f: ListFilter) {
+  let q = db.selectFrom('messages').where('tenant_id', '=', tenantId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.to) q = q.where('to', '=', f.to);
+  if (f.clientRef) q = q.where('client_ref', '=', f.clientRef);
+  if (f.batchId) q = q.where('batch_id', '=', f.batchId);
+  if (f.category) q = q.where('failure_category', '=', f.category);
+  if (f.class) q = q.where('class', '=', f.class);
+  // `+created_at`: a plain filter, so the planner walks an id-ordered index instead of sorting.
+  if (f.createdFrom !== undefined)
+    q = q
+      .where('id', '>=', idAt(f.createdFrom - ID_EARLIER_MS))
+      .where(sql<number>`+created_at`, '>=', f.createdFrom);
+  if (f.createdTo !== undefined)
+    q = q
+      .where('id', '<', idAt(f.createdTo + ID_LATER_MS))
+      .where(sql<number>`+created_at`, '<', f.createdTo);
+  if (f.after) q = q.where('id', '<', f.after);
+  return q;
 }
 
 export async function insertEvents(
@@ -899,6 +1072,7 @@ function toView(r: MessageTable): MessageView {
     compliance: r.compliance ? (JSON.parse(r.compliance) as Record<string, unknown>) : null,
     errorCode: r.error_code,
     errorDetail: r.error_detail,
+    failureCategory: r.failure_category ?? null,
     createdAt: r.created_at,
     submittedAt: r.submitted_at,
     doneAt: r.done_at,

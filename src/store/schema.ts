@@ -74,6 +74,8 @@ export interface UserTable {
   last_login_at: number | null;
   created_at: number;
   updated_at: number;
+  /** zh-CN | en: the person's console language; null follows the tenant's (migration 022). */
+  locale: Locale | null;
 }
 
 export interface SessionTable {
@@ -237,6 +239,8 @@ export interface MessageTable {
   receipt_wanted: number;
   /** Into how many submit_sm the client split it (each got an id and gets a receipt). */
   source_parts: number | null;
+  /** Whose fault a failure was (core/failure-category.ts), stored with the final status (023). */
+  failure_category?: string | null;
 }
 
 export interface ContractTable {
@@ -571,6 +575,70 @@ export interface ScheduledJobTable {
   updated_at: number;
 }
 
+/** An operator's announcement to all tenants or some (migration 020, store/announcements.ts). */
+export interface AnnouncementTable {
+  id: string;
+  /** notice | maintenance | change */
+  kind: string;
+  title: string;
+  body: string;
+  /** all | tenants (listed in announcement_tenants) */
+  audience: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  email: number;
+  /** none | pending | listed */
+  email_state: string;
+  created_by: string | null;
+  created_at: number;
+  withdrawn_at: number | null;
+  withdrawn_by: string | null;
+}
+
+export interface AnnouncementTenantTable {
+  announcement_id: string;
+  tenant_id: string;
+}
+
+/** The announcement mailing's outbox: one row per owner addressed (migration 020). */
+export interface AnnouncementEmailTable {
+  announcement_id: string;
+  user_id: string;
+  tenant_id: string;
+  email: string;
+  /** pending | sending | sent | skipped | failed | cancelled */
+  status: string;
+  attempts: number;
+  lease_until: number | null;
+  detail: string | null;
+  updated_at: number;
+}
+
+/** A tenant's recharge request (migration 021, store/recharge-requests.ts). */
+export interface RechargeRequestTable {
+  id: string;
+  tenant_id: string;
+  /** Minor units, as asked. */
+  amount: number;
+  currency: string;
+  payment_reference: string;
+  note: string | null;
+  /** pending | confirmed | rejected */
+  status: string;
+  proof: Buffer | null;
+  /** image/png | image/jpeg | application/pdf, sniffed from the bytes. */
+  proof_type: string | null;
+  proof_size: number | null;
+  created_by: string | null;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  /** What the ledger recharge credited (the operator may correct the amount asked). */
+  credited_amount: number | null;
+  ledger_entry_id: number | null;
+  reject_reason: string | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
@@ -614,4 +682,8 @@ export interface Database {
   scheduled_jobs: ScheduledJobTable;
   login_throttle: LoginThrottleTable;
   accept_slices: AcceptSliceTable;
+  announcements: AnnouncementTable;
+  announcement_tenants: AnnouncementTenantTable;
+  announcement_emails: AnnouncementEmailTable;
+  recharge_requests: RechargeRequestTable;
 }

@@ -10,6 +10,7 @@ import {
   type BodyCipher,
 } from '../security/body-cipher.ts';
 import { StoreThrottleCounters } from './login-throttle.ts';
+import { isLocale, type Locale } from '../core/i18n/locale.ts';
 
 export interface User {
   id: string;
@@ -24,6 +25,8 @@ export interface User {
   lockedUntil: number | null;
   lastLoginAt: number | null;
   createdAt: number;
+  /** The person's console language; null follows the tenant's (migration 022). */
+  locale: Locale | null;
 }
 
 export interface UserSecrets {
@@ -89,6 +92,7 @@ export class UserStore {
       last_login_at: null,
       created_at: now,
       updated_at: now,
+      locale: null,
     };
     await db.insertInto('users').values(row).execute();
     return toUser(row);
@@ -194,6 +198,15 @@ export class UserStore {
     await db
       .updateTable('users')
       .set({ role, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The person's console language (null: follow the tenant's). */
+  async setLocale(id: string, locale: Locale | null): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ locale, updated_at: Date.now() })
       .where('id', '=', id)
       .execute();
   }
@@ -330,6 +343,7 @@ function toUser(r: UserTable): User {
     lockedUntil: r.locked_until,
     lastLoginAt: r.last_login_at,
     createdAt: r.created_at,
+    locale: isLocale(r.locale) ? r.locale : null,
   };
 }
 

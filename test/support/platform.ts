@@ -39,6 +39,8 @@ export async function startTestPlatform(
       logLevel: (process.env.HONGYAN_TEST_LOG as Config['logLevel']) ?? 'silent',
       ...overrides,
       http: { port: 0, ...overrides.http },
+      // The demo's console logins cost two password hashes: only the console's tests ask for them.
+      demo: { consoleUsers: false, ...overrides.demo },
       simulator: { port: 0, receiptDelayMs: 20, ...overrides.simulator },
       smpp: { port: 0, ...overrides.smpp },
       cmpp: { port: 0, ...overrides.cmpp },

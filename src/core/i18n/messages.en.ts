@@ -17,6 +17,21 @@ export const en = {
   'notice.skipped.no_sms': 'no operator account for SMS',
   'notice.skipped.no_email': 'the tenant has no contact email',
   'notice.skipped.no_phone': 'the tenant has no contact phone',
+  // Announcements by email (services/announcements.ts) and recharge requests (services/recharge-requests.ts)
+  'notice.announcement.subject.notice': 'Notice: {{title}}',
+  'notice.announcement.subject.maintenance': 'Maintenance: {{title}}',
+  'notice.announcement.subject.change': 'Change notice: {{title}}',
+  'notice.announcement.window': 'When: from {{from}} until {{until}}',
+  'notice.announcement.window_from': 'When: from {{from}}',
+  'notice.announcement.window_until': 'Until: {{until}}',
+  'notice.announcement.footer':
+    'Sent by the operator of your SMS platform to the owners of your account.',
+  'notice.recharge_confirmed.subject': 'Recharge of {{amount}} {{currency}} credited',
+  'notice.recharge_confirmed.text':
+    'Your recharge request {{id}} (payment reference {{reference}}) was confirmed: {{amount}} {{currency}} was added to your balance.',
+  'notice.recharge_rejected.subject': 'Recharge request not confirmed',
+  'notice.recharge_rejected.text':
+    'Your recharge request {{id}} of {{amount}} {{currency}} (payment reference {{reference}}) was not confirmed: {{reason}}',
 
   // Statement files (reports/statement-files.ts)
   'statement.title': 'Statement',
@@ -55,6 +70,32 @@ export const en = {
   'http.field_enum': '{{field}} must be one of: {{values}}',
   'http.invalid_field': '{{field}} {{reason}}',
   'http.no_body': 'this request takes no body',
+  // Uploads (servers/http/recharge-requests.ts)
+  'http.multipart_expected': 'send this request as multipart/form-data (or JSON, without a file)',
+  'http.proof_too_large': 'the proof file is larger than {{max}} MB',
+  'http.proof_type': 'the proof must be a PNG, JPEG or PDF file',
+  'http.too_many_parts': 'too many fields or files in the form',
+  // The message log's export (servers/http/message-export.ts) and dashboard figures (stats.ts)
+  'http.invalid_minutes': 'minutes must be 1-{{max}}',
+  'export.messages.sheet': 'Messages',
+  'export.messages.id': 'Message ID',
+  'export.messages.batch': 'Batch ID',
+  'export.messages.client_ref': 'Client reference',
+  'export.messages.to': 'Recipient',
+  'export.messages.status': 'Status',
+  'export.messages.class': 'Class',
+  'export.messages.parts': 'Parts',
+  'export.messages.encoding': 'Encoding',
+  'export.messages.price': 'Price',
+  'export.messages.charged': 'Charged',
+  'export.messages.currency': 'Currency',
+  'export.messages.error_code': 'Error code',
+  'export.messages.category': 'Failure category',
+  'export.messages.channel': 'Channel',
+  'export.messages.created_at': 'Accepted at (UTC)',
+  'export.messages.submitted_at': 'Submitted at (UTC)',
+  'export.messages.done_at': 'Final at (UTC)',
+  'export.messages.text': 'Text',
   // Logging in (services/log-in.ts; docs/security.md "Lock-outs and throttling")
   'login.wrong_credentials': 'wrong email or password',
   'login.totp_required': 'enter the code from your authenticator app',

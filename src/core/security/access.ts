@@ -25,6 +25,7 @@ export type Permission =
   | 'admin.messages.bodies'
   | 'admin.billing'
   | 'admin.channels'
+  | 'admin.announcements'
   | 'compliance.manage'
   | 'admin.compliance';
 
@@ -63,6 +64,7 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
     'admin.billing',
     'admin.channels',
     'admin.compliance',
+    'admin.announcements',
   ],
   reviewer: [
     'admin.tenants.read',
@@ -72,7 +74,8 @@ const operatorRoles: Record<OperatorRole, readonly Permission[]> = {
     'admin.compliance',
   ],
   finance: ['admin.tenants.read', 'admin.billing'],
-  support: ['admin.tenants.read', 'admin.messages.read'],
+  // Support tells tenants about maintenance and changes (announcements).
+  support: ['admin.tenants.read', 'admin.messages.read', 'admin.announcements'],
 };
 
 const keyScopes: Record<KeyScope, readonly Permission[]> = {

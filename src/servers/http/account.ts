@@ -29,6 +29,8 @@ export function userView(u: User) {
     lockedUntil: iso(u.lockedUntil),
     lastLoginAt: iso(u.lastLoginAt),
     createdAt: iso(u.createdAt),
+    /** The person's console language; null follows the account's. */
+    locale: u.locale,
   };
 }
 export function keyView(k: ApiKeyRecord) {
@@ -267,6 +269,36 @@ export function accountRoutes(
             tenant: p.tenant,
             permissions: [...p.permissions],
           };
+    },
+  );
+
+  r.put(
+    '/v1/me/locale',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary:
+          'My console language (zh-CN or en); null follows my account’s. Also the language of my error titles',
+        tags: ['account'],
+        body: Type.Object(
+          { locale: Type.Union([Type.String({ enum: [...LOCALES] }), Type.Null()]) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const p = userOnly(req.principal);
+      const locale = req.body.locale as Locale | null;
+      await deps.users.setLocale(p.user.id, locale);
+      await deps.audit.record({
+        tenantId: p.user.tenantId,
+        actor: actorOf(req),
+        action: 'user.locale_set',
+        targetType: 'user',
+        targetId: p.user.id,
+        details: { locale },
+      });
+      return reply.code(204).send();
     },
   );
 

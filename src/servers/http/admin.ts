@@ -11,9 +11,12 @@ import type { MessageStore } from '../../store/messages.ts';
 import { actorOf } from './auth.ts';
 import { userView } from './account.ts';
 import { IncidentStore } from '../../store/incidents.ts';
-import { stringify } from 'csv-stringify/sync';
-
-import { iso } from './wire.ts';
+import { stringify } from 'csv-stringify';
+import { once } from 'node:events';
+import { safeCell } from '../../reports/csv-cells.ts';
+import { money } from '../../core/billing/money.ts';
+import type { TenantDirectory } from '../../store/tenant-directory.ts';
+import { iso, parseLimit, parseTime } from './wire.ts';
 import { effectiveLimits, type SendLimiter } from '../../services/send-limits.ts';
 import type { TenantDetails } from '../../store/tenants.ts';
 const Id = Type.Object({ id: Type.String() });
@@ -23,6 +26,8 @@ export function adminRoutes(
   app: FastifyInstance,
   deps: accounts.AccountDeps & {
     messages: MessageStore;
+    /** The operator's tenant table: search, status, balances. */
+    directory: TenantDirectory;
     onTenantStatus?: (tenantId: string, status: string) => void;
     /** Per-tenant message limits: the defaults, and forgetting a changed tenant's at once. */
     sendLimiter?: SendLimiter;
@@ -35,10 +40,12 @@ export function adminRoutes(
     {
       config: { access: 'admin.tenants.read' },
       schema: {
-        summary: 'Tenants, newest first',
+        summary:
+          'Tenants, newest first, with their balances: ?q= (an id, an email, or the start of the name)&status=',
         tags: ['admin'],
         querystring: Type.Object(
           {
+            q: Type.Optional(Str(100)),
             status: Type.Optional(
               Type.String({ enum: ['pending', 'active', 'suspended', 'terminated'] }),
             ),
@@ -50,15 +57,18 @@ export function adminRoutes(
       },
     },
     async (req) => {
-      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100)));
-      const rows = await deps.tenants.list({
+      const limit = parseLimit(req.query.limit, 100, 500);
+      const rows = await deps.directory.list({
         limit,
+        ...(req.query.q ? { q: req.query.q } : {}),
         ...(req.query.status ? { status: req.query.status } : {}),
         ...(req.query.after ? { after: req.query.after } : {}),
       });
       return {
-        data: rows.map((t) => ({
+        data: rows.map(({ available, held, ...t }) => ({
           ...t,
+          available: money(available, t.currency),
+          held: money(held, t.currency),
           terminateAt: iso(t.terminateAt),
           createdAt: iso(t.createdAt),
         })),
@@ -263,15 +273,8 @@ export function adminRoutes(
       },
     },
     async (req, reply) => {
-      const time = (v: string | undefined, field: string) => {
-        if (v === undefined) return undefined;
-        const ms = Date.parse(v);
-        if (Number.isNaN(ms))
-          throw new DomainError('invalid_request', `${field} must be an ISO-8601 time`, { field });
-        return ms;
-      };
-      const from = time(req.query.from, 'from');
-      const to = time(req.query.to, 'to');
+      const from = req.query.from === undefined ? undefined : parseTime(req.query.from, 'from');
+      const to = req.query.to === undefined ? undefined : parseTime(req.query.to, 'to');
       const rows = await new IncidentStore(deps.db).list({
         limit: 10_000,
         ...(req.query.channel ? { channelId: req.query.channel } : {}),
@@ -289,22 +292,30 @@ export function adminRoutes(
         seconds: i.endedAt === null ? null : Math.round((i.endedAt - i.startedAt) / 1000),
       }));
       if (req.query.format === 'csv') {
+        // Streamed row by row; text from carriers and channel names cannot become a formula.
+        const csv = stringify({
+          header: true,
+          columns: ['id', 'channel', 'kind', 'started_at', 'ended_at', 'seconds', 'detail'],
+        });
+        void (async () => {
+          for (const v of view) {
+            const row = [
+              v.id,
+              safeCell(v.channel),
+              safeCell(v.kind),
+              v.startedAt ?? '',
+              v.endedAt ?? '',
+              v.seconds === null ? '' : String(v.seconds),
+              safeCell(v.detail),
+            ];
+            if (!csv.write(row)) await once(csv, 'drain');
+          }
+          csv.end();
+        })().catch((err: unknown) => csv.destroy(err as Error));
         return reply
           .type('text/csv; charset=utf-8')
-          .send(
-            stringify([
-              ['id', 'channel', 'kind', 'started_at', 'ended_at', 'seconds', 'detail'],
-              ...view.map((v) => [
-                v.id,
-                v.channel,
-                v.kind,
-                v.startedAt ?? '',
-                v.endedAt ?? '',
-                v.seconds === null ? '' : String(v.seconds),
-                v.detail ?? '',
-              ]),
-            ]),
-          );
+          .header('Content-Disposition', 'attachment; filename="incidents.csv"')
+          .send(csv);
       }
       return { data: view };
     },

@@ -29,15 +29,27 @@ import { SmppAccountStore } from '../../store/smpp-accounts.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore } from '../../store/messages.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
+import { registerConsole, wantsConsole, type IndexHandler } from './console.ts';
 import { refuseUnknownFields } from './closed-schemas.ts';
 import { messageRoutes, type CategoryRulesOf } from './messages.ts';
+import { messageExportRoutes } from './message-export.ts';
+import { statsRoutes } from './stats.ts';
 import { channelRoutes, type ChannelAdminDeps } from './channels.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { eventStreamRoutes, type EventStreamDeps } from './events-stream.ts';
 import { inboundRoutes, type InboundHttpDeps } from './inbound.ts';
 import { jobRoutes } from './jobs.ts';
+import { adminOverviewRoutes } from './admin-overview.ts';
+import { blockListRoutes } from './block-list.ts';
 import { ScheduledJobStore } from '../../store/scheduled-jobs.ts';
 import type { WebhookAdminDeps } from '../../services/webhook-endpoints.ts';
+import { announcementRoutes } from './announcements.ts';
+import { rechargeRequestRoutes } from './recharge-requests.ts';
+import { AnnouncementStore } from '../../store/announcements.ts';
+import { RechargeRequestStore } from '../../store/recharge-requests.ts';
+import { TenantDirectory } from '../../store/tenant-directory.ts';
+import type { Dialect } from '../../store/db.ts';
+import type { Notifier } from '../../services/notify.ts';
 
 export interface HealthReport {
   ok: boolean;
@@ -48,6 +60,9 @@ export interface HttpDeps {
   log: Logger;
   bodyLimitBytes: number;
   db: Kysely<Database>;
+  dialect: Dialect;
+  /** Tells tenants of decisions on their recharge requests (email and SMS to the contact). */
+  notifier?: Notifier;
   /** SMPP accounts with the body cipher (their CMPP secret is sealed); default: a plain store. */
   smppAccounts?: SmppAccountStore;
   tenants: TenantStore;
@@ -75,6 +90,8 @@ export interface HttpDeps {
   accept: AcceptDeps;
   defaultRegion: string;
   health(): Promise<HealthReport>;
+  /** The built web console to serve at `/` (null: API only). */
+  consoleDir?: string | null;
   onAccepted(): void;
   /** A tenant's status changed (transports drop the binds of one that may no longer send). */
   onTenantStatus?(tenantId: string, status: string): void;
@@ -101,8 +118,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   // Before any route: every /v1 body and query string refuses what it does not declare.
   refuseUnknownFields(app);
   app.setErrorHandler(errorHandler);
+  let consoleIndex: IndexHandler | null = null;
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+    consoleIndex && wantsConsole(req)
+      ? consoleIndex(req, reply)
+      : sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );
 
   await app.register(swagger, {
@@ -129,6 +149,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   );
 
   await app.register(cookie);
+  if (deps.consoleDir) consoleIndex = await registerConsole(app, deps.consoleDir);
   registerAuth(app, {
     tenants: deps.tenants,
     users: deps.users,
@@ -154,7 +175,15 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     defaultRegion: deps.defaultRegion,
     onAccepted: deps.onAccepted,
     ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
+    ledger: deps.ledger,
   });
+  messageExportRoutes(app, {
+    messages: deps.messages,
+    audit: deps.audit,
+    defaultRegion: deps.defaultRegion,
+    ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
+  });
+  statsRoutes(app, { db: deps.db, utcOffsetMinutes: deps.statementUtcOffsetMinutes });
   const accountDeps = { db: deps.db, tenants: deps.tenants, users: deps.users, audit: deps.audit };
   accountRoutes(app, {
     ...accountDeps,
@@ -164,6 +193,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   adminRoutes(app, {
     ...accountDeps,
     messages: deps.messages,
+    directory: new TenantDirectory(deps.db, deps.dialect),
     ...(deps.onTenantStatus ? { onTenantStatus: deps.onTenantStatus } : {}),
     ...(deps.accept.limiter ? { sendLimiter: deps.accept.limiter } : {}),
   });
@@ -173,6 +203,20 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     prices: deps.prices,
     tenants: deps.tenants,
     audit: deps.audit,
+  });
+  announcementRoutes(app, {
+    db: deps.db,
+    announcements: new AnnouncementStore(deps.db),
+    audit: deps.audit,
+  });
+  rechargeRequestRoutes(app, {
+    db: deps.db,
+    requests: new RechargeRequestStore(deps.db),
+    ledger: deps.ledger,
+    tenants: deps.tenants,
+    audit: deps.audit,
+    log: deps.log,
+    ...(deps.notifier ? { notifier: deps.notifier } : {}),
   });
   statementRoutes(app, {
     statements: new StatementStore(deps.db),
@@ -202,6 +246,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.inbound)
     inboundRoutes(app, { ...deps.inbound, audit: deps.audit, tenants: deps.tenants });
   jobRoutes(app, { jobs: new ScheduledJobStore(deps.db) });
+  adminOverviewRoutes(app, { db: deps.db, utcOffsetMinutes: deps.statementUtcOffsetMinutes });
+  if (deps.compliance)
+    blockListRoutes(app, { db: deps.db, audit: deps.audit, defaultRegion: deps.defaultRegion });
   smppAccountRoutes(app, {
     smppAccounts: deps.smppAccounts ?? new SmppAccountStore(deps.db),
     audit: deps.audit,

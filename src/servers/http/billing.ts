@@ -40,15 +40,25 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
     '/v1/balance',
     {
       config: { access: 'account.read' },
-      schema: { summary: 'Available and held balance', tags: ['billing'] },
+      schema: {
+        summary: 'Available and held balance, and the low-balance alert threshold in force',
+        tags: ['billing'],
+      },
     },
     async (req) => {
       const b = await deps.ledger.balance(req.tenant!.id);
       const c = req.tenant!.currency;
+      const t = await deps.db
+        .selectFrom('tenants')
+        .select('low_balance_threshold')
+        .where('id', '=', req.tenant!.id)
+        .executeTakeFirst();
+      const threshold = t?.low_balance_threshold ?? null;
       return {
         available: money(b.available, c),
         held: money(b.held, c),
         total: money(b.available + b.held, c),
+        lowBalanceThreshold: threshold === null ? null : money(Number(threshold), c),
       };
     },
   );

@@ -5,7 +5,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import { isId } from '../../core/ids.ts';
 import { isMessageStatus, MESSAGE_STATUSES } from '../../core/message/status.ts';
-import { STATUS_SELECTORS } from '../../core/webhooks/status-filter.ts';
+import {
+  Accepted,
+  EstimateSchema,
+  Message,
+  Nullable,
+  ProblemSchema,
+  SendBody,
+} from './message-schemas.ts';
 import { normaliseNumber } from '../../core/phone.ts';
 import { acceptMessages, type AcceptDeps } from '../../services/accept-messages.ts';
 import type { MessageStore, MessageView } from '../../store/messages.ts';
@@ -15,144 +22,17 @@ import { actorOf } from './auth.ts';
 
 import { iso, parseLimit, parseTime } from './wire.ts';
 import { money } from '../../core/billing/money.ts';
-import { categoriseErrorCode, type CategoryRule } from '../../core/failure-category.ts';
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
-
-const SendBody = Type.Object(
-  {
-    to: Type.Optional(
-      Type.Union([Type.String(), Type.Array(Type.String())], {
-        description: 'One number or up to 10,000, in any common form; stored as E.164.',
-      }),
-    ),
-    text: Type.Optional(
-      Type.String({ description: 'The message; split into parts (GSM-7 160/153, UCS-2 70/67).' }),
-    ),
-    clientRef: Type.Optional(
-      Type.String({ maxLength: 64, description: 'Your own reference, searchable.' }),
-    ),
-    class: Type.Optional(
-      Type.String({
-        enum: ['verification', 'notification', 'marketing'],
-        description: 'Priced by class; default notification.',
-      }),
-    ),
-    templateId: Type.Optional(
-      Type.String({ maxLength: 40, description: 'An approved template, instead of text.' }),
-    ),
-    params: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 200 }), Type.Number()]), {
-        description: 'The template variables.',
-      }),
-    ),
-    partial: Type.Optional(
-      Type.Boolean({
-        description:
-          'When the balance does not cover everyone: send to those it covers (in order) and reject the rest, instead of refusing the request.',
-      }),
-    ),
-    callbackUrl: Type.Optional(
-      Type.String({
-        maxLength: 2048,
-        description:
-          "An http(s) URL that gets these messages' status events instead of your webhook endpoints, signed with your callback secret (docs/webhooks.md).",
-      }),
-    ),
-    callbackStatuses: Type.Optional(
-      Type.Array(Type.String({ enum: [...STATUS_SELECTORS] }), {
-        minItems: 1,
-        maxItems: STATUS_SELECTORS.length,
-        uniqueItems: true,
-        description:
-          'Which status events the callbackUrl gets: all (default), final (only the final status), or statuses by name (docs/webhooks.md).',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const MoneySchema = Type.Object({ amount: Type.String(), currency: Type.String() });
-
-const Accepted = Type.Object({
-  batchId: Type.String(),
-  messages: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      to: Type.String(),
-      status: Type.String(),
-      parts: Type.Integer(),
-      encoding: Type.String(),
-      price: MoneySchema,
-    }),
-  ),
-  rejected: Type.Array(
-    Type.Object({ to: Type.String(), code: Type.String(), detail: Type.String() }),
-  ),
-});
-
-const Part = Type.Object({
-  seq: Type.Integer(),
-  status: Type.String(),
-  carrierId: Nullable(Type.String()),
-  stat: Nullable(Type.String()),
-  err: Nullable(Type.String()),
-  commandStatus: Nullable(Type.Integer()),
-  submittedAt: Nullable(Type.String()),
-  doneAt: Nullable(Type.String()),
-});
-
-const Message = Type.Object({
-  id: Type.String(),
-  batchId: Type.String(),
-  clientRef: Nullable(Type.String()),
-  to: Type.String(),
-  status: Type.String({ enum: [...MESSAGE_STATUSES] }),
-  parts: Type.Integer(),
-  encoding: Type.String(),
-  channel: Nullable(Type.String()),
-  class: Type.String(),
-  price: MoneySchema,
-  pricePerPart: MoneySchema,
-  charged: MoneySchema,
-  compliance: Nullable(
-    Type.Object(
-      {
-        rule: Type.String(),
-        category: Type.String(),
-        action: Type.String(),
-        term: Type.String(),
-        matched: Type.String(),
-      },
-      { description: 'The content rule that held this message, and the text it matched.' },
-    ),
-  ),
-  billing: Type.String({
-    description: 'held (reserved), settled (charged and/or released), free (test key)',
-  }),
-  error: Nullable(
-    Type.Object({
-      code: Type.String(),
-      detail: Nullable(Type.String()),
-      category: Type.String({
-        description:
-          'Whose fault: invalid_number, handset, recipient_blocked, content, carrier, platform, expired',
-      }),
-    }),
-  ),
-  createdAt: Type.String(),
-  submittedAt: Nullable(Type.String()),
-  doneAt: Nullable(Type.String()),
-  text: Type.Optional(
-    Type.String({
-      description:
-        'With ?include=text: the text as the recipient got it, signature and opt-out hint included. Each read is audited (messages.read_text).',
-    }),
-  ),
-  partDetails: Type.Optional(Type.Array(Part)),
-});
-
-const Include = Type.Optional(
+import {
+  categoriseErrorCode,
+  FAILURE_CATEGORIES,
+  type CategoryRule,
+} from '../../core/failure-category.ts';
+import { MESSAGE_CLASSES } from '../../core/billing/rating.ts';
+import type { ListFilter } from '../../store/messages.ts';
+import type { LedgerStore } from '../../store/ledger.ts';
+import { estimateMessages } from '../../services/estimate-messages.ts';
+import { messageTimeline } from '../../services/message-timeline.ts';
+export const Include = Type.Optional(
   Type.String({
     enum: ['text'],
     description:
@@ -160,33 +40,75 @@ const Include = Type.Optional(
   }),
 );
 
+const IncludeOne = Type.Optional(
+  Type.String({
+    pattern: '^(text|events)(,(text|events))?$',
+    description:
+      'text: the text as sent (audited as messages.read_text); events: the timeline. Both: text,events',
+  }),
+);
+
+/** The message log's filters, shared by the list and its export. */
+export const ListFilters = {
+  status: Type.Optional(Type.String({ enum: [...MESSAGE_STATUSES] })),
+  to: Type.Optional(Type.String()),
+  clientRef: Type.Optional(Type.String()),
+  batchId: Type.Optional(Type.String()),
+  category: Type.Optional(
+    Type.String({
+      enum: [...FAILURE_CATEGORIES],
+      description: 'Failure category (error.category), stored with the final status',
+    }),
+  ),
+  class: Type.Optional(Type.String({ enum: [...MESSAGE_CLASSES] })),
+  createdAfter: Type.Optional(Type.String({ description: 'ISO-8601 time, inclusive' })),
+  createdBefore: Type.Optional(Type.String({ description: 'ISO-8601 time, exclusive' })),
+};
+
 const ListQuery = Type.Object(
   {
     limit: Type.Optional(
       Type.String({ pattern: '^[0-9]{1,4}$', description: '1-1000, default 50' }),
     ),
     after: Type.Optional(Type.String({ description: 'The nextCursor of the previous page' })),
-    status: Type.Optional(Type.String({ enum: [...MESSAGE_STATUSES] })),
-    to: Type.Optional(Type.String()),
-    clientRef: Type.Optional(Type.String()),
-    batchId: Type.Optional(Type.String()),
-    createdAfter: Type.Optional(Type.String({ description: 'ISO-8601 time, inclusive' })),
-    createdBefore: Type.Optional(Type.String({ description: 'ISO-8601 time, exclusive' })),
+    ...ListFilters,
     include: Include,
   },
   { additionalProperties: false },
 );
 
-const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);
+type FilterQuery = {
+  status?: string;
+  to?: string;
+  clientRef?: string;
+  batchId?: string;
+  category?: string;
+  class?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+};
+
+/** The store's filter from the query string: numbers normalised, times parsed (400 naming them). */
+export function listFilterOf(q: FilterQuery, defaultRegion: string): Omit<ListFilter, 'limit'> {
+  if (q.status && !isMessageStatus(q.status))
+    throw localizedError('invalid_request', 'http.unknown_status', { status: q.status });
+  let to: string | undefined;
+  if (q.to) {
+    const n = normaliseNumber(q.to, defaultRegion);
+    if (!n.ok) throw new DomainError('invalid_number', n.detail, { field: 'to' });
+    to = n.e164;
+  }
+  return {
+    ...(q.status ? { status: q.status } : {}),
+    ...(to ? { to } : {}),
+    ...(q.clientRef ? { clientRef: q.clientRef } : {}),
+    ...(q.batchId ? { batchId: q.batchId } : {}),
+    ...(q.category ? { category: q.category } : {}),
+    ...(q.class ? { class: q.class } : {}),
+    ...(q.createdAfter ? { createdFrom: parseTime(q.createdAfter, 'createdAfter') } : {}),
+    ...(q.createdBefore ? { createdTo: parseTime(q.createdBefore, 'createdBefore') } : {}),
+  };
+}
 
 export function messageRoutes(
   app: FastifyInstance,
@@ -198,9 +120,40 @@ export function messageRoutes(
     defaultRegion: string;
     onAccepted: () => void;
     categoryRules?: CategoryRulesOf;
+    /** For the estimate's balance figures. */
+    ledger: LedgerStore;
   },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post(
+    '/v1/messages/estimate',
+    {
+      config: { access: 'messages.send' },
+      schema: {
+        summary: 'What sending would do (recipients, text, parts, price, balance), sending nothing',
+        description:
+          'Takes the body of POST /v1/messages and runs the same checks, writing nothing: no message, no hold, no idempotency record. Refusals the send would give for the text, the account or the balance are listed in `issues`; a malformed body is refused as the send refuses it.',
+        tags: ['messages'],
+        body: SendBody,
+        response: {
+          200: EstimateSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+          413: ProblemSchema,
+          422: ProblemSchema,
+        },
+      },
+    },
+    async (req) => {
+      const p = req.principal!;
+      const test = p.kind === 'key' && p.key.kind === 'test';
+      return estimateMessages({ accept: deps.accept, ledger: deps.ledger }, req.tenant!, req.body, {
+        test,
+      });
+    },
+  );
 
   r.post(
     '/v1/messages',
@@ -250,20 +203,24 @@ export function messageRoutes(
     {
       config: { access: 'messages.read' },
       schema: {
-        summary: 'One message with its parts (and its text with ?include=text)',
+        summary: 'One message with its parts (?include=text,events: its text, its timeline)',
         tags: ['messages'],
         params: Type.Object({ id: Type.String() }),
-        querystring: Type.Object({ include: Include }, { additionalProperties: false }),
+        querystring: Type.Object({ include: IncludeOne }, { additionalProperties: false }),
         response: { 200: Message, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (req) => {
-      const withText = req.query.include === 'text';
+      const include = new Set((req.query.include ?? '').split(','));
+      const withText = include.has('text');
       // Another tenant's message and a missing one look the same: never reveal existence.
       const view = isId('msg', req.params.id)
         ? await deps.messages.get(req.tenant!.id, req.params.id, { text: withText })
         : undefined;
       if (!view) throw localizedError('not_found', 'http.message_not_found', { id: req.params.id });
+      const history = include.has('events')
+        ? await deps.messages.history(req.tenant!.id, view.id)
+        : undefined;
       if (withText)
         await deps.audit.record({
           tenantId: req.tenant!.id,
@@ -272,7 +229,10 @@ export function messageRoutes(
           targetType: 'message',
           targetId: view.id,
         });
-      return toApi(view, req.tenant!.currency, deps.categoryRules);
+      const api = toApi(view, req.tenant!.currency, deps.categoryRules);
+      if (!history) return api;
+      const events = messageTimeline({ ...history, parts: view.partDetails ?? [] });
+      return { ...api, events: events.map((e) => ({ ...e, at: iso(e.at)! })) };
     },
   );
 
@@ -294,23 +254,10 @@ export function messageRoutes(
       const q = req.query;
       const limit = parseLimit(q.limit, 50, 1000);
       const withText = q.include === 'text';
-      if (q.status && !isMessageStatus(q.status))
-        throw localizedError('invalid_request', 'http.unknown_status', { status: q.status });
-      let to: string | undefined;
-      if (q.to) {
-        const n = normaliseNumber(q.to, deps.defaultRegion);
-        if (!n.ok) throw new DomainError('invalid_number', n.detail);
-        to = n.e164;
-      }
       const filter = {
         limit,
         ...(q.after ? { after: q.after } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(to ? { to } : {}),
-        ...(q.clientRef ? { clientRef: q.clientRef } : {}),
-        ...(q.batchId ? { batchId: q.batchId } : {}),
-        ...(q.createdAfter ? { createdFrom: parseTime(q.createdAfter, 'createdAfter') } : {}),
-        ...(q.createdBefore ? { createdTo: parseTime(q.createdBefore, 'createdBefore') } : {}),
+        ...listFilterOf(q, deps.defaultRegion),
       };
       const rows = await deps.messages.list(req.tenant!.id, filter, { text: withText });
       // One audit row per page read: the filter and the first and last id name every message in it.
@@ -337,7 +284,7 @@ export function messageRoutes(
 /** The rules of the channel the message went through, if it has its own (channel configs). */
 export type CategoryRulesOf = (channelId: string | null) => readonly CategoryRule[] | undefined;
 
-function toApi(v: MessageView, currency: string, rulesOf?: CategoryRulesOf) {
+export function toApi(v: MessageView, currency: string, rulesOf?: CategoryRulesOf) {
   return {
     id: v.id,
     batchId: v.batchId,
@@ -363,6 +310,7 @@ function toApi(v: MessageView, currency: string, rulesOf?: CategoryRulesOf) {
       ? {
           code: v.errorCode,
           detail: v.errorDetail,
+          // By the channel's rules now; ?category= filters on the one stored with the final status.
           category: categoriseErrorCode(v.errorCode, rulesOf?.(v.channelId)),
         }
       : null,

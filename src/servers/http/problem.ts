@@ -1,7 +1,8 @@
 // Errors on the wire: application/problem+json (RFC 9457) with a stable machine `code`.
 // Never a stack trace; unexpected errors are logged with their id and answered as internal_error.
 // The title (and a detail written as a catalog entry) is in the caller's language: Accept-Language,
-// else the tenant's locale, else zh-CN (core/i18n); `code` is the same in every language.
+// else the user's own locale, else the tenant's, else zh-CN (core/i18n); `code` is the same in
+// every language.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, errorCatalog, type ErrorCode } from '../../core/errors.ts';
 import {
@@ -39,12 +40,16 @@ export function problem(
   };
 }
 
-/** The language to answer a request in: what it accepts, else its tenant's, else zh-CN. */
+/**
+ * The language to answer a request in: what it accepts, else the signed-in person's own choice,
+ * else its tenant's, else zh-CN.
+ */
 export function requestLocale(req: FastifyRequest): Locale {
   const accept = req.headers['accept-language'];
+  const own = req.principal?.kind === 'user' ? req.principal.user.locale : null;
   return negotiateLocale(
     typeof accept === 'string' ? accept : undefined,
-    req.tenant?.locale ?? DEFAULT_LOCALE,
+    own ?? req.tenant?.locale ?? DEFAULT_LOCALE,
   );
 }
 

@@ -19,6 +19,10 @@ import * as m016 from './016-send-limits.ts';
 import * as m017 from './017-scheduled-jobs.ts';
 import * as m018 from './018-tenant-locale.ts';
 import * as m019 from './019-login-throttle.ts';
+import * as m020 from './020-announcements.ts';
+import * as m021 from './021-recharge-requests.ts';
+import * as m022 from './022-user-locale.ts';
+import * as m023 from './023-console-messages.ts';
 
 export interface Migration {
   version: string;
@@ -46,4 +50,8 @@ export const migrations: Migration[] = [
   { version: '017-scheduled-jobs', up: m017.up },
   { version: '018-tenant-locale', up: m018.up },
   { version: '019-login-throttle', up: m019.up },
+  { version: '020-announcements', up: m020.up },
+  { version: '021-recharge-requests', up: m021.up },
+  { version: '022-user-locale', up: m022.up },
+  { version: '023-console-messages', up: m023.up },
 ];
