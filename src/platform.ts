@@ -14,6 +14,7 @@ import { runContracts } from './services/contracts.ts';
 import { ComplianceStore } from './store/compliance.ts';
 import { IncidentStore } from './store/incidents.ts';
 import { SettingsStore } from './store/settings.ts';
+import { backfillCategories } from './services/backfill-categories.ts';
 import type { Route } from './core/routing/routes.ts';
 import { ComplianceService } from './services/compliance.ts';
 import { InboundHandler } from './services/handle-inbound.ts';
@@ -268,7 +269,7 @@ export async function startPlatform(
       sweepInbound: (now?: number) =>
         inboundHandler?.sweep(now) ?? Promise.resolve({ expired: 0, retried: 0 }),
       checkLowBalances: () => checkLowBalances(store.db, notifier),
-      mailAnnouncements: (now: number = Date.now()) =>
+      mailAnnouncements: (now: number = clock.now()) =>
         mailAnnouncements(
           new AnnouncementStore(store.db),
           notifier,
@@ -279,6 +280,7 @@ export async function startPlatform(
             perRun: 1000,
           },
           now,
+          clock,
         ),
       generateStatements: (now?: number) => generateDueStatements(statementDeps, now),
       expireReviews: (now?: number) => compliance.expireReviews(messages, now),
@@ -315,11 +317,14 @@ export async function startPlatform(
       await complianceStore.decide('signatures', sig.id, 'approved', 'demo account', null);
       await complianceStore.setDefaultSignature(demo.tenantId, sig.id);
     }
+    // The demo's console logins exist only where the demo tenant itself was made by this platform
+    // (its key file is there): an install that upgrades with the demo on gains no admin it never
+    // asked for; see ensureDemoConsole.
     const demoConsole =
       demo && config.demo.consoleUsers
         ? await ensureDemoConsole(
             { db: store.db, tenants, users, audit },
-            { tenantId: demo.tenantId, dataDir: config.dataDir },
+            { tenantId: demo.tenantId, dataDir: config.dataDir, create: demo.created },
           )
         : null;
     // Every tenant (the demo one too) has its extension code before anything is sent.
@@ -527,6 +532,12 @@ export async function startPlatform(
         periodMs: 30_000,
         run: (now) => jobs.sweepInbound(now),
       });
+      // Messages from before migration 023 gain their failure category, 5,000 ids a run.
+      scheduler.add({
+        name: 'backfill-categories',
+        periodMs: 5_000,
+        run: () => backfillCategories({ db: store.db, dialect: store.dialect, settings }),
+      });
       await scheduler.start();
       const started = scheduler;
       stops.push(() => started.stop());
@@ -546,11 +557,14 @@ export async function startPlatform(
         dialect: store.dialect,
         notifier,
         smppAccounts: new SmppAccountStore(store.db, cipher),
+        // Read at request time: the SMPP and CMPP servers start after the HTTP server.
+        listeners: () => ({ smppPort, cmppPort }),
         users,
         audit,
         ledger,
         prices,
         statementUtcOffsetMinutes: config.billing.statementUtcOffsetMinutes,
+        clock,
         compliance: { store: complianceStore, compliance },
         routing: {
           current: () => routingTable,

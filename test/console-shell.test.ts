@@ -5,6 +5,10 @@
 // tests cover PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CONSOLE_DIST } from '../src/console/build.ts';
 import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFor, type TestPlatform } from './support/platform.ts';
 import {
@@ -44,6 +48,27 @@ describe('console shell', () => {
     const api = await fetch(`${t.url}/v1/nothing`, { headers: { accept: 'text/html' } });
     assert.equal(api.status, 404);
     assert.match(api.headers.get('content-type') ?? '', /problem\+json/);
+  });
+
+  test('the login page needs at most 500 KB of gzipped JavaScript (issue 12 budget)', async () => {
+    const ctx = await b.context();
+    const page = await ctx.newPage();
+    const scripts = new Set<string>();
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
+    });
+    await page.goto(`${t.url}/login`);
+    await page.locator('#login_email').waitFor();
+    let gzip = 0;
+    for (const path of scripts) {
+      assert.match(path, /^\/assets\/[\w.-]+\.js$/, 'only the console’s own hashed scripts');
+      gzip += gzipSync(readFileSync(join(CONSOLE_DIST, path))).length;
+    }
+    assert.ok(scripts.size > 0);
+    assert.ok(gzip <= 500 * 1024, `${Math.round(gzip / 1024)} KB gzip before the login form`);
+    // Pages are their own chunks: the dashboard's charts are not among them.
+    assert.ok(![...scripts].some((p) => /Dashboard|echarts/i.test(p)));
+    await ctx.close();
   });
 
   test('a tenant owner logs in to the tenant portal in Chinese, switches to English, and keeps it', async () => {

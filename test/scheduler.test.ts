@@ -37,6 +37,7 @@ class TestClock implements Clock {
 
 const JOBS = [
   'announcements',
+  'backfill-categories',
   'contracts',
   'inbound-sweep',
   'low-balance',

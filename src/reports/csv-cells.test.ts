@@ -6,6 +6,9 @@ const cases: Array<[string | null, string]> = [
   ['=HYPERLINK("http://x","y")', `'=HYPERLINK("http://x","y")`],
   ['+1+2', `'+1+2`],
   ['-2+3', `'-2+3`],
+  // A number in E.164 (the message export's `to`) stays text, not a sum.
+  ['+8613800138000', `'+8613800138000`],
+  ['-2', `'-2`],
   ['@SUM(A1)', `'@SUM(A1)`],
   ['\t=1', `'\t=1`],
   ['\r=1', `'\r=1`],

@@ -12,6 +12,7 @@ import {
   isValidAllowEntry,
 } from '../core/security/access.ts';
 import { generatePassword, hashPassword, verifyPassword } from '../security/passwords.ts';
+import { verifyTotp } from '../security/totp.ts';
 import { refundUnused } from '../store/ledger.ts';
 import type { Database } from '../store/schema.ts';
 import type { Actor, AuditStore } from '../store/audit.ts';
@@ -269,6 +270,69 @@ export async function disableUser(
         action: 'user.disabled',
         targetType: 'user',
         targetId: userId,
+      },
+      trx,
+    );
+  });
+}
+
+/** A disabled user may log in again (their sessions ended when they were disabled). */
+export async function enableUser(
+  deps: AccountDeps,
+  tenantId: string | null,
+  userId: string,
+  actor: Actor,
+): Promise<void> {
+  const user = await deps.users.byId(userId);
+  if (!user || user.tenantId !== tenantId) throw new DomainError('not_found', `no user ${userId}`);
+  if (user.status === 'active') return;
+  await deps.db.transaction().execute(async (trx) => {
+    await deps.users.setStatus(userId, 'active', trx);
+    await deps.audit.record(
+      { tenantId, actor, action: 'user.enabled', targetType: 'user', targetId: userId },
+      trx,
+    );
+  });
+}
+
+/**
+ * Turn my two-factor login off: the current password and a current code (a code already used
+ * to log in is refused, RFC 6238 §5.2). Like a password change, it ends my other sessions.
+ * A wrong password is 403, not 401: the caller's session is fine, only this proof failed.
+ */
+export async function disableTotp(
+  deps: AccountDeps,
+  user: User,
+  password: string,
+  code: string,
+  sessionId: string | null,
+  actor: Actor,
+  now = Date.now(),
+): Promise<void> {
+  const full = await deps.users.byId(user.id);
+  if (!full || !(await verifyPassword(password, full.passwordHash)))
+    throw new DomainError('forbidden', 'the password is wrong', { field: 'password' });
+  if (!full.totpEnabled || !full.totpSecret)
+    throw new DomainError('conflict', 'two-factor login is already off');
+  const v = verifyTotp(full.totpSecret, code, now);
+  if (!v.ok || (full.totpLastStep !== null && v.step <= full.totpLastStep))
+    throw new DomainError(
+      'invalid_request',
+      'that code is not right; check the time on your phone',
+      {
+        field: 'totp',
+      },
+    );
+  await deps.db.transaction().execute(async (trx) => {
+    await deps.users.setTotp(user.id, null, false, null, trx);
+    await deps.users.revokeAllSessions(user.id, sessionId ?? undefined, trx);
+    await deps.audit.record(
+      {
+        tenantId: user.tenantId,
+        actor,
+        action: 'user.totp_disabled',
+        targetType: 'user',
+        targetId: user.id,
       },
       trx,
     );

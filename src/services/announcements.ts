@@ -14,6 +14,7 @@ import {
   type AnnouncementStore,
 } from '../store/announcements.ts';
 import type { Notifier } from './notify.ts';
+import { systemClock, type Clock } from '../core/schedule.ts';
 
 export const TITLE_MAX = 120;
 export const BODY_MAX = 4000;
@@ -174,33 +175,37 @@ export interface MailOptions {
 
 /**
  * The `announcements` job: list the recipients of new mailings, then send what is pending. Each
- * email is claimed before it is sent and marked after, so a repeated run sends nothing twice; a
- * node that dies between the mail server's acceptance and the mark leaves that one email to be
- * sent again after the lease, with the same Message-ID (mail clients show it once).
+ * email is claimed just before it is sent and marked after, so a repeated run sends nothing twice;
+ * a node that dies between the mail server's acceptance and the mark leaves that one email to be
+ * sent again after the lease, with the same Message-ID (mail clients show it once). The lease runs
+ * from the claim (`clock`), not from the run's start: a run with many emails to send would
+ * otherwise claim its last ones with a lease already spent, and another node would send them too.
  */
 export async function mailAnnouncements(
   store: AnnouncementStore,
   notifier: Notifier,
   opts: MailOptions,
   now: number,
+  clock: Clock = systemClock,
 ): Promise<{ listed: number; sent: number; skipped: number; failed: number; retry: number }> {
   const out = { listed: await store.listRecipients(now), sent: 0, skipped: 0, failed: 0, retry: 0 };
   const announcements = new Map<string, Announcement | undefined>();
-  let budget = opts.perRun;
-  while (budget > 0) {
-    const batch = await store.claimEmails(now, opts.leaseMs, Math.min(100, budget));
-    if (batch.length === 0) break;
-    budget -= batch.length;
-    for (const e of batch) {
-      if (!announcements.has(e.announcementId))
-        announcements.set(e.announcementId, await store.get(e.announcementId));
-      const a = announcements.get(e.announcementId);
-      if (!a || a.withdrawnAt !== null) {
-        await store.finishEmail(e, { status: 'cancelled', detail: 'withdrawn' }, now);
-        continue;
-      }
-      const worded = wordAnnouncement(a, e.locale, opts.utcOffsetMinutes);
-      const result = await notifier.email({
+  // One at a time: each lease covers one send, which the SMTP timeouts bound well below it
+  // (services/notify.ts).
+  for (let budget = opts.perRun; budget > 0; budget -= 1) {
+    const [e] = await store.claimEmails(clock.now(), opts.leaseMs, 1);
+    if (!e) break;
+    if (!announcements.has(e.announcementId))
+      announcements.set(e.announcementId, await store.get(e.announcementId));
+    const a = announcements.get(e.announcementId);
+    if (!a || a.withdrawnAt !== null) {
+      await store.finishEmail(e, { status: 'cancelled', detail: 'withdrawn' }, clock.now());
+      continue;
+    }
+    const worded = wordAnnouncement(a, e.locale, opts.utcOffsetMinutes);
+    let result: { status: string; detail: string };
+    try {
+      result = await notifier.email({
         tenantId: e.tenantId,
         kind: 'announcement',
         locale: e.locale,
@@ -209,21 +214,33 @@ export async function mailAnnouncements(
         text: worded.text,
         messageId: `<${a.id}.${e.userId}@announcements.hongyan>`,
       });
-      if (result.status === 'sent' || result.status === 'skipped') {
-        await store.finishEmail(e, { status: result.status, detail: result.detail }, now);
-        out[result.status] += 1;
-      } else if (e.attempts < MAX_EMAIL_ATTEMPTS) {
-        await store.finishEmail(
-          e,
-          { status: 'pending', detail: result.detail },
-          now,
-          now + opts.retryMs,
-        );
-        out.retry += 1;
-      } else {
-        await store.finishEmail(e, { status: 'failed', detail: result.detail }, now);
-        out.failed += 1;
-      }
+    } catch (err) {
+      // The notifier catches the mail server's refusals and records every outcome as a notice:
+      // what reaches here is that record failing after the mail server answered, most likely
+      // accepting the email. Marked sent now rather than left to its lease, which would send it
+      // again: at most one copy (a refusal lost with its record is not retried), and the row
+      // says why the tenant's notice is missing. The notifier sends and records in one call, so
+      // marking the row between the two is not open to this job.
+      const detail = `recording the notice failed: ${(err as Error).message}`;
+      await store.finishEmail(e, { status: 'sent', detail }, clock.now());
+      out.sent += 1;
+      continue;
+    }
+    const at = clock.now();
+    if (result.status === 'sent' || result.status === 'skipped') {
+      await store.finishEmail(e, { status: result.status, detail: result.detail }, at);
+      out[result.status] += 1;
+    } else if (e.attempts < MAX_EMAIL_ATTEMPTS) {
+      await store.finishEmail(
+        e,
+        { status: 'pending', detail: result.detail },
+        at,
+        at + opts.retryMs,
+      );
+      out.retry += 1;
+    } else {
+      await store.finishEmail(e, { status: 'failed', detail: result.detail }, at);
+      out.failed += 1;
     }
   }
   return out;

@@ -22,21 +22,33 @@ export interface DemoConsole {
 export const DEMO_TENANT_EMAIL = 'demo@hongyan.local';
 export const DEMO_OPERATOR_EMAIL = 'admin@hongyan.local';
 
+/**
+ * `create`: make missing logins (true only on the start that created the demo tenant, so an
+ * install that turns the demo on later, or upgrades with it on, gains no operator admin it never
+ * asked for). Otherwise only the logins that exist are reported; null when there are none.
+ */
 export async function ensureDemoConsole(
   deps: AccountDeps,
-  opts: { tenantId: string; dataDir: string },
-): Promise<DemoConsole> {
+  opts: { tenantId: string; dataDir: string; create: boolean },
+): Promise<DemoConsole | null> {
   const file = join(opts.dataDir, 'demo-console.json');
   const saved = readSaved(file);
   const system = { type: 'system' as const, id: null, ip: null };
   let created = false;
+  if (
+    !opts.create &&
+    !(await deps.users.emailTaken(DEMO_TENANT_EMAIL)) &&
+    !(await deps.users.emailTaken(DEMO_OPERATOR_EMAIL))
+  )
+    return null;
   const ensure = async (
     email: string,
     tenantId: string | null,
     role: string,
     name: string,
   ): Promise<DemoLogin> => {
-    if (await deps.users.emailTaken(email)) return { email, password: saved[email] ?? null };
+    if ((await deps.users.emailTaken(email)) || !opts.create)
+      return { email, password: saved[email] ?? null };
     const password = generatePassword({ email, name });
     await createUser(deps, { tenantId, email, name, role, password }, system);
     created = true;

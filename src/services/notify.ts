@@ -58,6 +58,11 @@ export class Notifier {
           secure: smtp.secure,
           // Plain SMTP to a local relay when not `secure`; STARTTLS is used when offered.
           ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+          // A silent server fails the send well within an announcement email's 10-minute lease
+          // (services/announcements.ts); nodemailer's defaults are 2 min, 30 s and 10 min.
+          connectionTimeout: 15_000,
+          greetingTimeout: 15_000,
+          socketTimeout: 60_000,
         })
       : null;
   }

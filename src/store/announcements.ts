@@ -189,6 +189,7 @@ export class AnnouncementStore {
   /**
    * Claim up to `limit` emails to send: pending ones, and ones whose sender's lease ran out (a
    * node that died mid-send). The claim is a guarded update, so two senders never take one row.
+   * `now` is the moment of the claim: the lease runs `leaseMs` from it.
    */
   async claimEmails(now: number, leaseMs: number, limit: number): Promise<AnnouncementEmail[]> {
     // lease_until: a sender's lease while `sending`; "not before" for a pending retry.

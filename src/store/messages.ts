@@ -963,7 +963,7 @@ async function storeFailureCategories(
 // so every filter index (which ends in id) serves it. Ids chosen before acceptance (SMPP/CMPP
 // reassembly, at most minutes) may be older than created_at, and a clock stepped back may make them
 // newer: the id range is widened by these margins and created_at stays the exact test.
-const ID_EARLIER_MS = 24 * 3600_000;
+export const ID_EARLIER_MS = 24 * 3600_000;
 const ID_LATER_MS = 5 * 60_000;
 const idAt = (ms: number) => `msg_${encodeTime(Math.max(0, ms), 10)}0000000000000000`;
 

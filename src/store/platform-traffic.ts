@@ -1,10 +1,11 @@
 // The operator's view of the whole platform's traffic (GET /v1/admin/overview), read through
 // indexes, never by scanning the messages table: a day of messages is a range of the primary key
-// (message ids are ULIDs, whose first ten characters are the creation time: ulid/spec), narrowed to
-// the exact day by created_at; the queue is read through the partial index of queued rows.
+// (message ids are ULIDs, whose first ten characters are the creation time: ulid/spec), widened by
+// the margins below and narrowed to the exact day by created_at; the queue is read through the partial index of queued rows.
 import { sql, type Kysely } from 'kysely';
 import { encodeTime } from 'ulid';
 import type { Database } from './schema.ts';
+import { ID_EARLIER_MS } from './messages.ts';
 
 export interface PlatformDay {
   accepted: number;
@@ -25,8 +26,10 @@ export interface PlatformQueue {
 }
 
 const FAILED = ['undelivered', 'expired', 'rejected', 'failed', 'unknown'];
-// A message id's time is never before its created_at, but may be a little after it (the monotonic
-// ULID factory reuses the last time it gave out): the id range ends this much after the day.
+// A message id's time may be before its created_at (SMPP/CMPP ids are chosen when the first part
+// of a long message arrives, store/messages.ts), so the id range starts the list's margin before the
+// day; it may be a little after it (the monotonic ULID factory reuses the last time it gave out, a
+// clock stepped back), so the range ends this much after the day. created_at is the exact test.
 const ID_SLACK_MS = 60 * 60_000;
 
 /** The smallest message id of a millisecond: every id created at or after `ms` sorts at or after it. */
@@ -47,7 +50,7 @@ export class PlatformTraffic {
         sum(case when status in ('held', 'queued', 'submitted') then 1 else 0 end) as pending,
         sum(parts_count) as parts
       from messages
-      where id >= ${messageIdFloor(from)} and id < ${messageIdFloor(to + ID_SLACK_MS)}
+      where id >= ${messageIdFloor(from - ID_EARLIER_MS)} and id < ${messageIdFloor(to + ID_SLACK_MS)}
         and created_at >= ${from} and created_at < ${to}`.execute(this.db);
     const row = r.rows[0];
     const n = (k: keyof PlatformDay) => Number(row?.[k] ?? 0);

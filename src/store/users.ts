@@ -224,8 +224,9 @@ export class UserStore {
     secret: string | null,
     enabled: boolean,
     lastStep: number | null = null,
+    db: Db = this.db,
   ): Promise<void> {
-    await this.db
+    await db
       .updateTable('users')
       .set({
         totp_secret: secret === null ? null : sealToColumn(this.cipher, secret, id),

@@ -10,6 +10,7 @@ import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { SessionProvider, useSession } from './api/session.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { EmptyText } from './components/EmptyText.tsx';
 import { PAGES, homeOf } from './routes.tsx';
 import Login from './pages/auth/Login.tsx';
 
@@ -134,7 +135,8 @@ export function App() {
   const zh = i18n.language !== 'en';
   dayjs.locale(zh ? 'zh-cn' : 'en');
   return (
-    <ConfigProvider locale={zh ? zhCN : enUS} theme={THEME}>
+    // Every table's, list's and select's "no data" readable (components/EmptyText.tsx).
+    <ConfigProvider locale={zh ? zhCN : enUS} theme={THEME} renderEmpty={() => <EmptyText />}>
       <AntApp>
         <SessionProvider>
           <BrowserRouter>

@@ -251,6 +251,34 @@ export function accountRoutes(
     },
   );
 
+  r.delete(
+    '/v1/auth/totp',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        summary:
+          'Turn my two-factor login off with my password and a current code (ends my other sessions)',
+        tags: ['auth'],
+        body: Type.Object(
+          { password: Str(200), totp: Type.String({ pattern: '^[0-9]{6}$' }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const p = userOnly(req.principal);
+      await accounts.disableTotp(
+        deps,
+        p.user,
+        req.body.password,
+        req.body.totp,
+        p.session.id,
+        actorOf(req),
+      );
+      return reply.code(204).send();
+    },
+  );
+
   r.get(
     '/v1/me',
     { config: { access: 'authenticated' }, schema: { summary: 'Who am I', tags: ['account'] } },
@@ -339,6 +367,33 @@ export function accountRoutes(
         details: { locale: req.body.locale },
       });
       return reply.code(204).send();
+    },
+  );
+
+  r.get(
+    '/v1/account/termination',
+    {
+      config: { access: 'account.read' },
+      schema: {
+        summary: 'My pending termination request (when it takes effect, why, who asked), or null',
+        tags: ['account'],
+      },
+    },
+    async (req, reply) => {
+      const t = await deps.tenants.details(req.tenant!.id);
+      if (!t?.terminateAt) return reply.send(null);
+      // The request itself is the audit entry written with it (services/accounts.ts).
+      const [asked] = await deps.audit.list({
+        tenantId: req.tenant!.id,
+        action: 'tenant.termination_requested',
+        limit: 1,
+      });
+      return {
+        effectiveAt: iso(t.terminateAt),
+        requestedAt: asked ? iso(asked.createdAt) : null,
+        requestedBy: asked?.actorId ?? null,
+        reason: typeof asked?.details?.reason === 'string' ? asked.details.reason : null,
+      };
     },
   );
 
@@ -476,17 +531,30 @@ export function accountRoutes(
     {
       config: { access: 'users.manage' },
       schema: {
-        summary: 'Change a user’s role',
+        summary:
+          'Change a user’s role, or their status: active enables a disabled user again, disabled is DELETE',
         tags: ['users'],
         params: Id,
         body: Type.Object(
-          { role: Type.String({ enum: ['owner', 'developer', 'sender', 'viewer'] }) },
+          {
+            role: Type.Optional(Type.String({ enum: ['owner', 'developer', 'sender', 'viewer'] })),
+            status: Type.Optional(Type.String({ enum: ['active', 'disabled'] })),
+          },
           { additionalProperties: false },
         ),
       },
     },
     async (req, reply) => {
-      await accounts.changeRole(deps, req.tenant!.id, req.params.id, req.body.role, actorOf(req));
+      const { role, status } = req.body;
+      if (role === undefined && status === undefined)
+        throw new DomainError('invalid_request', 'give a role or a status', { field: 'role' });
+      const tenantId = req.tenant!.id;
+      if (role !== undefined)
+        await accounts.changeRole(deps, tenantId, req.params.id, role, actorOf(req));
+      if (status === 'active')
+        await accounts.enableUser(deps, tenantId, req.params.id, actorOf(req));
+      if (status === 'disabled')
+        await accounts.disableUser(deps, tenantId, req.params.id, actorOf(req));
       return reply.code(204).send();
     },
   );

@@ -10,10 +10,11 @@ import type { AuditStore } from '../../store/audit.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import type { LoginPolicy } from '../../services/log-in.ts';
+import type { Clock } from '../../core/schedule.ts';
 import { registerAuth, type Access, type RateLimits } from './auth.ts';
 import { accountRoutes } from './account.ts';
 import { adminRoutes } from './admin.ts';
-import { smppAccountRoutes } from './smpp-accounts.ts';
+import { smppAccountRoutes, type Listeners } from './smpp-accounts.ts';
 import { billingRoutes } from './billing.ts';
 import { statementRoutes } from './statements.ts';
 import { contractRoutes } from './contracts.ts';
@@ -65,12 +66,16 @@ export interface HttpDeps {
   notifier?: Notifier;
   /** SMPP accounts with the body cipher (their CMPP secret is sealed); default: a plain store. */
   smppAccounts?: SmppAccountStore;
+  /** The SMPP and CMPP ports this node listens on, once they are started (GET /v1/connect-info). */
+  listeners?: () => Listeners;
   tenants: TenantStore;
   users: UserStore;
   audit: AuditStore;
   ledger: LedgerStore;
   prices: PricePlanStore;
   statementUtcOffsetMinutes: number;
+  /** What the dashboards' short caches go by (services/dashboard-figures.ts); default: the system's. */
+  clock?: Clock;
   compliance?: { store: ComplianceStore; compliance: ComplianceService };
   routing?: Omit<RoutingDeps, 'audit'>;
   channels?: Omit<ChannelAdminDeps, 'audit'>;
@@ -183,7 +188,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     defaultRegion: deps.defaultRegion,
     ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
   });
-  statsRoutes(app, { db: deps.db, utcOffsetMinutes: deps.statementUtcOffsetMinutes });
+  statsRoutes(app, {
+    db: deps.db,
+    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
+    clock: deps.clock,
+  });
   const accountDeps = { db: deps.db, tenants: deps.tenants, users: deps.users, audit: deps.audit };
   accountRoutes(app, {
     ...accountDeps,
@@ -246,12 +255,17 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.inbound)
     inboundRoutes(app, { ...deps.inbound, audit: deps.audit, tenants: deps.tenants });
   jobRoutes(app, { jobs: new ScheduledJobStore(deps.db) });
-  adminOverviewRoutes(app, { db: deps.db, utcOffsetMinutes: deps.statementUtcOffsetMinutes });
+  adminOverviewRoutes(app, {
+    db: deps.db,
+    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
+    clock: deps.clock,
+  });
   if (deps.compliance)
     blockListRoutes(app, { db: deps.db, audit: deps.audit, defaultRegion: deps.defaultRegion });
   smppAccountRoutes(app, {
     smppAccounts: deps.smppAccounts ?? new SmppAccountStore(deps.db),
     audit: deps.audit,
+    ...(deps.listeners ? { listeners: deps.listeners } : {}),
   });
   return app;
 }

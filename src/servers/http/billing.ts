@@ -272,6 +272,31 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
     },
   );
 
+  r.get(
+    '/v1/admin/tenants/:id/price-plan',
+    {
+      config: { access: 'admin.billing' },
+      schema: {
+        summary:
+          'A tenant’s price plan in force, in the shape PUT takes (default: true when it is the standard plan)',
+        tags: ['admin', 'billing'],
+        params: Id,
+      },
+    },
+    async (req) => {
+      const tenant = await deps.tenants.get(req.params.id);
+      const plan = await deps.prices.planFor(tenant.id);
+      const details = await deps.tenants.details(tenant.id);
+      return {
+        rules: (plan?.rules ?? []).map(ruleView),
+        chargeMode: details?.chargeMode ?? 'on_submit',
+        currency: plan?.currency ?? tenant.currency,
+        default: plan?.tenantId !== tenant.id,
+        updatedAt: plan ? iso(plan.updatedAt) : null,
+      };
+    },
+  );
+
   r.put(
     '/v1/admin/tenants/:id/price-plan',
     {

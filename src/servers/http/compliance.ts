@@ -10,6 +10,7 @@ import { normaliseNumber } from '../../core/phone.ts';
 import { compileRules, type ContentRule } from '../../core/compliance/content-filter.ts';
 import { parseSignature } from '../../core/compliance/signatures.ts';
 import { parseTemplate } from '../../core/compliance/templates.ts';
+import { DEFAULT_CAPS, type FrequencyCaps } from '../../core/compliance/frequency.ts';
 import type { ComplianceService } from '../../services/compliance.ts';
 import type { AuditStore } from '../../store/audit.ts';
 import type { ComplianceStore, ReviewItem, Signature, Template } from '../../store/compliance.ts';
@@ -523,6 +524,35 @@ export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps
         details: { reason: req.body.reason },
       });
       return revView(item);
+    },
+  );
+
+  r.get(
+    '/v1/admin/tenants/:id/compliance',
+    {
+      config: { access: 'admin.compliance' },
+      schema: {
+        summary:
+          'A tenant’s policy in the shape PUT takes (frequencyCaps null: the defaults, given beside it)',
+        tags: ['admin', 'compliance'],
+        params: Id,
+      },
+    },
+    async (req) => {
+      const t = await deps.db
+        .selectFrom('tenants')
+        .select(['free_text_classes', 'frequency_caps'])
+        .where('id', '=', req.params.id)
+        .executeTakeFirst();
+      if (!t) throw new DomainError('not_found', `no tenant ${req.params.id}`);
+      return {
+        freeTextClasses: MESSAGE_CLASSES.filter((c) => t.free_text_classes.split(',').includes(c)),
+        frequencyCaps: t.frequency_caps
+          ? (JSON.parse(t.frequency_caps) as Record<string, FrequencyCaps>)
+          : null,
+        // What a class without its own caps gets (src/core/compliance/frequency.ts).
+        defaultFrequencyCaps: DEFAULT_CAPS,
+      };
     },
   );
 

@@ -1,7 +1,6 @@
 // GET /v1/messages/export: the filtered message log as CSV or XLSX, streamed page by page from the
 // store (never the whole list in memory), labelled in the caller's language. Cells a spreadsheet
-// would read as a formula are neutralised (OWASP "CSV Injection"): a leading = + - @ tab or CR gets
-// a ' in front.
+// would read as a formula are neutralised (OWASP "CSV Injection", src/reports/csv-cells.ts).
 import { once } from 'node:events';
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +10,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../core/errors.ts';
 import { formatAmount } from '../../core/billing/money.ts';
+import { safeCell } from '../../reports/csv-cells.ts';
 import { translate, type Locale, type MessageKey } from '../../core/i18n/index.ts';
 import type { ListFilter, MessageStore, MessageView } from '../../store/messages.ts';
 import type { AuditStore } from '../../store/audit.ts';
@@ -42,11 +42,6 @@ const COLUMNS = [
   'done_at',
 ] as const;
 
-/** A cell a spreadsheet program would evaluate, made plain text. */
-export function neutralise(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 function header(locale: Locale, withText: boolean): string[] {
   const keys = [...COLUMNS, ...(withText ? ['text'] : [])];
   return keys.map((k) => translate(locale, `export.messages.${k}` as MessageKey));
@@ -58,12 +53,11 @@ function cells(
   rulesOf?: CategoryRulesOf,
 ): Array<string | number> {
   const a = toApi(v, currency, rulesOf);
-  const text = (s: string | null) => neutralise(s ?? '');
   return [
     a.id,
     a.batchId,
-    text(a.clientRef),
-    text(a.to),
+    safeCell(a.clientRef),
+    safeCell(a.to),
     a.status,
     a.class,
     a.parts,
@@ -71,13 +65,13 @@ function cells(
     formatAmount(v.amount),
     formatAmount(v.charged),
     currency,
-    text(a.error?.code ?? null),
+    safeCell(a.error?.code),
     a.error?.category ?? '',
-    text(a.channel),
+    safeCell(a.channel),
     a.createdAt,
     a.submittedAt ?? '',
     a.doneAt ?? '',
-    ...(v.text !== undefined ? [text(v.text)] : []),
+    ...(v.text !== undefined ? [safeCell(v.text)] : []),
   ];
 }
 

@@ -35,11 +35,37 @@ function checkCmppSystemId(systemId: string): void {
     );
 }
 
+/** Where this node's tenant-facing servers listen (null: not running here). */
+export interface Listeners {
+  smppPort: number | null;
+  cmppPort: number | null;
+}
+
 export function smppAccountRoutes(
   app: FastifyInstance,
-  deps: { smppAccounts: SmppAccountStore; audit: AuditStore },
+  deps: { smppAccounts: SmppAccountStore; audit: AuditStore; listeners?: () => Listeners },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/v1/connect-info',
+    {
+      config: { access: 'account.read' },
+      schema: {
+        summary:
+          'The ports of the SMPP and CMPP servers on this node (null: not running); plain TCP, no TLS',
+        tags: ['smpp'],
+      },
+    },
+    async () => {
+      const l = deps.listeners?.() ?? { smppPort: null, cmppPort: null };
+      // The servers speak plain TCP (docs/smpp.md): TLS, if any, is a terminator in front of them.
+      return {
+        smpp: l.smppPort === null ? null : { port: l.smppPort, tls: false },
+        cmpp: l.cmppPort === null ? null : { port: l.cmppPort, tls: false },
+      };
+    },
+  );
 
   r.get(
     '/v1/smpp-accounts',

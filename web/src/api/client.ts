@@ -85,7 +85,9 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       data && typeof data === 'object'
         ? (data as Record<string, unknown>)
         : { title: String(data) };
-    if (res.status === 401 && !opts.quiet401) onUnauthorized?.();
+    // Only a missing or expired session sends the user to log in: a wrong current password
+    // (invalid_credentials) or a second factor asked for (totp_required) is the form's problem.
+    if (res.status === 401 && !opts.quiet401 && problem.code === 'unauthorized') onUnauthorized?.();
     throw new ApiError(res.status, problem);
   }
   return data as T;

@@ -1,6 +1,7 @@
 // A server-paginated table over a cursor list (lib/useCursorList.ts): loading, error and empty
-// states included, "previous / next" below it.
-import { Button, Empty, Space, Table, type TableProps } from 'antd';
+// states included (the readable "no data" is App.tsx's, components/EmptyText.tsx), "previous /
+// next" below it.
+import { Button, Space, Table, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CursorList } from '../lib/useCursorList.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
@@ -19,12 +20,6 @@ export function CursorTable<T extends object>({
         dataSource={list.rows}
         loading={list.loading}
         pagination={false}
-        // Empty's description colour: a bare text takes the disabled grey (below AA contrast).
-        locale={{
-          emptyText: (
-            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common:state.empty')} />
-          ),
-        }}
       />
       <Space style={{ marginTop: 12, display: 'flex', justifyContent: 'flex-end' }}>
         <span aria-live="polite">{t('common:table.page', { page: list.page })}</span>

@@ -17,7 +17,7 @@ export interface CursorList<T> extends Loaded<Page<T>> {
 export function useCursorList<T>(
   path: string,
   query: Query,
-  opts: { limit?: number; cursorParam?: string } = {},
+  opts: { limit?: number; cursorParam?: string; nextKey?: string } = {},
 ): CursorList<T> {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const key = JSON.stringify([path, query]);
@@ -25,12 +25,18 @@ export function useCursorList<T>(
   useEffect(() => setCursors([undefined]), [key]);
   const cursor = cursors[cursors.length - 1];
   const loaded = useApi<Page<T>>(
-    (signal) =>
-      api.get<Page<T>>(
+    async (signal) => {
+      const r = await api.get<{ data: T[] } & Record<string, unknown>>(
         path,
         { ...query, limit: opts.limit ?? 20, [opts.cursorParam ?? 'after']: cursor },
         signal,
-      ),
+      );
+      const next = r[opts.nextKey ?? 'nextCursor'];
+      return {
+        data: r.data,
+        nextCursor: next === null || next === undefined ? null : String(next),
+      };
+    },
     [key, cursor],
   );
   const nextCursor = loaded.data?.nextCursor ?? null;
@@ -49,4 +55,12 @@ export function useCursorList<T>(
     prev,
     first,
   };
+}
+
+/**
+ * The lists paged backwards by `?before=<id>` that answer `nextBefore` (the ledger, the audit
+ * logs), as the same CursorList, so <CursorTable> pages them like every other table.
+ */
+export function useBeforeList<T>(path: string, query: Query, limit = 20): CursorList<T> {
+  return useCursorList<T>(path, query, { limit, cursorParam: 'before', nextKey: 'nextBefore' });
 }

@@ -7,6 +7,13 @@ export default defineCatalog(
     brandShort: '鸿雁',
     portal: { tenant: '企业控制台', operator: '运营管理台' },
     language: { label: '语言', 'zh-CN': '中文', en: 'English' },
+    // A secret shown once (API key, signing secret, temporary password): components/SecretOnce.tsx.
+    secret: {
+      warning: '请立即复制并妥善保存',
+      warningDetail:
+        '出于安全考虑，平台只保存其摘要，关闭此窗口后将无法再次查看。如有遗失，只能重新生成。',
+      saved: '我已妥善保存',
+    },
     nav: {
       dashboard: '概览',
       send: '发送短信',
@@ -98,6 +105,12 @@ export default defineCatalog(
     brandShort: 'Hongyan',
     portal: { tenant: 'Enterprise console', operator: 'Operator console' },
     language: { label: 'Language', 'zh-CN': '中文', en: 'English' },
+    secret: {
+      warning: 'Copy it now and keep it safe',
+      warningDetail:
+        'For your security the platform keeps only a digest: once this window is closed it cannot be shown again. If it is lost, create a new one.',
+      saved: 'I have saved it',
+    },
     nav: {
       dashboard: 'Dashboard',
       send: 'Send SMS',

@@ -6,10 +6,6 @@ export default defineCatalog(
   {
     docs: { api: 'API 文档', webhooks: 'Webhook 接口说明' },
     secret: {
-      warning: '请立即复制并妥善保存',
-      warningDetail:
-        '出于安全考虑，平台只保存其摘要，关闭此窗口后将无法再次查看。如有遗失，只能重新生成。',
-      saved: '我已妥善保存',
       value: '密钥',
     },
     status: { active: '正常', revoked: '已撤销', label: '状态' },
@@ -56,8 +52,13 @@ export default defineCatalog(
       title: 'SMPP/CMPP 账号',
       intro:
         '用于通过 SMPP 3.4 或 CMPP 2.0 长连接接入短信服务。每个账号有独立的登录名（system_id）、密码、连接数上限和发送速率。',
+      connectTitle: '接入地址',
+      connectSmpp: 'SMPP 3.4',
+      connectCmpp: 'CMPP 2.0',
+      connectOff: '未开放',
+      connectTls: 'TLS',
       connect:
-        '连接地址：{{host}}。SMPP 与 CMPP 的端口由平台运营方在开通通知中提供；登录失败次数过多时，该地址会被临时锁定。',
+        '明文 TCP 连接。如平台运营方在开通通知中给出了其他地址或端口，以通知为准；登录失败次数过多时，该地址会被临时锁定。',
       create: '创建账号',
       systemId: '登录名（system_id）',
       systemIdHelp:
@@ -188,10 +189,6 @@ export default defineCatalog(
   {
     docs: { api: 'API docs', webhooks: 'Webhook API reference' },
     secret: {
-      warning: 'Copy it now and keep it safe',
-      warningDetail:
-        'For your security the platform keeps only a digest: once this window is closed it cannot be shown again. If it is lost, create a new one.',
-      saved: 'I have saved it',
       value: 'Secret',
     },
     status: { active: 'Active', revoked: 'Revoked', label: 'Status' },
@@ -238,8 +235,13 @@ export default defineCatalog(
       title: 'SMPP/CMPP accounts',
       intro:
         'For long-lived SMPP 3.4 or CMPP 2.0 connections. Each account has its own login (system_id), password, connection limit and throughput.',
+      connectTitle: 'Where to connect',
+      connectSmpp: 'SMPP 3.4',
+      connectCmpp: 'CMPP 2.0',
+      connectOff: 'Not offered',
+      connectTls: 'TLS',
       connect:
-        'Host: {{host}}. The SMPP and CMPP ports are in the operator’s activation notice; too many failed logins lock the address for a while.',
+        'Plain TCP. Where the operator’s activation notice gives another address or port, use that one; too many failed logins lock the address for a while.',
       create: 'Create account',
       systemId: 'Login (system_id)',
       systemIdHelp:

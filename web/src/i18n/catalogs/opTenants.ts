@@ -116,8 +116,8 @@ export default defineCatalog(
     },
     plan: {
       title: '资费套餐',
-      lastSet: '以下为 {{at}} 设置的资费（来自审计日志）。保存将整体替换该租户的资费。',
-      noneSet: '该租户尚未单独设置资费，目前使用平台默认资费。保存将为其设置专属资费。',
+      lastSet: '以下为该租户的专属资费，最近修改于 {{at}}。保存将整体替换该租户的资费。',
+      noneSet: '该租户尚未单独设置资费，以下为平台默认资费。保存将为其设置专属资费。',
       country: '国家/地区',
       carrier: '运营商',
       class: '短信类型',
@@ -184,8 +184,7 @@ export default defineCatalog(
       perHour: '每小时',
       perDay: '每天',
       sameTextMinutes: '相同内容间隔（分钟）',
-      lastSet: '以下为 {{at}} 设置的策略（来自审计日志）。',
-      noneSet: '该租户尚未单独设置合规策略，目前使用平台默认策略。',
+      inForce: '以下为该租户当前生效的策略。未单独设置频率限制的类型使用平台默认值（以灰色显示）。',
       saved: '合规策略已保存',
     },
     messages: {
@@ -363,9 +362,9 @@ export default defineCatalog(
     plan: {
       title: 'Price plan',
       lastSet:
-        'The plan as set on {{at}} (from the audit log). Saving replaces the tenant’s whole plan.',
+        'The tenant’s own plan, last changed on {{at}}. Saving replaces the tenant’s whole plan.',
       noneSet:
-        'No plan of its own: the tenant pays the platform’s default prices. Saving gives it its own plan.',
+        'No plan of its own: below are the platform’s default prices it pays. Saving gives it its own plan.',
       country: 'Region',
       carrier: 'Carrier',
       class: 'Class',
@@ -432,8 +431,8 @@ export default defineCatalog(
       perHour: 'Per hour',
       perDay: 'Per day',
       sameTextMinutes: 'Same text after (minutes)',
-      lastSet: 'The policy as set on {{at}} (from the audit log).',
-      noneSet: 'No policy of its own: the platform’s default policy applies.',
+      inForce:
+        'The policy in force for this tenant. A class without caps of its own has the platform’s defaults (shown greyed).',
       saved: 'Compliance policy saved',
     },
     messages: {

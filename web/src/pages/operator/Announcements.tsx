@@ -14,7 +14,6 @@ import {
   Radio,
   Space,
   Switch,
-  Tag,
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -24,8 +23,10 @@ import { CursorTable } from '../../components/CursorTable.tsx';
 import { ProblemAlert, problemText } from '../../components/ProblemAlert.tsx';
 import { useCursorList } from '../../lib/useCursorList.ts';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
-import { markProblemField } from './tenants/form-problem.ts';
+import { markProblemField } from '../../lib/form-problem.ts';
 import { TenantLink, TenantPicker } from './tenants/TenantPicker.tsx';
+import { ToneTag, type Tone } from '../../components/ToneTag.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 interface Announcement {
   id: string;
@@ -44,12 +45,12 @@ interface Announcement {
 }
 
 const KINDS = ['notice', 'maintenance', 'change'] as const;
-const KIND_COLOURS: Record<string, string> = {
+const KIND_TONES: Record<string, Tone> = {
   notice: 'processing',
   maintenance: 'warning',
   change: 'purple',
 };
-const STATUS_COLOURS: Record<string, string> = {
+const STATUS_TONES: Record<string, Tone> = {
   current: 'success',
   upcoming: 'processing',
   ended: 'default',
@@ -75,12 +76,14 @@ export default function Announcements() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="center">
-        <Typography.Title level={3}>{t('opAnnouncements:title')}</Typography.Title>
-        <Button type="primary" onClick={() => setOpen(true)}>
-          {t('opAnnouncements:create')}
-        </Button>
-      </Space>
+      <PageTitle
+        title={t('opAnnouncements:title')}
+        extra={
+          <Button type="primary" onClick={() => setOpen(true)}>
+            {t('opAnnouncements:create')}
+          </Button>
+        }
+      />
       <Card>
         <CursorTable<Announcement>
           list={list}
@@ -99,16 +102,16 @@ export default function Announcements() {
               title: t('opAnnouncements:field.kind'),
               dataIndex: 'kind',
               render: (k: string) => (
-                <Tag color={KIND_COLOURS[k]}>{t(`opAnnouncements:kind.${k}`)}</Tag>
+                <ToneTag tone={KIND_TONES[k]}>{t(`opAnnouncements:kind.${k}`)}</ToneTag>
               ),
             },
             {
               title: t('opAnnouncements:field.status'),
               dataIndex: 'status',
               render: (s: string) => (
-                <Tag color={STATUS_COLOURS[s]} data-status={s}>
+                <ToneTag tone={STATUS_TONES[s]} data-status={s}>
                   {t(`opAnnouncements:status.${s}`)}
-                </Tag>
+                </ToneTag>
               ),
             },
             {

@@ -1,14 +1,16 @@
 // The whole audit log (审计日志), newest first: who did what to which tenant, from where —
 // filtered by tenant and action on the server, paged by `before`.
 import { useState } from 'react';
-import { Card, Input, Space, Tag, Typography } from 'antd';
+import { Card, Input, Space, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { CursorTable } from '../../components/CursorTable.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { TenantLink, TenantPicker } from './tenants/TenantPicker.tsx';
-import { useBeforeList } from './tenants/useBeforeList.ts';
+import { useBeforeList } from '../../lib/useCursorList.ts';
 import type { AuditRow } from './tenants/types.ts';
+import { ToneTag } from '../../components/ToneTag.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 export default function Audit() {
   const { t } = useTranslation();
@@ -27,7 +29,7 @@ export default function Audit() {
 
   return (
     <>
-      <Typography.Title level={3}>{t('opAudit:title')}</Typography.Title>
+      <PageTitle title={t('opAudit:title')} />
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>
           <TenantPicker
@@ -67,7 +69,7 @@ export default function Audit() {
               title: t('opAudit:col.tenant'),
               dataIndex: 'tenantId',
               render: (id: string | null) =>
-                id ? <TenantLink id={id} /> : <Tag>{t('opAudit:platform')}</Tag>,
+                id ? <TenantLink id={id} /> : <ToneTag>{t('opAudit:platform')}</ToneTag>,
             },
             {
               title: t('opAudit:col.actor'),

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { App, Button, Card, Popconfirm, Progress, Space, Table, Tooltip, Typography } from 'antd';
 import { Link } from 'react-router';
-import { StatusTag } from './network/StatusTag.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { PageState } from '../../components/PageState.tsx';
@@ -12,7 +12,8 @@ import { problemText } from '../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber, formatPercent } from '../../lib/format.ts';
 import { usePolling } from './network/usePolling.ts';
 import { ChannelForm } from './network/ChannelForm.tsx';
-import { stateColour, stateKey, type ChannelView, type Incident } from './network/channel-types.ts';
+import { stateTone, stateKey, type ChannelView, type Incident } from './network/channel-types.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 const REFRESH_MS = 5000;
 const DAY_MS = 86_400_000;
@@ -58,15 +59,17 @@ export default function Channels() {
   const rows = channels.data?.data ?? [];
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="baseline">
-        <Typography.Title level={3}>{t('opChannels:title')}</Typography.Title>
-        <Space>
-          <Button onClick={channels.reload}>{t('common:action.refresh')}</Button>
-          <Button type="primary" onClick={() => setEditing(null)}>
-            {t('opChannels:add')}
-          </Button>
-        </Space>
-      </Space>
+      <PageTitle
+        title={t('opChannels:title')}
+        extra={
+          <>
+            <Button onClick={channels.reload}>{t('common:action.refresh')}</Button>
+            <Button type="primary" onClick={() => setEditing(null)}>
+              {t('opChannels:add')}
+            </Button>
+          </>
+        }
+      />
       <Card>
         <PageState
           loading={channels.loading}
@@ -113,9 +116,9 @@ export default function Channels() {
                         : undefined
                     }
                   >
-                    <StatusTag tone={stateColour(c.status)} data-testid={`state-${c.id}`}>
+                    <ToneTag tone={stateTone(c.status)} data-testid={`state-${c.id}`}>
                       {t(`opChannels:state.${stateKey(c.status)}`)}
-                    </StatusTag>
+                    </ToneTag>
                   </Tooltip>
                 ),
               },

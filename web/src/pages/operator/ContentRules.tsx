@@ -17,7 +17,7 @@ import {
   Tabs,
   Typography,
 } from 'antd';
-import { StatusTag } from './network/StatusTag.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client.ts';
 import { CursorTable } from '../../components/CursorTable.tsx';
@@ -26,7 +26,9 @@ import { ProblemAlert, problemText } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../lib/useApi.ts';
 import { useCursorList } from '../../lib/useCursorList.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { fieldPath, markField } from './network/form-problem.ts';
+import { fieldPath, markProblemField } from '../../lib/form-problem.ts';
+import { EmptyText } from '../../components/EmptyText.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 // src/core/compliance/content-filter.ts
 const CATEGORIES = [
@@ -60,7 +62,7 @@ export default function ContentRules() {
   const { t } = useTranslation();
   return (
     <>
-      <Typography.Title level={3}>{t('opRules:title')}</Typography.Title>
+      <PageTitle title={t('opRules:title')} />
       <Card>
         <Tabs
           items={[
@@ -110,7 +112,8 @@ function RulesTab() {
     } catch (err) {
       const path = err instanceof ApiError && err.field ? fieldPath(err.field) : [];
       // "rules[3].term" is the rule being edited: mark its field in the dialog.
-      if (edited !== undefined && path[1] === edited) markField(form, err, (p) => p.slice(2));
+      if (edited !== undefined && path[1] === edited)
+        markProblemField(form, err, (p) => p.slice(2));
       setError(err);
       return false;
     } finally {
@@ -194,7 +197,7 @@ function RulesTab() {
           rowKey="id"
           data-testid="content-rules"
           dataSource={shown}
-          locale={{ emptyText: t('opRules:rules.empty') }}
+          locale={{ emptyText: <EmptyText>{t('opRules:rules.empty')}</EmptyText> }}
           pagination={{
             pageSize: PAGE_SIZE,
             current: pageNo,
@@ -217,9 +220,9 @@ function RulesTab() {
               title: t('opRules:rules.action'),
               dataIndex: 'action',
               render: (a: string) => (
-                <StatusTag tone={a === 'reject' ? 'error' : 'warning'}>
+                <ToneTag tone={a === 'reject' ? 'error' : 'warning'}>
                   {t(`opRules:action.${a}`, { defaultValue: a })}
-                </StatusTag>
+                </ToneTag>
               ),
             },
             {
@@ -313,7 +316,7 @@ function BlockListTab() {
       list.reload();
     } catch (err) {
       setError(err);
-      markField(form, err, (p) => (p[0] === 'numbers' ? ['number'] : p));
+      markProblemField(form, err, (p) => (p[0] === 'numbers' ? ['number'] : p));
     } finally {
       setAdding(false);
     }

@@ -3,10 +3,10 @@
 // (GET /v1/admin/channels/incidents[?format=csv]). The API answers a filtered window whole (up to
 // 10,000 rows), so the table pages what it was given.
 import { useMemo, useState } from 'react';
-import { Button, Card, DatePicker, Select, Space, Table, Tooltip, Typography } from 'antd';
+import { Button, Card, DatePicker, Select, Space, Table, Tooltip } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useSearchParams } from 'react-router';
-import { StatusTag } from './network/StatusTag.tsx';
+import { ToneTag, type Tone } from '../../components/ToneTag.tsx';
 import { useTranslation } from 'react-i18next';
 import { api, downloadUrl } from '../../api/client.ts';
 import { PageState } from '../../components/PageState.tsx';
@@ -14,8 +14,10 @@ import { useApi } from '../../lib/useApi.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { formatDuration } from './network/duration.ts';
 import type { ChannelView, Incident } from './network/channel-types.ts';
+import { EmptyText } from '../../components/EmptyText.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
-const KIND_COLOURS: Record<string, string> = {
+const KIND_TONES: Record<string, Tone> = {
   bind_lost: 'error',
   error_burst: 'warning',
   failover: 'processing',
@@ -49,7 +51,7 @@ export default function Incidents() {
 
   return (
     <>
-      <Typography.Title level={3}>{t('opChannels:incidents.title')}</Typography.Title>
+      <PageTitle title={t('opChannels:incidents.title')} />
       <Card>
         <Space wrap style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }}>
           <Space wrap>
@@ -93,7 +95,7 @@ export default function Incidents() {
             data-testid="incidents"
             dataSource={rows}
             loading={list.loading}
-            locale={{ emptyText: t('opChannels:incidents.none') }}
+            locale={{ emptyText: <EmptyText>{t('opChannels:incidents.none')}</EmptyText> }}
             pagination={{
               pageSize: 20,
               hideOnSinglePage: true,
@@ -105,9 +107,9 @@ export default function Incidents() {
                 title: t('opChannels:incidents.kind'),
                 dataIndex: 'kind',
                 render: (k: string) => (
-                  <StatusTag tone={KIND_COLOURS[k] ?? 'default'}>
+                  <ToneTag tone={KIND_TONES[k] ?? 'default'}>
                     {t(`opChannels:incidentKind.${k}`, { defaultValue: k })}
-                  </StatusTag>
+                  </ToneTag>
                 ),
               },
               {
@@ -127,7 +129,7 @@ export default function Incidents() {
                   v ? (
                     formatDateTime(v)
                   ) : (
-                    <StatusTag tone="error">{t('opChannels:incidents.ongoing')}</StatusTag>
+                    <ToneTag tone="error">{t('opChannels:incidents.ongoing')}</ToneTag>
                   ),
               },
               {

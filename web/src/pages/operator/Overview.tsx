@@ -1,9 +1,9 @@
 // System overview (系统概况), the operator's landing page: today's traffic over every tenant and
 // the dispatch queue (GET /v1/admin/overview), the health of each part (GET /health), the carrier
 // channels at a glance and the periodic jobs (GET /v1/admin/jobs). Refreshed every 5 s while visible.
-import { Card, Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, Row, Space, Statistic, Table, Typography } from 'antd';
 import { Link } from 'react-router';
-import { StatusTag } from './network/StatusTag.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client.ts';
 import { useSession } from '../../api/session.tsx';
@@ -12,7 +12,8 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber, formatPercent } from '../../lib/format.ts';
 import { usePolling } from './network/usePolling.ts';
 import { formatDuration } from './network/duration.ts';
-import { stateColour, stateKey, type ChannelView } from './network/channel-types.ts';
+import { stateTone, stateKey, type ChannelView } from './network/channel-types.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 const REFRESH_MS = 5000;
 
@@ -96,12 +97,14 @@ export default function Overview() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="baseline">
-        <Typography.Title level={3}>{t('opSystem:title')}</Typography.Title>
-        <Typography.Text type="secondary">
-          {t('opSystem:refreshEvery', { seconds: REFRESH_MS / 1000 })}
-        </Typography.Text>
-      </Space>
+      <PageTitle
+        title={t('opSystem:title')}
+        extra={
+          <Typography.Text type="secondary">
+            {t('opSystem:refreshEvery', { seconds: REFRESH_MS / 1000 })}
+          </Typography.Text>
+        }
+      />
 
       <Card
         title={t('opSystem:today.title')}
@@ -176,9 +179,9 @@ export default function Overview() {
             data-testid="overview-health"
             extra={
               health.data && (
-                <StatusTag tone={health.data.status === 'ok' ? 'success' : 'error'}>
+                <ToneTag tone={health.data.status === 'ok' ? 'success' : 'error'}>
                   {t(`opSystem:health.status.${health.data.status}`)}
-                </StatusTag>
+                </ToneTag>
               )
             }
           >
@@ -204,13 +207,13 @@ export default function Overview() {
                     title: t('opSystem:health.state'),
                     dataIndex: 'state',
                     render: (s: string) => (
-                      <StatusTag
+                      <ToneTag
                         tone={
                           HEALTHY.has(s) ? 'success' : s === 'connecting' ? 'processing' : 'error'
                         }
                       >
                         {t(`opSystem:health.states.${s}`, { defaultValue: s })}
-                      </StatusTag>
+                      </ToneTag>
                     ),
                   },
                 ]}
@@ -254,9 +257,9 @@ export default function Overview() {
                       title: t('opChannels:col.state'),
                       dataIndex: 'status',
                       render: (_: unknown, c) => (
-                        <StatusTag tone={stateColour(c.status)}>
+                        <ToneTag tone={stateTone(c.status)}>
                           {t(`opChannels:state.${stateKey(c.status)}`)}
-                        </StatusTag>
+                        </ToneTag>
                       ),
                     },
                     {
@@ -319,16 +322,16 @@ export default function Overview() {
                 dataIndex: 'lastResult',
                 render: (_: unknown, j) =>
                   j.running ? (
-                    <StatusTag tone="processing">
+                    <ToneTag tone="processing">
                       {t('opSystem:jobs.running', { node: j.running.node })}
-                    </StatusTag>
+                    </ToneTag>
                   ) : j.lastResult === null ? (
-                    <Tag>{t('opSystem:jobs.never')}</Tag>
+                    <ToneTag>{t('opSystem:jobs.never')}</ToneTag>
                   ) : (
                     <Space direction="vertical" size={0}>
-                      <StatusTag tone={j.lastResult === 'ok' ? 'success' : 'error'}>
+                      <ToneTag tone={j.lastResult === 'ok' ? 'success' : 'error'}>
                         {t(`opSystem:jobs.results.${j.lastResult}`)}
-                      </StatusTag>
+                      </ToneTag>
                       {j.lastError && (
                         <Typography.Text type="danger" style={{ fontSize: 12 }}>
                           {j.lastError}

@@ -2,34 +2,28 @@
 // The operator opens the proof, confirms (optionally for the amount the bank shows — one ledger
 // recharge, whatever happens twice) or rejects with a reason the tenant is told.
 import { useState } from 'react';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, downloadUrl, type Money } from '../../api/client.ts';
 import { CursorTable } from '../../components/CursorTable.tsx';
 import { ProblemAlert, problemText } from '../../components/ProblemAlert.tsx';
 import { useCursorList } from '../../lib/useCursorList.ts';
 import { formatDateTime, formatMoney } from '../../lib/format.ts';
-import { markProblemField } from './tenants/form-problem.ts';
+import { useFormSubmit } from '../../lib/form-problem.ts';
 import { TenantLink, TenantPicker } from './tenants/TenantPicker.tsx';
+import { ToneTag, type Tone } from '../../components/ToneTag.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import type { RechargeRequest as TenantRechargeRequest } from '../tenant/billing/types.ts';
 
-interface RechargeRequest {
-  id: string;
+/** The tenant's request as an operator sees it: with the tenant it is from. */
+interface RechargeRequest extends TenantRechargeRequest {
   tenantId: string;
   tenantName: string | null;
-  amount: Money;
-  paymentReference: string;
-  note: string | null;
-  status: 'pending' | 'confirmed' | 'rejected';
-  proof: { type: string; bytes: number } | null;
-  createdAt: string;
-  decidedAt: string | null;
-  credited: Money | null;
-  ledgerEntryId: number | null;
-  rejectReason: string | null;
 }
 
 const STATUSES = ['pending', 'confirmed', 'rejected'] as const;
-const COLOURS: Record<string, string> = {
+const STATUS_TONES: Record<string, Tone> = {
   pending: 'processing',
   confirmed: 'success',
   rejected: 'error',
@@ -68,7 +62,7 @@ export default function RechargeRequests() {
 
   return (
     <>
-      <Typography.Title level={3}>{t('opTenants:rr.title')}</Typography.Title>
+      <PageTitle title={t('opTenants:rr.title')} />
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>
           <Select
@@ -125,9 +119,9 @@ export default function RechargeRequests() {
               dataIndex: 'status',
               render: (_: unknown, r) => (
                 <>
-                  <Tag color={COLOURS[r.status]} data-status={r.status}>
+                  <ToneTag tone={STATUS_TONES[r.status]} data-status={r.status}>
                     {t(`opTenants:rr.status.${r.status}`)}
-                  </Tag>
+                  </ToneTag>
                   {r.status === 'confirmed' ? (
                     <div data-testid="rr-credited">
                       <Typography.Text type="secondary">
@@ -239,14 +233,11 @@ function ConfirmModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ amount: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: { amount: string }) {
-    if (!request) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error, setError } = useFormSubmit(
+    form,
+    ['amount'],
+    async (v: { amount: string }) => {
+      if (!request) return;
       const corrected = v.amount.trim();
       // Only a changed amount is a correction; the asked amount is the default.
       const same = sameAmount(corrected, request.amount.amount);
@@ -261,13 +252,8 @@ function ConfirmModal({
         }),
       );
       onDone();
-    } catch (err) {
-      markProblemField(form, err, ['amount']);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <Modal
@@ -332,54 +318,23 @@ function RejectModal({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ reason: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: { reason: string }) {
-    if (!request) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/v1/admin/recharge-requests/${request.id}/reject`, {
-        reason: v.reason.trim(),
-      });
-      void message.success(t('opTenants:rr.rejected'));
-      onDone();
-    } catch (err) {
-      markProblemField(form, err, ['reason']);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Modal
+    <ReasonModal
       open={request !== null}
+      name="rr-reject"
       title={t('opTenants:rr.rejectTitle')}
+      label={t('opTenants:rr.rejectReason')}
+      hint={t('opTenants:rr.rejectHint')}
+      requiredMessage={t('opTenants:required')}
       okText={t('common:action.reject')}
-      okButtonProps={{ danger: true, loading: busy }}
-      cancelText={t('common:action.cancel')}
-      onOk={() => form.submit()}
-      onCancel={() => {
-        setError(null);
-        onClose();
+      onSubmit={async (reason) => {
+        if (!request) return;
+        await api.post(`/v1/admin/recharge-requests/${request.id}/reject`, { reason });
+        void message.success(t('opTenants:rr.rejected'));
+        onDone();
       }}
-      destroyOnHidden
-    >
-      <ProblemAlert error={error} />
-      <Form form={form} name="rr-reject" layout="vertical" onFinish={submit}>
-        <Form.Item
-          name="reason"
-          label={t('opTenants:rr.rejectReason')}
-          extra={t('opTenants:rr.rejectHint')}
-          rules={[{ required: true, whitespace: true, message: t('opTenants:required') }]}
-        >
-          <Input.TextArea rows={3} maxLength={500} showCount />
-        </Form.Item>
-      </Form>
-    </Modal>
+      onClose={onClose}
+    />
   );
 }
 

@@ -2,19 +2,15 @@
 // rejecting asks for the reason the tenant is told. Selected rows are approved together (the API
 // decides one item per call, so the console sends them one by one and reports each failure).
 // The queues are short lists the API returns whole; the table pages them on screen.
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import {
   App,
   Button,
   Card,
-  Form,
-  Input,
-  Modal,
   Select,
   Space,
   Table,
   Tabs,
-  Tag,
   Typography,
   type TableColumnsType,
 } from 'antd';
@@ -24,9 +20,11 @@ import { api } from '../../api/client.ts';
 import { ProblemAlert, problemText } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../lib/useApi.ts';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
-import { markProblemField } from './tenants/form-problem.ts';
 import { TenantLink } from './tenants/TenantPicker.tsx';
-import { EmptyText } from './tenants/EmptyText.tsx';
+import { ToneTag, type Tone } from '../../components/ToneTag.tsx';
+import { EmptyText } from '../../components/EmptyText.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
 
 type Queue = 'signatures' | 'templates' | 'reviews';
 const QUEUES: Queue[] = ['signatures', 'templates', 'reviews'];
@@ -54,7 +52,7 @@ interface Item {
   expiresAt?: string;
 }
 
-const COLOURS: Record<string, string> = {
+const STATUS_TONES: Record<string, Tone> = {
   pending: 'processing',
   approved: 'success',
   rejected: 'error',
@@ -69,7 +67,7 @@ export default function Reviews() {
     : 'templates';
   return (
     <>
-      <Typography.Title level={3}>{t('opReview:title')}</Typography.Title>
+      <PageTitle title={t('opReview:title')} />
       <Card>
         <Tabs
           activeKey={tab}
@@ -135,9 +133,9 @@ function QueueTable({ queue }: { queue: Queue }) {
     dataIndex: 'status',
     render: (_: unknown, r: Item) => (
       <>
-        <Tag color={COLOURS[r.status] ?? 'default'} data-status={r.status}>
+        <ToneTag tone={STATUS_TONES[r.status] ?? 'default'} data-status={r.status}>
           {t(`opReview:status.${r.status}`, { defaultValue: r.status })}
-        </Tag>
+        </ToneTag>
         {r.reason ? (
           <div>
             <Typography.Text type="secondary">{r.reason}</Typography.Text>
@@ -336,56 +334,22 @@ function RejectModal({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ reason: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: { reason: string }) {
-    if (!item) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/v1/admin/${queue}/${item.id}/decision`, {
-        decision: 'rejected',
-        reason: v.reason.trim(),
-      });
-      void message.success(t('opReview:rejected'));
-      onDone();
-    } catch (err) {
-      markProblemField(form, err, ['reason']);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  let what: ReactNode = null;
-  if (item) what = label(item);
   return (
-    <Modal
+    <ReasonModal
       open={item !== null}
-      title={t('opReview:rejectTitle', { what })}
+      name="review-reject"
+      title={t('opReview:rejectTitle', { what: item ? label(item) : null })}
+      label={t('opReview:reason')}
+      hint={t('opReview:reasonHint')}
+      requiredMessage={t('opReview:reasonRequired')}
       okText={t('common:action.reject')}
-      okButtonProps={{ danger: true, loading: busy }}
-      cancelText={t('common:action.cancel')}
-      onOk={() => form.submit()}
-      onCancel={() => {
-        setError(null);
-        onClose();
+      onSubmit={async (reason) => {
+        if (!item) return;
+        await api.post(`/v1/admin/${queue}/${item.id}/decision`, { decision: 'rejected', reason });
+        void message.success(t('opReview:rejected'));
+        onDone();
       }}
-      destroyOnHidden
-    >
-      <ProblemAlert error={error} />
-      <Form form={form} name="review-reject" layout="vertical" onFinish={submit}>
-        <Form.Item
-          name="reason"
-          label={t('opReview:reason')}
-          extra={t('opReview:reasonHint')}
-          rules={[{ required: true, whitespace: true, message: t('opReview:reasonRequired') }]}
-        >
-          <Input.TextArea rows={3} maxLength={500} showCount />
-        </Form.Item>
-      </Form>
-    </Modal>
+      onClose={onClose}
+    />
   );
 }

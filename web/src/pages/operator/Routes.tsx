@@ -14,16 +14,15 @@ import {
   Select,
   Space,
   Table,
-  Tag,
   Typography,
 } from 'antd';
-import { StatusTag } from './network/StatusTag.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { PageState } from '../../components/PageState.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../lib/useApi.ts';
-import { markField } from './network/form-problem.ts';
+import { markProblemField } from '../../lib/form-problem.ts';
 import { RouteEditor } from './network/RouteEditor.tsx';
 import {
   CLASSES,
@@ -32,6 +31,7 @@ import {
   type RouteDecision,
   type RoutingTable,
 } from './network/routing.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 export default function Routes() {
   const { t } = useTranslation();
@@ -40,10 +40,10 @@ export default function Routes() {
   const up = new Map((table.data?.channels ?? []).map((c) => [c.id, c.up]));
 
   const channelTag = (id: string, extra?: string) => (
-    <StatusTag key={id} tone={up.get(id) ? 'success' : 'error'}>
+    <ToneTag key={id} tone={up.get(id) ? 'success' : 'error'}>
       {id}
       {extra ?? ''} · {t(up.get(id) ? 'opChannels:routes.up_' : 'opChannels:routes.down_')}
-    </StatusTag>
+    </ToneTag>
   );
 
   const conditions = (r: Route) => {
@@ -58,7 +58,7 @@ export default function Routes() {
               {t('opChannels:colon')}
             </Typography.Text>
             {values.map((v) => (
-              <Tag key={v}>{label ? label(v) : v}</Tag>
+              <ToneTag key={v}>{label ? label(v) : v}</ToneTag>
             ))}
           </div>,
         );
@@ -76,15 +76,15 @@ export default function Routes() {
             {t('opChannels:filter.hours')}
             {t('opChannels:colon')}
           </Typography.Text>
-          <Tag>
+          <ToneTag>
             {hhmm(f.hours.from)}–{hhmm(f.hours.to)}
-          </Tag>
+          </ToneTag>
         </div>,
       );
     return out.length ? (
       out
     ) : (
-      <StatusTag tone="processing">{t('opChannels:routes.matchesAll')}</StatusTag>
+      <ToneTag tone="processing">{t('opChannels:routes.matchesAll')}</ToneTag>
     );
   };
 
@@ -120,14 +120,17 @@ export default function Routes() {
   const firstChannel = table.data?.channels[0]?.id ?? '';
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="baseline">
-        <Typography.Title level={3}>{t('opChannels:routes.title')}</Typography.Title>
-        {!editing && table.data && (
-          <Button type="primary" onClick={() => setEditing(true)}>
-            {routes ? t('opChannels:routes.edit') : t('opChannels:routes.create')}
-          </Button>
-        )}
-      </Space>
+      <PageTitle
+        title={t('opChannels:routes.title')}
+        extra={
+          !editing &&
+          table.data && (
+            <Button type="primary" onClick={() => setEditing(true)}>
+              {routes ? t('opChannels:routes.edit') : t('opChannels:routes.create')}
+            </Button>
+          )
+        }
+      />
       <Row gutter={16}>
         <Col xs={24} xl={15}>
           <Card title={t('opChannels:routes.table')} style={{ marginBottom: 16 }}>
@@ -203,7 +206,7 @@ function RouteTester() {
       setDecision(await api.post<RouteDecision>('/v1/admin/routes/test', body));
     } catch (err) {
       setError(err);
-      markField(form, err);
+      markProblemField(form, err);
     } finally {
       setTesting(false);
     }

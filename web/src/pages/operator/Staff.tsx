@@ -2,17 +2,18 @@
 // resetting a password shows a temporary password once (to be changed at first login); a
 // locked-out account can be unlocked.
 import { useState } from 'react';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { PageState } from '../../components/PageState.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { useApi } from '../../lib/useApi.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { markProblemField } from './tenants/form-problem.ts';
+import { useFormSubmit } from '../../lib/form-problem.ts';
 import { TemporaryPassword, UserActions } from './tenants/UserActions.tsx';
 import type { UserRow } from './tenants/types.ts';
-import { EmptyText } from './tenants/EmptyText.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 const ROLES = ['admin', 'reviewer', 'finance', 'support'] as const;
 
@@ -27,12 +28,14 @@ export default function Staff() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} align="center">
-        <Typography.Title level={3}>{t('opAudit:staff.title')}</Typography.Title>
-        <Button type="primary" onClick={() => setOpen(true)}>
-          {t('opAudit:staff.add')}
-        </Button>
-      </Space>
+      <PageTitle
+        title={t('opAudit:staff.title')}
+        extra={
+          <Button type="primary" onClick={() => setOpen(true)}>
+            {t('opAudit:staff.add')}
+          </Button>
+        }
+      />
       <Card>
         <PageState
           loading={users.loading && !users.data}
@@ -43,7 +46,6 @@ export default function Staff() {
             rowKey="id"
             dataSource={users.data?.data ?? []}
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
-            locale={{ emptyText: <EmptyText>{t('common:state.empty')}</EmptyText> }}
             columns={[
               { title: t('opAudit:staff.name'), dataIndex: 'name' },
               { title: t('opAudit:staff.email'), dataIndex: 'email' },
@@ -57,16 +59,16 @@ export default function Staff() {
                 key: 'status',
                 render: (_: unknown, u) => (
                   <Space size={4} wrap>
-                    <Tag color={u.status === 'active' ? 'success' : 'default'}>
+                    <ToneTag tone={u.status === 'active' ? 'success' : 'default'}>
                       {t(`opAudit:staff.userStatus.${u.status}`, { defaultValue: u.status })}
-                    </Tag>
+                    </ToneTag>
                     {u.lockedUntil && new Date(u.lockedUntil).getTime() > Date.now() ? (
-                      <Tag color="error">{t('opAudit:staff.locked')}</Tag>
+                      <ToneTag tone="error">{t('opAudit:staff.locked')}</ToneTag>
                     ) : null}
                     {u.mustChangePassword ? (
-                      <Tag color="warning">{t('opAudit:staff.mustChange')}</Tag>
+                      <ToneTag tone="warning">{t('opAudit:staff.mustChange')}</ToneTag>
                     ) : null}
-                    {u.totpEnabled ? <Tag color="blue">2FA</Tag> : null}
+                    {u.totpEnabled ? <ToneTag tone="processing">2FA</ToneTag> : null}
                   </Space>
                 ),
               },
@@ -116,13 +118,10 @@ function AddModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<AddFields>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: AddFields) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error, setError } = useFormSubmit(
+    form,
+    ['email', 'name', 'role'],
+    async (v: AddFields) => {
       const r = await api.post<{ temporaryPassword: string }>('/v1/admin/users', {
         email: v.email.trim(),
         name: v.name.trim(),
@@ -131,13 +130,8 @@ function AddModal({
       void message.success(t('opAudit:staff.added'));
       form.resetFields();
       onDone(r.temporaryPassword);
-    } catch (err) {
-      markProblemField(form, err, ['email', 'name', 'role']);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <Modal

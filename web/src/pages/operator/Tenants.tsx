@@ -9,6 +9,7 @@ import { useCursorList } from '../../lib/useCursorList.ts';
 import { formatDateTime, formatMoney } from '../../lib/format.ts';
 import { TenantStatusTag } from './tenants/TenantStatusTag.tsx';
 import { TENANT_STATUSES, type TenantRow } from './tenants/types.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 export default function Tenants() {
   const { t } = useTranslation();
@@ -18,7 +19,7 @@ export default function Tenants() {
 
   return (
     <>
-      <Typography.Title level={3}>{t('opTenants:list.title')}</Typography.Title>
+      <PageTitle title={t('opTenants:list.title')} />
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>
           <Input.Search

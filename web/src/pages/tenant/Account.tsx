@@ -11,8 +11,7 @@ import { Sessions } from './account/Sessions.tsx';
 import { Termination } from './account/Termination.tsx';
 import { TwoFactor } from './account/TwoFactor.tsx';
 import type { AccountDetails } from './account/types.ts';
-import { PageTitle } from './developer/PageTitle.tsx';
-import { AccessibleTheme } from './developer/AccessibleTheme.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 const TABS = ['profile', 'password', 'security', 'sessions', 'termination'] as const;
 
@@ -24,7 +23,7 @@ export default function Account() {
   const account = useApi((signal) => api.get<AccountDetails>('/v1/account', undefined, signal), []);
 
   return (
-    <AccessibleTheme>
+    <>
       <PageTitle title={t('account:title')} />
       <Card>
         <Tabs
@@ -48,6 +47,6 @@ export default function Account() {
           ]}
         />
       </Card>
-    </AccessibleTheme>
+    </>
   );
 }

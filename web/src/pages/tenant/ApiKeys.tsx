@@ -23,12 +23,11 @@ import { PageState } from '../../components/PageState.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
-import { markProblemField } from './developer/formProblem.ts';
-import { PageTitle } from './developer/PageTitle.tsx';
+import { useFormSubmit } from '../../lib/form-problem.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
 import { KEY_SCOPES, type ApiKey } from './developer/types.ts';
-import { ToneTag } from './developer/ToneTag.tsx';
-import { AccessibleTheme } from './developer/AccessibleTheme.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 interface NewKey {
   name?: string;
@@ -73,7 +72,7 @@ export default function ApiKeys() {
   }
 
   return (
-    <AccessibleTheme>
+    <>
       <PageTitle
         title={t('developer:apiKeys.title')}
         intro={
@@ -133,7 +132,7 @@ export default function ApiKeys() {
                   <Space>
                     <Typography.Text code>{p}…</Typography.Text>
                     {k.kind === 'test' ? (
-                      <ToneTag color="gold">{t('developer:apiKeys.kindTest')}</ToneTag>
+                      <ToneTag tone="gold">{t('developer:apiKeys.kindTest')}</ToneTag>
                     ) : null}
                   </Space>
                 ),
@@ -145,7 +144,7 @@ export default function ApiKeys() {
                   scopes.map((s) => (
                     <ToneTag
                       key={s}
-                      color={s === 'manage' ? 'volcano' : s === 'send' ? 'blue' : 'default'}
+                      tone={s === 'manage' ? 'volcano' : s === 'send' ? 'processing' : 'default'}
                     >
                       {t(`developer:apiKeys.scope.${s}`, { defaultValue: s })}
                     </ToneTag>
@@ -181,7 +180,7 @@ export default function ApiKeys() {
                   k.revokedAt ? (
                     <ToneTag>{t('developer:status.revoked')}</ToneTag>
                   ) : (
-                    <ToneTag color="success">{t('developer:status.active')}</ToneTag>
+                    <ToneTag tone="success">{t('developer:status.active')}</ToneTag>
                   ),
               },
               {
@@ -224,7 +223,7 @@ export default function ApiKeys() {
         }}
       />
       <SecretOnce secret={shown} onClose={() => setShown(null)} />
-    </AccessibleTheme>
+    </>
   );
 }
 
@@ -239,13 +238,10 @@ function CreateKey({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<NewKey>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: NewKey) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error, setError } = useFormSubmit(
+    form,
+    ['name', 'kind', 'scopes', 'ipAllow'],
+    async (v: NewKey) => {
       const created = await api.post<ApiKey & { key: string }>('/v1/api-keys', {
         ...(v.name?.trim() ? { name: v.name.trim() } : {}),
         kind: v.kind,
@@ -254,18 +250,8 @@ function CreateKey({
       });
       form.resetFields();
       onCreated(created);
-    } catch (err) {
-      setError(err);
-      markProblemField(form, err, {
-        name: 'name',
-        kind: 'kind',
-        scopes: 'scopes',
-        ipAllow: 'ipAllow',
-      });
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <Modal

@@ -1,7 +1,7 @@
 // The account's audit log (操作日志, GET /v1/audit), newest first, paginated on the server with
 // `before`/`nextBefore`, filtered by action (the filter the API has). Actors are shown by name
 // when they are users of the account.
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Card, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
@@ -9,56 +9,16 @@ import { useSession } from '../../api/session.tsx';
 import { CursorTable } from '../../components/CursorTable.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
-import type { CursorList } from '../../lib/useCursorList.ts';
+import { useBeforeList } from '../../lib/useCursorList.ts';
 import type { AuditRow, TenantUser } from './account/types.ts';
-import { PageTitle } from './developer/PageTitle.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 import account from '../../i18n/catalogs/account.ts';
-import { ToneTag } from './developer/ToneTag.tsx';
-import { AccessibleTheme } from './developer/AccessibleTheme.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 const PAGE_SIZE = 20;
 /** Catalog keys cannot hold dots: `login.failed` is `login__failed` there. */
 const actionKey = (a: string) => a.replace(/\./g, '__');
 const KNOWN_ACTIONS = Object.keys(account['zh-CN'].audit.actions).map((k) => k.replace(/__/g, '.'));
-
-/** The audit list's own paging (`before` = the id of the last row seen), as a CursorList. */
-function useAuditList(action: string | undefined): CursorList<AuditRow> {
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const [forAction, setForAction] = useState(action);
-  if (forAction !== action) {
-    // A new filter starts again at the first page.
-    setForAction(action);
-    setCursors([undefined]);
-  }
-  const cursor = cursors[cursors.length - 1];
-  const loaded = useApi(
-    async (signal) => {
-      const r = await api.get<{ data: AuditRow[]; nextBefore: number | null }>(
-        '/v1/audit',
-        { limit: PAGE_SIZE, before: cursor, action },
-        signal,
-      );
-      return { data: r.data, nextCursor: r.nextBefore === null ? null : String(r.nextBefore) };
-    },
-    [action, cursor],
-  );
-  const nextCursor = loaded.data?.nextCursor ?? null;
-  const next = useCallback(() => {
-    if (nextCursor) setCursors((c) => [...c, nextCursor]);
-  }, [nextCursor]);
-  const prev = useCallback(() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)), []);
-  const first = useCallback(() => setCursors([undefined]), []);
-  return {
-    ...loaded,
-    rows: loaded.data?.data ?? [],
-    page: cursors.length,
-    hasNext: nextCursor !== null,
-    hasPrev: cursors.length > 1,
-    next,
-    prev,
-    first,
-  };
-}
 
 function detailsText(d: Record<string, unknown> | undefined): string {
   if (!d) return '';
@@ -71,7 +31,7 @@ export default function Audit() {
   const { t } = useTranslation();
   const session = useSession();
   const [action, setAction] = useState<string | undefined>(undefined);
-  const list = useAuditList(action);
+  const list = useBeforeList<AuditRow>('/v1/audit', { action }, PAGE_SIZE);
   // Names for user ids (the owner, who reads the audit log, may list users).
   const canListUsers = session.can('users.manage');
   const users = useApi(
@@ -87,7 +47,7 @@ export default function Audit() {
   );
 
   return (
-    <AccessibleTheme>
+    <>
       <PageTitle title={t('account:audit.title')} intro={t('account:audit.intro')} />
       <Card>
         <Space wrap style={{ marginBottom: 12 }}>
@@ -140,10 +100,10 @@ export default function Audit() {
               render: (a: string) => (
                 <Space orientation="vertical" size={0}>
                   <ToneTag
-                    color={
+                    tone={
                       /failed|locked|throttled|revoked|disabled|termination_requested/.test(a)
-                        ? 'orange'
-                        : 'blue'
+                        ? 'warning'
+                        : 'processing'
                     }
                   >
                     {t(`account:audit.actions.${actionKey(a)}`, { defaultValue: a })}
@@ -183,6 +143,6 @@ export default function Audit() {
           ]}
         />
       </Card>
-    </AccessibleTheme>
+    </>
   );
 }

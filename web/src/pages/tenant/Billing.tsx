@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { PageHeading } from './compliance/PageHeading.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 import { ContractTab } from './billing/Contract.tsx';
 import { Ledger } from './billing/Ledger.tsx';
 import { Overview } from './billing/Overview.tsx';
@@ -33,7 +33,7 @@ export default function Billing() {
 
   return (
     <>
-      <PageHeading title={t('billing:title')} />
+      <PageTitle title={t('billing:title')} />
       <Tabs
         activeKey={tab}
         onChange={go}

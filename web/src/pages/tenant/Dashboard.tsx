@@ -14,6 +14,7 @@ import { PageState } from '../../components/PageState.tsx';
 import { useEventStream, type StreamEvent } from '../../lib/useEventStream.ts';
 import { ReceiptChart, type MinuteBucket } from './messaging/ReceiptChart.tsx';
 import { FINAL } from './messaging/status.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 interface Balance {
   available: Money;
@@ -137,9 +138,7 @@ export default function Dashboard() {
   const d = today.data;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('dashboard:title')}
-      </Typography.Title>
+      <PageTitle title={t('dashboard:title')} />
 
       <PageState loading={money.loading && !m} error={money.error} onRetry={money.reload}>
         {m ? (

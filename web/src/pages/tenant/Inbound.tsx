@@ -11,7 +11,6 @@ import {
   Form,
   Input,
   Space,
-  Tag,
   Tooltip,
   Typography,
 } from 'antd';
@@ -24,8 +23,8 @@ import { PageState } from '../../components/PageState.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { useCursorList } from '../../lib/useCursorList.ts';
-import { PageHeading } from './compliance/PageHeading.tsx';
-import { ToneTag } from './compliance/tones.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 interface InboundMessage {
   id: string;
@@ -109,7 +108,7 @@ export default function Inbound() {
 
   return (
     <>
-      <PageHeading title={t('inbound:title')} intro={t('inbound:intro')} />
+      <PageTitle title={t('inbound:title')} intro={t('inbound:intro')} />
       <ReplySettings />
       <Form<FilterFields>
         form={form}
@@ -229,13 +228,13 @@ function ReplySettings() {
               <Descriptions.Item label={t('inbound:settings.replyAddresses')}>
                 <Space size={4} wrap>
                   {s.data.replyAddresses.map((a) => (
-                    <Tag key={a}>{a}</Tag>
+                    <ToneTag key={a}>{a}</ToneTag>
                   ))}
                 </Space>
               </Descriptions.Item>
               <Descriptions.Item label={t('inbound:settings.keywords')}>
                 {s.data.keywords.length
-                  ? s.data.keywords.map((k) => <Tag key={k}>{k}</Tag>)
+                  ? s.data.keywords.map((k) => <ToneTag key={k}>{k}</ToneTag>)
                   : t('inbound:settings.noKeywords')}
               </Descriptions.Item>
             </Descriptions>

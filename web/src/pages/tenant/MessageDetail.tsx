@@ -8,8 +8,9 @@ import { api } from '../../api/client.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { PageState } from '../../components/PageState.tsx';
 import { formatDateTime, formatMoney, formatNumber } from '../../lib/format.ts';
-import { FINAL, StatusTag, ToneTag, encodingLabel } from './messaging/status.tsx';
+import { FINAL, StatusTag, encodingLabel } from './messaging/status.tsx';
 import type { Message, PartDetail, TimelineEvent } from './messaging/types.ts';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 function eventColour(e: TimelineEvent): string {
   if (e.type === 'submit_failed') return 'red';
@@ -143,7 +144,6 @@ export default function MessageDetail() {
                 rowKey="seq"
                 dataSource={m.partDetails ?? []}
                 pagination={false}
-                locale={{ emptyText: t('common:state.empty') }}
                 columns={[
                   { title: t('messages:detail.seq'), dataIndex: 'seq' },
                   {

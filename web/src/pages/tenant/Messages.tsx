@@ -4,18 +4,7 @@
 // from the send page or a bookmark opens the same list.
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import {
-  Button,
-  Card,
-  DatePicker,
-  Form,
-  Input,
-  Select,
-  Space,
-  Switch,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Button, Card, DatePicker, Form, Input, Select, Space, Switch, Tooltip } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { ApiError, downloadUrl, type Query } from '../../api/client.ts';
@@ -24,6 +13,7 @@ import { useCursorList } from '../../lib/useCursorList.ts';
 import { formatDateTime, formatMoney, formatNumber } from '../../lib/format.ts';
 import { CATEGORIES, CLASSES, STATUSES, StatusTag, encodingLabel } from './messaging/status.tsx';
 import type { Message } from './messaging/types.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 type FilterName =
   'status' | 'to' | 'batchId' | 'clientRef' | 'class' | 'category' | 'from' | 'until';
@@ -120,9 +110,7 @@ export default function Messages() {
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('messages:title')}
-      </Typography.Title>
+      <PageTitle title={t('messages:title')} />
       <Card>
         <Form<FilterForm>
           form={form}

@@ -8,7 +8,6 @@ import {
   Badge,
   Button,
   Card,
-  Empty,
   Input,
   Select,
   Space,
@@ -25,6 +24,8 @@ import {
   type StreamEvent,
 } from '../../lib/useEventStream.ts';
 import { STATUSES, StatusTag } from './messaging/status.tsx';
+import { EmptyText } from '../../components/EmptyText.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 interface Row {
   seq: number;
@@ -92,14 +93,14 @@ export default function Monitor() {
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Space align="center" wrap style={{ justifyContent: 'space-between', width: '100%' }}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {t('monitor:title')}
-        </Typography.Title>
-        <span data-testid="stream-state" data-state={state} role="status">
-          <Badge status={STATE_BADGE[state]} text={t(`monitor:state.${state}`)} />
-        </span>
-      </Space>
+      <PageTitle
+        title={t('monitor:title')}
+        extra={
+          <span data-testid="stream-state" data-state={state} role="status">
+            <Badge status={STATE_BADGE[state]} text={t(`monitor:state.${state}`)} />
+          </span>
+        }
+      />
 
       <Card>
         <Space wrap size={[32, 16]} data-testid="status-counters">
@@ -161,9 +162,7 @@ export default function Monitor() {
           pagination={false}
           scroll={{ x: 'max-content' }}
           locale={{
-            emptyText: (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('monitor:empty')} />
-            ),
+            emptyText: <EmptyText>{t('monitor:empty')}</EmptyText>,
           }}
           onRow={(r) =>
             ({

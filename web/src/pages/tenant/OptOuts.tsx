@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useSession } from '../../api/session.tsx';
 import { NumberListTab, type NumberListKind } from './compliance/NumberListTab.tsx';
-import { PageHeading } from './compliance/PageHeading.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 export default function OptOuts() {
   const { t } = useTranslation();
@@ -15,7 +15,7 @@ export default function OptOuts() {
   const canManage = session.can('compliance.manage');
   return (
     <>
-      <PageHeading title={t('compliance:optOuts.title')} intro={t('compliance:optOuts.intro')} />
+      <PageTitle title={t('compliance:optOuts.title')} intro={t('compliance:optOuts.intro')} />
       <Tabs
         activeKey={tab}
         onChange={(k) => setParams(k === 'consents' ? { tab: k } : {}, { replace: true })}

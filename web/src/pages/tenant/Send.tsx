@@ -16,6 +16,7 @@ import { checkRecipients, type RecipientCheck } from './messaging/recipients.ts'
 import { fillTemplate, finalText, leadingSignature } from './messaging/compose.ts';
 import { CLASSES } from './messaging/status.tsx';
 import type { Accepted, Estimate, SendBody, Signature, Template } from './messaging/types.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 
 interface Values {
   recipients: string;
@@ -198,9 +199,7 @@ export default function Send() {
   const stepIndex = step === 'compose' ? 0 : step === 'confirm' ? 1 : 2;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('send:title')}
-      </Typography.Title>
+      <PageTitle title={t('send:title')} />
       <Steps
         current={stepIndex}
         status={step === 'result' ? 'finish' : 'process'}

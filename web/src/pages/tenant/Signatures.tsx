@@ -10,10 +10,10 @@ import { PageState } from '../../components/PageState.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
-import { markProblemField } from './compliance/formProblem.ts';
-import { PageHeading } from './compliance/PageHeading.tsx';
+import { useFormSubmit } from '../../lib/form-problem.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 import { ReviewStatusTag } from './compliance/ReviewStatusTag.tsx';
-import { emptyText, ToneTag } from './compliance/tones.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 interface Signature {
   id: string;
@@ -110,7 +110,7 @@ export default function Signatures() {
 
   return (
     <>
-      <PageHeading
+      <PageTitle
         title={t('compliance:signatures.title')}
         intro={t('compliance:signatures.intro')}
         extra={
@@ -149,7 +149,6 @@ export default function Signatures() {
           dataSource={rows}
           loading={list.loading}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          locale={{ emptyText: emptyText(t('common:state.empty')) }}
         />
       </PageState>
       <SubmitSignature
@@ -176,25 +175,19 @@ function SubmitSignature({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ text: string; proofRef?: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function submit(v: { text: string; proofRef?: string }) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error } = useFormSubmit(
+    form,
+    ['text', 'proofRef'],
+    async (v: { text: string; proofRef?: string }) => {
       await api.post('/v1/signatures', {
         text: v.text,
         ...(v.proofRef?.trim() ? { proofRef: v.proofRef.trim() } : {}),
       });
       form.resetFields();
       onDone();
-    } catch (err) {
-      if (!markProblemField(form, err, ['text', 'proofRef'])) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { alertOnField: false },
+  );
 
   return (
     <Modal

@@ -2,7 +2,6 @@
 // shown once after creation: the server keeps only a hash), the CMPP secret, deletion.
 import { useState } from 'react';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -23,12 +22,12 @@ import { PageState } from '../../components/PageState.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
-import { markProblemField } from './developer/formProblem.ts';
-import { PageTitle } from './developer/PageTitle.tsx';
+import { useFormSubmit } from '../../lib/form-problem.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ConnectInfo } from './smpp/ConnectInfo.tsx';
 import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
 import { BIND_TYPES, type SmppAccount } from './developer/types.ts';
-import { ToneTag } from './developer/ToneTag.tsx';
-import { AccessibleTheme } from './developer/AccessibleTheme.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 interface NewAccount {
   systemId: string;
@@ -85,7 +84,7 @@ export default function SmppAccounts() {
   }
 
   return (
-    <AccessibleTheme>
+    <>
       <PageTitle
         title={t('developer:smpp.title')}
         intro={t('developer:smpp.intro')}
@@ -95,12 +94,7 @@ export default function SmppAccounts() {
           </Button>
         }
       />
-      <Alert
-        type="info"
-        showIcon
-        style={{ marginBottom: 16 }}
-        title={t('developer:smpp.connect', { host: window.location.hostname })}
-      />
+      <ConnectInfo />
       <Card>
         <ProblemAlert error={actionError} />
         <PageState loading={list.loading && !list.data} error={list.error} onRetry={list.reload}>
@@ -141,7 +135,7 @@ export default function SmppAccounts() {
                 dataIndex: 'cmpp',
                 render: (v: boolean) =>
                   v ? (
-                    <ToneTag color="success">{t('developer:smpp.cmppOn')}</ToneTag>
+                    <ToneTag tone="success">{t('developer:smpp.cmppOn')}</ToneTag>
                   ) : (
                     <ToneTag>{t('developer:smpp.cmppOff')}</ToneTag>
                   ),
@@ -228,7 +222,7 @@ export default function SmppAccounts() {
         }}
       />
       <SecretOnce secret={shown} onClose={() => setShown(null)} />
-    </AccessibleTheme>
+    </>
   );
 }
 
@@ -243,14 +237,12 @@ function CreateAccount({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<NewAccount>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const withCmpp = Form.useWatch('withCmpp', form);
 
-  async function submit(v: NewAccount) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error, setError } = useFormSubmit(
+    form,
+    ['systemId', 'password', 'bindTypes', 'maxBinds', 'throughput', 'cmppSecret'],
+    async (v: NewAccount) => {
       const a = await api.post<SmppAccount>('/v1/smpp-accounts', {
         systemId: v.systemId,
         password: v.password,
@@ -261,20 +253,8 @@ function CreateAccount({
       });
       form.resetFields();
       onCreated(a, v.password);
-    } catch (err) {
-      setError(err);
-      markProblemField(form, err, {
-        systemId: 'systemId',
-        password: 'password',
-        bindTypes: 'bindTypes',
-        maxBinds: 'maxBinds',
-        throughput: 'throughput',
-        cmppSecret: 'cmppSecret',
-      });
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <Modal
@@ -405,26 +385,18 @@ function CmppSecret({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ cmppSecret: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: { cmppSecret: string }) {
-    if (!account) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error, setError } = useFormSubmit(
+    form,
+    ['cmppSecret'],
+    async (v: { cmppSecret: string }) => {
+      if (!account) return;
       await api.put(`/v1/smpp-accounts/${encodeURIComponent(account.id)}/cmpp-secret`, {
         cmppSecret: v.cmppSecret,
       });
       form.resetFields();
       onSaved();
-    } catch (err) {
-      setError(err);
-      markProblemField(form, err, { cmppSecret: 'cmppSecret' });
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <Modal

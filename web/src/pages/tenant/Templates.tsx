@@ -2,7 +2,7 @@
 // reviewer's note, and a form to apply for one (GET/POST /v1/templates). The form lists the
 // variables found as the text is typed, with the server's own parser (src/core/compliance).
 import { useMemo, useState } from 'react';
-import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { parseTemplate } from '@core/compliance/templates.ts';
@@ -11,10 +11,10 @@ import { PageState } from '../../components/PageState.tsx';
 import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
-import { markProblemField } from './compliance/formProblem.ts';
-import { PageHeading } from './compliance/PageHeading.tsx';
+import { useFormSubmit } from '../../lib/form-problem.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
 import { ReviewStatusTag } from './compliance/ReviewStatusTag.tsx';
-import { emptyText, TEXT } from './compliance/tones.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 const CLASSES = ['verification', 'notification', 'marketing'] as const;
 
@@ -82,7 +82,7 @@ export default function Templates() {
       dataIndex: 'variables',
       render: (v: string[]) =>
         v.length
-          ? v.map((name) => <Tag key={name}>{name}</Tag>)
+          ? v.map((name) => <ToneTag key={name}>{name}</ToneTag>)
           : t('compliance:templates.noVariables'),
     },
     {
@@ -106,7 +106,7 @@ export default function Templates() {
 
   return (
     <>
-      <PageHeading
+      <PageTitle
         title={t('compliance:templates.title')}
         intro={t('compliance:templates.intro')}
         extra={
@@ -146,7 +146,6 @@ export default function Templates() {
           dataSource={rows}
           loading={list.loading}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          locale={{ emptyText: emptyText(t('common:state.empty')) }}
         />
       </PageState>
       <SubmitTemplate
@@ -185,22 +184,16 @@ function SubmitTemplate({
   const [form] = Form.useForm<Fields>();
   const body = Form.useWatch('body', form);
   const found = useMemo(() => variablesOf(body), [body]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function submit(v: Fields) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error } = useFormSubmit(
+    form,
+    ['name', 'body', 'class'],
+    async (v: Fields) => {
       await api.post('/v1/templates', { name: v.name.trim(), body: v.body, class: v.class });
       form.resetFields();
       onDone();
-    } catch (err) {
-      if (!markProblemField(form, err, ['name', 'body', 'class'])) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { alertOnField: false },
+  );
 
   return (
     <Modal
@@ -254,11 +247,11 @@ function SubmitTemplate({
         <div aria-live="polite" data-testid="template-variables">
           <Typography.Text strong>{t('compliance:templates.variablesFound')}</Typography.Text>{' '}
           {found.problem ? (
-            <Typography.Text style={{ color: TEXT.danger }}>
+            <Typography.Text type="danger">
               {t('compliance:templates.invalidBody', { detail: found.problem })}
             </Typography.Text>
           ) : found.variables.length ? (
-            found.variables.map((v) => <Tag key={v}>{v}</Tag>)
+            found.variables.map((v) => <ToneTag key={v}>{v}</ToneTag>)
           ) : (
             <Typography.Text type="secondary">
               {t('compliance:templates.noVariables')}

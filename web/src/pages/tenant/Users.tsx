@@ -67,6 +67,17 @@ export default function Users() {
     }
   }
 
+  async function enable(u: TenantUser) {
+    setError(null);
+    try {
+      await api.patch(`/v1/users/${encodeURIComponent(u.id)}`, { status: 'active' });
+      void message.success(t('account:users.enabled'));
+      users.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   return (
     <AccessibleTheme>
       <PageTitle
@@ -161,7 +172,17 @@ export default function Users() {
                   key: 'actions',
                   fixed: 'right',
                   render: (_, u) =>
-                    u.id === myId || u.status !== 'active' ? null : (
+                    u.id === myId ? null : u.status === 'disabled' ? (
+                      <Popconfirm
+                        title={t('account:users.enableConfirm', { name: u.name })}
+                        description={t('account:users.enableHint')}
+                        okText={t('account:users.enable')}
+                        cancelText={t('common:action.cancel')}
+                        onConfirm={() => enable(u)}
+                      >
+                        <Button size="small">{t('account:users.enable')}</Button>
+                      </Popconfirm>
+                    ) : u.status !== 'active' ? null : (
                       <Space>
                         <Button size="small" onClick={() => setRoleOf(u)}>
                           {t('account:users.changeRole')}

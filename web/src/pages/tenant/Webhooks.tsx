@@ -23,12 +23,11 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { DeliveryTable } from './developer/DeliveryTable.tsx';
-import { PageTitle } from './developer/PageTitle.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
 import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
 import type { Delivery, WebhookEndpoint } from './developer/types.ts';
 import { eventLabel, WebhookForm } from './developer/WebhookForm.tsx';
-import { ToneTag } from './developer/ToneTag.tsx';
-import { AccessibleTheme } from './developer/AccessibleTheme.tsx';
+import { ToneTag } from '../../components/ToneTag.tsx';
 
 const TABS = ['endpoints', 'deliveries', 'callback'] as const;
 
@@ -42,7 +41,7 @@ export default function Webhooks() {
   const [shown, setShown] = useState<ShownSecret | null>(null);
 
   return (
-    <AccessibleTheme>
+    <>
       <PageTitle
         title={t('developer:webhooks.title')}
         intro={
@@ -106,7 +105,7 @@ export default function Webhooks() {
         />
       </Card>
       <SecretOnce secret={shown} onClose={() => setShown(null)} />
-    </AccessibleTheme>
+    </>
   );
 }
 
@@ -195,7 +194,7 @@ function Endpoints({
               dataIndex: 'statuses',
               render: (s: string[]) =>
                 s.map((x) => (
-                  <ToneTag key={x} color={x === 'all' || x === 'final' ? 'blue' : 'default'}>
+                  <ToneTag key={x} tone={x === 'all' || x === 'final' ? 'processing' : 'default'}>
                     {t(`developer:webhooks.statusSel.${x}`, { defaultValue: x })}
                   </ToneTag>
                 )),
@@ -226,7 +225,7 @@ function Endpoints({
                     }
                   />
                 ) : enabled ? (
-                  <ToneTag color="success">{t('developer:webhooks.on')}</ToneTag>
+                  <ToneTag tone="success">{t('developer:webhooks.on')}</ToneTag>
                 ) : (
                   <ToneTag>{t('developer:webhooks.off')}</ToneTag>
                 ),

@@ -6,7 +6,7 @@ import { Col, Collapse, Form, Input, InputNumber, Modal, Row, Select, Switch } f
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { markField } from './form-problem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import type { ChannelView } from './channel-types.ts';
 
 type Kind = 'smpp' | 'cmpp' | 'simulator';
@@ -129,7 +129,7 @@ export function ChannelForm({
       onSaved(saved);
     } catch (err) {
       setError(err);
-      markField(form, err);
+      markProblemField(form, err);
     } finally {
       setSaving(false);
     }

@@ -6,7 +6,7 @@ import { Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Typogr
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { markField } from './form-problem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import { CARRIERS, CLASSES, fromForm, toForm, type FormRoute, type Route } from './routing.ts';
 
 export function RouteEditor({
@@ -39,7 +39,7 @@ export function RouteEditor({
     } catch (err) {
       setError(err);
       // The hours of a route are two inputs: mark the first.
-      markField(form, err, (p) => (p[p.length - 1] === 'hours' ? [...p, 'from'] : p));
+      markProblemField(form, err, (p) => (p[p.length - 1] === 'hours' ? [...p, 'from'] : p));
     } finally {
       setSaving(false);
     }

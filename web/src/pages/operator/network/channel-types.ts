@@ -1,5 +1,7 @@
 // The channel as GET /v1/admin/channels shows it (src/servers/http/channels.ts): its config without
 // the password (passwordSet instead), where it came from, and its live state on the answering node.
+import type { Tone } from '../../../components/ToneTag.tsx';
+
 export interface ChannelStatusView {
   state: 'bound' | 'connecting' | 'down' | 'stopped' | 'disabled' | 'unknown';
   pausedUntil?: string | null;
@@ -40,8 +42,8 @@ export interface Incident {
   seconds: number | null;
 }
 
-/** The tag colour of a channel state (Ant Design preset colours). */
-export function stateColour(s: ChannelStatusView): string {
+/** The tag tone of a channel state. */
+export function stateTone(s: ChannelStatusView): Tone {
   if (s.pausedUntil) return 'warning';
   switch (s.state) {
     case 'bound':

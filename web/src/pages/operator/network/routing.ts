@@ -1,7 +1,7 @@
 // The routing table as the API models it (src/core/routing/routes.ts), and its form shape: the
 // same, with the hours of a route as "HH:MM" strings instead of minutes of the day.
-export const CARRIERS = ['mobile', 'unicom', 'telecom', 'broadnet'] as const;
-export const CLASSES = ['verification', 'notification', 'marketing'] as const;
+export { CN_CARRIERS as CARRIERS } from '@core/billing/cn-carrier.ts';
+export { MESSAGE_CLASSES as CLASSES } from '@core/billing/rating.ts';
 
 export interface RouteFilter {
   tenants?: string[];

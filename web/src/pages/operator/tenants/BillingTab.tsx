@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type Money } from '../../../api/client.ts';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatMoney } from '../../../lib/format.ts';
-import { markProblemField } from './form-problem.ts';
+import { markProblemField, useFormSubmit } from '../../../lib/form-problem.ts';
 import { PricePlanCard } from './PricePlanCard.tsx';
 import { StatementsCard } from './StatementsCard.tsx';
 import type { TenantDetail, TenantRow } from './types.ts';
@@ -60,13 +60,10 @@ function RechargeCard({ tenant, onChanged }: { tenant: TenantDetail; onChanged: 
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<RechargeFields>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: RechargeFields) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error } = useFormSubmit(
+    form,
+    ['amount', 'reference', 'note'],
+    async (v: RechargeFields) => {
       const r = await api.post<{ available: Money }>(`/v1/admin/tenants/${tenant.id}/recharges`, {
         amount: v.amount.trim(),
         reference: v.reference.trim(),
@@ -75,13 +72,8 @@ function RechargeCard({ tenant, onChanged }: { tenant: TenantDetail; onChanged: 
       void message.success(t('opTenants:recharge.done', { available: formatMoney(r.available) }));
       form.resetFields();
       onChanged();
-    } catch (err) {
-      markProblemField(form, err, ['amount', 'reference', 'note']);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <Card title={t('opTenants:recharge.title')} size="small">

@@ -1,70 +1,59 @@
 // The tenant's compliance policy: which classes may send free text (the others need an approved
-// template) and frequency caps per class. Saved with PUT /v1/admin/tenants/:id/compliance; the API
-// has no read of the policy, so the form starts from the policy last set as the audit log recorded
-// it (compliance.policy_set), when this role may read the audit log.
+// template) and frequency caps per class. The form starts from the policy in force
+// (GET /v1/admin/tenants/:id/compliance); a class without caps of its own has the platform's
+// defaults, shown greyed. Saved with PUT on the same path.
 import { useEffect, useState } from 'react';
 import { App, Button, Checkbox, Form, InputNumber, Space, Switch, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
-import { useSession } from '../../../api/session.tsx';
+import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { formatDateTime } from '../../../lib/format.ts';
+import { useApi } from '../../../lib/useApi.ts';
 import { markProblemField } from './form-problem.ts';
-import { MESSAGE_CLASSES, type AuditRow, type TenantDetail } from './types.ts';
+import { MESSAGE_CLASSES, type TenantDetail } from './types.ts';
 
 type MessageClass = (typeof MESSAGE_CLASSES)[number];
-interface Cap {
+const CAP_KEYS = ['perMinute', 'perHour', 'perDay', 'sameTextMinutes'] as const;
+type Caps = Record<(typeof CAP_KEYS)[number], number>;
+interface Cap extends Partial<Caps> {
   on: boolean;
-  perMinute?: number;
-  perHour?: number;
-  perDay?: number;
-  sameTextMinutes?: number;
 }
 interface PolicyFields {
   freeTextClasses: MessageClass[];
   caps: Record<MessageClass, Cap>;
 }
-const CAP_KEYS = ['perMinute', 'perHour', 'perDay', 'sameTextMinutes'] as const;
+/** GET /v1/admin/tenants/:id/compliance: the shape PUT takes, and the defaults. */
+interface Policy {
+  freeTextClasses: MessageClass[];
+  frequencyCaps: Partial<Record<MessageClass, Caps>> | null;
+  defaultFrequencyCaps: Record<MessageClass, Caps>;
+}
 
 export function ComplianceTab({ tenant }: { tenant: TenantDetail }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const session = useSession();
   const [form] = Form.useForm<PolicyFields>();
   const caps = Form.useWatch('caps', form);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [lastSet, setLastSet] = useState<string | null>(null);
+  const policy = useApi(
+    (signal) => api.get<Policy>(`/v1/admin/tenants/${tenant.id}/compliance`, undefined, signal),
+    [tenant.id],
+  );
 
   useEffect(() => {
-    if (!session.can('admin.audit.read')) return;
-    const ctl = new AbortController();
-    api
-      .get<{ data: AuditRow[] }>(
-        '/v1/admin/audit',
-        { tenantId: tenant.id, action: 'compliance.policy_set', limit: 1 },
-        ctl.signal,
-      )
-      .then((r) => {
-        const d = r.data[0]?.details as
-          | { freeTextClasses?: MessageClass[]; frequencyCaps?: Record<string, Cap> | null }
-          | undefined;
-        if (!d) return;
-        if (d.freeTextClasses) form.setFieldsValue({ freeTextClasses: d.freeTextClasses });
-        if (d.frequencyCaps !== undefined)
-          form.setFieldsValue({
-            caps: Object.fromEntries(
-              MESSAGE_CLASSES.map((c) => {
-                const cap = d.frequencyCaps?.[c];
-                return [c, cap ? { ...cap, on: true } : { on: false }];
-              }),
-            ) as PolicyFields['caps'],
-          });
-        setLastSet(r.data[0]!.createdAt);
-      })
-      .catch(() => undefined);
-    return () => ctl.abort();
-  }, [tenant.id, form, session]);
+    const p = policy.data;
+    if (!p) return;
+    form.setFieldsValue({
+      freeTextClasses: p.freeTextClasses,
+      caps: Object.fromEntries(
+        MESSAGE_CLASSES.map((c) => {
+          const own = p.frequencyCaps?.[c];
+          return [c, own ? { ...own, on: true } : { on: false }];
+        }),
+      ) as PolicyFields['caps'],
+    });
+  }, [policy.data, form]);
 
   async function submit(v: PolicyFields) {
     setBusy(true);
@@ -83,8 +72,8 @@ export function ComplianceTab({ tenant }: { tenant: TenantDetail }) {
                 }),
               ),
       });
-      setLastSet(new Date().toISOString());
       void message.success(t('opTenants:compliance.saved'));
+      policy.reload();
     } catch (err) {
       markProblemField(form, err, ['freeTextClasses']);
       setError(err);
@@ -95,17 +84,22 @@ export function ComplianceTab({ tenant }: { tenant: TenantDetail }) {
 
   return (
     <>
-      <Typography.Paragraph type="secondary">
-        {lastSet
-          ? t('opTenants:compliance.lastSet', { at: formatDateTime(lastSet) })
-          : t('opTenants:compliance.noneSet')}
-      </Typography.Paragraph>
+      <PageState
+        loading={policy.loading && !policy.data}
+        error={policy.error}
+        onRetry={policy.reload}
+      >
+        <Typography.Paragraph type="secondary">
+          {t('opTenants:compliance.inForce')}
+        </Typography.Paragraph>
+      </PageState>
       <ProblemAlert error={error} />
       <Form<PolicyFields>
         form={form}
         name="compliance-policy"
         layout="vertical"
         onFinish={submit}
+        disabled={!policy.data}
         initialValues={{
           // The platform's default (migration 007): every class may send free text.
           freeTextClasses: [...MESSAGE_CLASSES],
@@ -137,6 +131,18 @@ export function ComplianceTab({ tenant }: { tenant: TenantDetail }) {
                   <Form.Item name={['caps', c, 'on']} valuePropName="checked" noStyle>
                     <Switch
                       size="small"
+                      onChange={(on) => {
+                        // Turned on: start from the defaults rather than empty fields.
+                        if (
+                          on &&
+                          policy.data &&
+                          form.getFieldValue(['caps', c, 'perMinute']) == null
+                        )
+                          form.setFieldValue(['caps', c], {
+                            ...policy.data.defaultFrequencyCaps[c],
+                            on: true,
+                          });
+                      }}
                       aria-label={t('opTenants:compliance.capOn', {
                         class: t(`opTenants:classes.${c}`),
                       })}
@@ -159,6 +165,9 @@ export function ComplianceTab({ tenant }: { tenant: TenantDetail }) {
                     min={k === 'sameTextMinutes' ? 0 : 1}
                     precision={0}
                     disabled={!caps?.[c]?.on}
+                    placeholder={
+                      policy.data ? String(policy.data.defaultFrequencyCaps[c][k]) : undefined
+                    }
                     aria-label={`${t(`opTenants:classes.${c}`)} ${t(`opTenants:compliance.${k}`)}`}
                   />
                 </Form.Item>

@@ -13,30 +13,19 @@ import {
   Space,
   Switch,
   Table,
-  Tag,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type Money } from '../../../api/client.ts';
+import { api, ApiError } from '../../../api/client.ts';
 import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useApi } from '../../../lib/useApi.ts';
 import { formatDateTime, formatMoney, formatNumber } from '../../../lib/format.ts';
-import { markProblemField } from './form-problem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import type { TenantDetail } from './types.ts';
-import { EmptyText } from './EmptyText.tsx';
-
-interface Contract {
-  id: string;
-  number: string;
-  startDate: string;
-  endDate: string;
-  autoRenew: boolean;
-  renewMonths: number;
-  package: { parts: number; used: number; remaining: number } | null;
-  fees: Array<{ name: string; when: string; amount: Money }>;
-  createdAt: string;
-}
+import type { Contract } from '../../tenant/billing/types.ts';
+import { ToneTag } from '../../../components/ToneTag.tsx';
+import { EmptyText } from '../../../components/EmptyText.tsx';
 
 interface SignFields {
   number: string;
@@ -112,11 +101,11 @@ export function ContractTab({
               dataIndex: 'autoRenew',
               render: (v: boolean, c) =>
                 v ? (
-                  <Tag color="blue">
+                  <ToneTag tone="processing">
                     {t('opTenants:contract.renewEvery', { months: c.renewMonths })}
-                  </Tag>
+                  </ToneTag>
                 ) : (
-                  <Tag>{t('opTenants:contract.noRenew')}</Tag>
+                  <ToneTag>{t('opTenants:contract.noRenew')}</ToneTag>
                 ),
             },
             {

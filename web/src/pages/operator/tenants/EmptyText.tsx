@@ -1,7 +1,3 @@
-// A table's "nothing here" in the theme's secondary text colour: Ant Design's own placeholder
-// colour (the disabled text colour) misses WCAG AA contrast.
-import { Typography } from 'antd';
-
-export function EmptyText({ children }: { children: string }) {
-  return <Typography.Text type="secondary">{children}</Typography.Text>;
-}
+// Kept for the tab still importing it from here (OverviewTab.tsx): the empty state is
+// components/EmptyText.tsx.
+export { EmptyText } from '../../../components/EmptyText.tsx';

@@ -1,7 +1,6 @@
 // The tenant's extension code: the digits after the service number that route replies (上行) to
 // it, the full reply addresses, and (for roles that may) changing the code.
-import { useState } from 'react';
-import { App, Button, Descriptions, Form, Input, Space, Tag } from 'antd';
+import { App, Button, Descriptions, Form, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { useSession } from '../../../api/session.tsx';
@@ -9,8 +8,9 @@ import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useApi } from '../../../lib/useApi.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { markProblemField } from './form-problem.ts';
+import { useFormSubmit } from '../../../lib/form-problem.ts';
 import type { TenantDetail } from './types.ts';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 interface Extension {
   tenantId: string;
@@ -27,22 +27,14 @@ export function ExtensionTab({ tenant }: { tenant: TenantDetail }) {
   const path = `/v1/admin/tenants/${tenant.id}/extension`;
   const ext = useApi((signal) => api.get<Extension>(path, undefined, signal), [path]);
   const [form] = Form.useForm<{ extension: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(v: { extension: string }) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error } = useFormSubmit(
+    form,
+    ['extension'],
+    async (v: { extension: string }) => {
       ext.setData(await api.put<Extension>(path, { extension: v.extension.trim() }));
       void message.success(t('opTenants:extension.saved'));
-    } catch (err) {
-      markProblemField(form, err, ['extension']);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <PageState loading={ext.loading && !ext.data} error={ext.error} onRetry={ext.reload}>
@@ -71,7 +63,7 @@ export function ExtensionTab({ tenant }: { tenant: TenantDetail }) {
                 children:
                   ext.data.replyAddresses.length === 0
                     ? '—'
-                    : ext.data.replyAddresses.map((a) => <Tag key={a}>{a}</Tag>),
+                    : ext.data.replyAddresses.map((a) => <ToneTag key={a}>{a}</ToneTag>),
               },
               {
                 key: 'updated',

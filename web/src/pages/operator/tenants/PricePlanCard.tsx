@@ -1,16 +1,16 @@
 // The tenant's price plan: rules per region, carrier and class (the most specific match wins) and
-// when it is charged. Saving replaces the whole plan (PUT /v1/admin/tenants/:id/price-plan). The
-// API has no read of a tenant's plan for the operator, so the form starts from the plan last set
-// as the audit log recorded it (billing.price_plan_set), when this role may read the audit log.
+// when it is charged. The form starts from the plan in force (GET /v1/admin/tenants/:id/price-plan:
+// the tenant's own, or the platform's standard plan); saving replaces the whole plan (PUT).
 import { useEffect, useState } from 'react';
 import { App, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
-import { useSession } from '../../../api/session.tsx';
+import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
+import { useApi } from '../../../lib/useApi.ts';
 import { markProblemField } from './form-problem.ts';
-import { MESSAGE_CLASSES, type AuditRow, type TenantDetail } from './types.ts';
+import { MESSAGE_CLASSES, type TenantDetail } from './types.ts';
 
 interface Rule {
   country?: string;
@@ -21,6 +21,12 @@ interface Rule {
 interface PlanFields {
   rules: Rule[];
   chargeMode: string;
+}
+/** GET /v1/admin/tenants/:id/price-plan: the shape PUT takes, and whose plan it is. */
+interface PlanInForce extends PlanFields {
+  currency: string;
+  default: boolean;
+  updatedAt: string | null;
 }
 
 const CARRIERS = ['mobile', 'unicom', 'telecom', 'broadnet'] as const;
@@ -34,32 +40,22 @@ export function PricePlanCard({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const session = useSession();
   const [form] = Form.useForm<PlanFields>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [lastSet, setLastSet] = useState<string | null>(null);
+  const plan = useApi(
+    (signal) =>
+      api.get<PlanInForce>(`/v1/admin/tenants/${tenant.id}/price-plan`, undefined, signal),
+    [tenant.id],
+  );
 
   useEffect(() => {
-    form.setFieldsValue({ rules: [{ country: 'CN', price: '' }], chargeMode: tenant.chargeMode });
-    if (!session.can('admin.audit.read')) return;
-    const ctl = new AbortController();
-    api
-      .get<{ data: AuditRow[] }>(
-        '/v1/admin/audit',
-        { tenantId: tenant.id, action: 'billing.price_plan_set', limit: 1 },
-        ctl.signal,
-      )
-      .then((r) => {
-        const last = r.data[0];
-        const rules = last?.details?.rules as Rule[] | undefined;
-        if (!last || !Array.isArray(rules) || rules.length === 0) return;
-        form.setFieldsValue({ rules });
-        setLastSet(last.createdAt);
-      })
-      .catch(() => undefined);
-    return () => ctl.abort();
-  }, [tenant.id, tenant.chargeMode, form, session]);
+    if (!plan.data) return;
+    form.setFieldsValue({
+      rules: plan.data.rules.length > 0 ? plan.data.rules : [{ country: 'CN', price: '' }],
+      chargeMode: plan.data.chargeMode,
+    });
+  }, [plan.data, form]);
 
   async function submit(v: PlanFields) {
     setBusy(true);
@@ -74,8 +70,8 @@ export function PricePlanCard({
         })),
         chargeMode: v.chargeMode,
       });
-      setLastSet(new Date().toISOString());
       void message.success(t('opTenants:plan.saved'));
+      plan.reload();
       onChanged();
     } catch (err) {
       markProblemField(form, err, ['rules', 'chargeMode']);
@@ -87,13 +83,21 @@ export function PricePlanCard({
 
   return (
     <Card title={t('opTenants:plan.title')} size="small">
-      <Typography.Paragraph type="secondary">
-        {lastSet
-          ? t('opTenants:plan.lastSet', { at: formatDateTime(lastSet) })
-          : t('opTenants:plan.noneSet')}
-      </Typography.Paragraph>
+      <PageState loading={plan.loading && !plan.data} error={plan.error} onRetry={plan.reload}>
+        <Typography.Paragraph type="secondary" data-testid="price-plan-source">
+          {plan.data && !plan.data.default
+            ? t('opTenants:plan.lastSet', { at: formatDateTime(plan.data.updatedAt) })
+            : t('opTenants:plan.noneSet')}
+        </Typography.Paragraph>
+      </PageState>
       <ProblemAlert error={error} />
-      <Form<PlanFields> form={form} name="price-plan" onFinish={submit} layout="vertical">
+      <Form<PlanFields>
+        form={form}
+        name="price-plan"
+        onFinish={submit}
+        layout="vertical"
+        disabled={!plan.data}
+      >
         <Form.Item name="chargeMode" label={t('opTenants:field.chargeMode')}>
           <Select
             style={{ width: 240 }}

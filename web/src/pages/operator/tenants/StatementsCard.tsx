@@ -9,7 +9,6 @@ import { PageState } from '../../../components/PageState.tsx';
 import { useApi } from '../../../lib/useApi.ts';
 import { formatMoney, formatNumber } from '../../../lib/format.ts';
 import type { TenantDetail } from './types.ts';
-import { EmptyText } from './EmptyText.tsx';
 
 interface Statement {
   month: string;
@@ -85,7 +84,6 @@ export function StatementsCard({ tenant }: { tenant: TenantDetail }) {
               rowKey={(l) => `${l.class}-${l.destination}`}
               dataSource={s.data.lines}
               pagination={false}
-              locale={{ emptyText: <EmptyText>{t('common:state.empty')}</EmptyText> }}
               columns={[
                 {
                   title: t('opTenants:plan.class'),

@@ -1,8 +1,9 @@
 // A tenant's status as a coloured tag, the same on the list and the detail page.
-import { Tag } from 'antd';
+import {} from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ToneTag, type Tone } from '../../../components/ToneTag.tsx';
 
-const COLOURS: Record<string, string> = {
+const TONES: Record<string, Tone> = {
   pending: 'warning',
   active: 'success',
   suspended: 'error',
@@ -12,8 +13,8 @@ const COLOURS: Record<string, string> = {
 export function TenantStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Tag color={COLOURS[status] ?? 'default'} data-status={status}>
+    <ToneTag tone={TONES[status] ?? 'default'} data-status={status}>
       {t(`opTenants:status.${status}`, { defaultValue: status })}
-    </Tag>
+    </ToneTag>
   );
 }

@@ -1,10 +1,11 @@
 // Operator actions on one console user (staff or a tenant's): reset the password — the temporary
 // one is shown once, here, and never again — and lift a lock-out.
 import { useState } from 'react';
-import { App, Button, Modal, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Popconfirm, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { problemText } from '../../../components/ProblemAlert.tsx';
+import { SecretOnce } from '../../../components/SecretOnce.tsx';
 import type { UserRow } from './types.ts';
 
 export function UserActions({ user, onChanged }: { user: UserRow; onChanged: () => void }) {
@@ -57,7 +58,7 @@ export function UserActions({ user, onChanged }: { user: UserRow; onChanged: () 
   );
 }
 
-/** A temporary password, shown once with a copy button. */
+/** A temporary password, shown once (components/SecretOnce.tsx). */
 export function TemporaryPassword({
   password,
   onClose,
@@ -67,20 +68,23 @@ export function TemporaryPassword({
 }) {
   const { t } = useTranslation();
   return (
-    <Modal
-      open={password !== null}
-      title={t('opAudit:staff.temporaryTitle')}
-      onCancel={onClose}
-      footer={
-        <Button type="primary" onClick={onClose}>
-          {t('common:action.close')}
-        </Button>
+    <SecretOnce
+      secret={
+        password === null
+          ? null
+          : {
+              title: t('opAudit:staff.temporaryTitle'),
+              hint: t('opAudit:staff.temporaryHint'),
+              items: [
+                {
+                  label: t('opAudit:staff.temporaryTitle'),
+                  value: password,
+                  testId: 'temporary-password',
+                },
+              ],
+            }
       }
-    >
-      <Typography.Paragraph>{t('opAudit:staff.temporaryHint')}</Typography.Paragraph>
-      <Typography.Text code copyable data-testid="temporary-password" style={{ fontSize: 16 }}>
-        {password}
-      </Typography.Text>
-    </Modal>
+      onClose={onClose}
+    />
   );
 }

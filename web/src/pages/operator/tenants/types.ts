@@ -1,8 +1,9 @@
 // The operator API's shapes these pages read (src/servers/http/admin.ts, billing.ts, …).
 import type { Money } from '../../../api/client.ts';
 
+export { MESSAGE_CLASSES } from '@core/billing/rating.ts';
+
 export const TENANT_STATUSES = ['pending', 'active', 'suspended', 'terminated'] as const;
-export const MESSAGE_CLASSES = ['verification', 'notification', 'marketing'] as const;
 
 export interface SendLimits {
   messagesPerSecond: number | null;

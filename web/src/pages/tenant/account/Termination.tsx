@@ -1,6 +1,7 @@
 // Ask to close the company account (POST /v1/account/termination, effective within 24 hours) or
-// withdraw the request (DELETE). The request's state is the account's `terminateAt`. A strong
-// confirmation: a reason, the company name typed in, a tick, and a last "are you sure".
+// withdraw the request (DELETE). The pending request — when it takes effect, when it was made and
+// why — is GET /v1/account/termination (null: none). A strong confirmation: a reason, the company
+// name typed in, a tick, and a last "are you sure".
 import { useState } from 'react';
 import { Alert, App, Button, Checkbox, Form, Input, Popconfirm, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -9,9 +10,17 @@ import { useSession } from '../../../api/session.tsx';
 import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import type { Loaded } from '../../../lib/useApi.ts';
-import { markProblemField } from '../developer/formProblem.ts';
+import { useApi, type Loaded } from '../../../lib/useApi.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import type { AccountDetails } from './types.ts';
+
+/** GET /v1/account/termination when a request is pending. */
+interface PendingTermination {
+  effectiveAt: string;
+  requestedAt: string | null;
+  requestedBy: string | null;
+  reason: string | null;
+}
 
 interface Values {
   reason: string;
@@ -26,8 +35,16 @@ export function Termination({ account }: { account: Loaded<AccountDetails> }) {
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const pending = useApi(
+    (signal) => api.get<PendingTermination | null>('/v1/account/termination', undefined, signal),
+    [],
+  );
   const a = account.data;
   const canManage = session.can('account.manage');
+  const reload = () => {
+    account.reload();
+    pending.reload();
+  };
 
   async function request(v: Values) {
     setBusy(true);
@@ -40,7 +57,7 @@ export function Termination({ account }: { account: Loaded<AccountDetails> }) {
       void message.success(
         t('account:termination.submitted', { at: formatDateTime(r.effectiveAt) }),
       );
-      account.reload();
+      reload();
     } catch (err) {
       setError(err);
       markProblemField(form, err, { reason: 'reason' });
@@ -54,27 +71,45 @@ export function Termination({ account }: { account: Loaded<AccountDetails> }) {
     try {
       await api.delete('/v1/account/termination');
       void message.success(t('account:termination.withdrawn'));
-      account.reload();
+      reload();
     } catch (err) {
       setError(err);
     }
   }
 
   return (
-    <PageState loading={account.loading && !a} error={account.error} onRetry={account.reload}>
+    <PageState
+      loading={(account.loading && !a) || (pending.loading && pending.data === undefined)}
+      error={account.error ?? pending.error}
+      onRetry={reload}
+    >
       {a ? (
         <div style={{ maxWidth: 640 }}>
           <ProblemAlert error={error} />
           {a.status === 'terminated' ? (
             <Result status="warning" title={t('account:termination.terminated')} />
-          ) : a.terminateAt ? (
+          ) : pending.data ? (
             <Alert
               type="warning"
               showIcon
               title={t('account:termination.pendingTitle')}
-              description={t('account:termination.pendingDetail', {
-                at: formatDateTime(a.terminateAt),
-              })}
+              description={
+                <>
+                  <div>
+                    {t('account:termination.pendingDetail', {
+                      at: formatDateTime(pending.data.effectiveAt),
+                    })}
+                  </div>
+                  {pending.data.requestedAt ? (
+                    <div data-testid="termination-request">
+                      {t('account:termination.requested', {
+                        at: formatDateTime(pending.data.requestedAt),
+                        reason: pending.data.reason ?? '—',
+                      })}
+                    </div>
+                  ) : null}
+                </>
+              }
               action={
                 canManage ? (
                   <Popconfirm

@@ -1,14 +1,15 @@
 // Two-factor enrolment: POST /v1/auth/totp/setup gives a secret and its otpauth:// URI, drawn here
 // as a QR code (with the secret as text for typing it in); POST /v1/auth/totp/enable with a first
-// code turns it on.
+// code turns it on. Once on, DELETE /v1/auth/totp with the password and a current code turns it
+// off (and ends the other sessions), after a confirmation window.
 import { useEffect, useState } from 'react';
-import { App, Button, Form, Input, Result, Space, Steps, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Result, Space, Steps, Typography } from 'antd';
 import QRCode from 'qrcode';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { useSession } from '../../../api/session.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { markProblemField } from '../developer/formProblem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 
 interface Setup {
   secret: string;
@@ -45,14 +46,7 @@ export function TwoFactor() {
     };
   }, [setup]);
 
-  if (session.me?.user.totpEnabled)
-    return (
-      <Result
-        status="success"
-        title={t('account:totp.enabledTitle')}
-        subTitle={t('account:totp.enabledHint')}
-      />
-    );
+  if (session.me?.user.totpEnabled) return <TwoFactorOn />;
 
   async function start() {
     setBusy(true);
@@ -164,5 +158,96 @@ export function TwoFactor() {
         </Button>
       )}
     </div>
+  );
+}
+
+/** Two-factor login is on: say so, and offer to turn it off with the password and a code. */
+function TwoFactorOn() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const session = useSession();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<{ password: string; totp: string }>();
+
+  function close() {
+    setOpen(false);
+    setError(null);
+    form.resetFields();
+  }
+
+  async function turnOff(v: { password: string; totp: string }) {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.delete('/v1/auth/totp', {
+        password: v.password,
+        totp: v.totp.replace(/\s/g, ''),
+      });
+      void message.success(t('account:totp.disabled'));
+      close();
+      await session.reload();
+    } catch (err) {
+      setError(err);
+      markProblemField(form, err, ['password', 'totp']);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <Result
+        status="success"
+        title={t('account:totp.enabledTitle')}
+        subTitle={t('account:totp.enabledHint')}
+        extra={
+          <Button danger onClick={() => setOpen(true)}>
+            {t('account:totp.disable')}
+          </Button>
+        }
+      />
+      <Modal
+        open={open}
+        title={t('account:totp.disableTitle')}
+        okText={t('account:totp.disableConfirm')}
+        okButtonProps={{ danger: true, loading: busy }}
+        cancelText={t('common:action.cancel')}
+        onOk={() => form.submit()}
+        onCancel={close}
+        destroyOnHidden
+      >
+        <Typography.Paragraph>{t('account:totp.disableHint')}</Typography.Paragraph>
+        <ProblemAlert error={error} />
+        <Form form={form} name="totp-off" layout="vertical" onFinish={turnOff}>
+          <Form.Item
+            label={t('account:totp.password')}
+            name="password"
+            rules={[{ required: true, message: t('account:totp.passwordRequired') }]}
+          >
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          <Form.Item
+            label={t('account:totp.code')}
+            name="totp"
+            rules={[
+              {
+                required: true,
+                pattern: /^\s*\d{3}\s?\d{3}\s*$/,
+                message: t('account:totp.codeInvalid'),
+              },
+            ]}
+          >
+            <Input
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={7}
+              style={{ width: 140 }}
+            />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
   );
 }

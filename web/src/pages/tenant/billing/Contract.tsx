@@ -1,14 +1,15 @@
 // The service contract (合同): period and days left, renewal, package use and fee items
 // (GET /v1/contracts, latest first), and the expiry reminders sent
 // (GET /v1/notifications?kind=contract_expiring).
-import { Card, Descriptions, Empty, Space, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, type Money } from '../../../api/client.ts';
 import { PageState } from '../../../components/PageState.tsx';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
 import { currentContract, today, type Contract } from './types.ts';
-import { emptyText, ToneTag } from '../compliance/tones.tsx';
+import { ToneTag } from '../../../components/ToneTag.tsx';
+import { EmptyText } from '../../../components/EmptyText.tsx';
 
 interface Notice {
   id: number;
@@ -74,7 +75,7 @@ function ContractCard({ c }: { c: Contract }) {
   const d = today();
   const state =
     d < c.startDate ? (
-      <Tag>{t('billing:contract.notStarted')}</Tag>
+      <ToneTag>{t('billing:contract.notStarted')}</ToneTag>
     ) : d > c.endDate ? (
       <ToneTag tone="error">{t('billing:contract.ended')}</ToneTag>
     ) : (
@@ -161,7 +162,7 @@ function Reminders() {
           rowKey="id"
           pagination={false}
           dataSource={sent.data?.data ?? []}
-          locale={{ emptyText: emptyText(t('billing:contract.noReminders')) }}
+          locale={{ emptyText: <EmptyText>{t('billing:contract.noReminders')}</EmptyText> }}
           columns={[
             {
               title: t('billing:contract.reminderAt'),
@@ -173,7 +174,7 @@ function Reminders() {
               title: t('billing:contract.reminderChannel'),
               dataIndex: 'channel',
               width: 120,
-              render: (v: string) => <Tag>{v}</Tag>,
+              render: (v: string) => <ToneTag>{v}</ToneTag>,
             },
             {
               title: t('billing:contract.reminderSubject'),

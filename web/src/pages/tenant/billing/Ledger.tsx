@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import type { Money } from '../../../api/client.ts';
 import { CursorTable } from '../../../components/CursorTable.tsx';
 import { formatDateTime, formatMoney, formatNumber } from '../../../lib/format.ts';
-import { useBeforeList } from './useLedgerList.ts';
-import { TEXT, ToneTag, type Tone } from '../compliance/tones.tsx';
+import { useBeforeList } from '../../../lib/useCursorList.ts';
+import { ToneTag, type Tone } from '../../../components/ToneTag.tsx';
 
 const KINDS = ['recharge', 'hold', 'release', 'charge', 'refund', 'fee', 'adjustment'] as const;
 const KIND_TONE: Record<string, Tone> = {
@@ -42,10 +42,7 @@ export function SignedMoney({ value }: { value: Money }) {
   const zero = /^-?0*(\.0*)?$/.test(value.amount);
   const text = formatMoney(value);
   return (
-    <Typography.Text
-      type={zero ? 'secondary' : undefined}
-      style={zero ? undefined : { color: negative ? TEXT.danger : TEXT.success }}
-    >
+    <Typography.Text type={zero ? 'secondary' : negative ? 'danger' : 'success'}>
       {zero || negative ? text : `+${text}`}
     </Typography.Text>
   );

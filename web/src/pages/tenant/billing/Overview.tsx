@@ -22,7 +22,7 @@ import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDate, formatMoney, formatNumber } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
-import { markProblemField } from '../compliance/formProblem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import { currentContract, type Balance, type Contract } from './types.ts';
 
 export function Overview({ onRecharge }: { onRecharge: () => void }) {

@@ -5,7 +5,7 @@ import { api } from '../../../api/client.ts';
 import { PageState } from '../../../components/PageState.tsx';
 import { formatMoney } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
-import { emptyText, ToneTag } from '../compliance/tones.tsx';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 interface Rule {
   country?: string;
@@ -53,7 +53,6 @@ export function PriceList() {
             size="middle"
             pagination={false}
             dataSource={p.data.rules.map((r, i) => ({ ...r, key: i }))}
-            locale={{ emptyText: emptyText(t('common:state.empty')) }}
             columns={[
               {
                 title: t('billing:prices.country'),

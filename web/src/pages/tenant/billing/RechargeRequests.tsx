@@ -12,9 +12,9 @@ import { CursorTable } from '../../../components/CursorTable.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime, formatMoney } from '../../../lib/format.ts';
 import { useCursorList } from '../../../lib/useCursorList.ts';
-import { markProblemField } from '../compliance/formProblem.ts';
+import { useFormSubmit } from '../../../lib/form-problem.ts';
 import type { RechargeRequest } from './types.ts';
-import { TEXT, ToneTag, type Tone } from '../compliance/tones.tsx';
+import { ToneTag, type Tone } from '../../../components/ToneTag.tsx';
 
 // The server's limits (src/core/billing/recharge-request.ts), checked here first to save an upload.
 const PROOF_MAX_BYTES = 5 * 1024 * 1024;
@@ -63,7 +63,7 @@ export function RechargeRequests() {
             {t(`billing:recharge.status.${v}`, { defaultValue: v })}
           </ToneTag>
           {v === 'rejected' && r.rejectReason ? (
-            <Typography.Text style={{ fontSize: 12, color: TEXT.danger }}>
+            <Typography.Text type="danger" style={{ fontSize: 12 }}>
               {t('billing:recharge.rejectReason', { reason: r.rejectReason })}
             </Typography.Text>
           ) : null}
@@ -147,30 +147,23 @@ function RechargeForm({ currency, onDone }: { currency: string; onDone: () => vo
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<Fields>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function submit(v: Fields) {
-    setBusy(true);
-    setError(null);
-    const body = new FormData();
-    body.append('amount', v.amount.trim());
-    body.append('paymentReference', v.paymentReference.trim());
-    if (v.note?.trim()) body.append('note', v.note.trim());
-    const file = v.proof?.[0]?.originFileObj;
-    if (file) body.append('proof', file, file.name);
-    try {
+  const { submit, busy, error } = useFormSubmit(
+    form,
+    ['amount', 'paymentReference', 'note', 'proof'],
+    async (v: Fields) => {
+      const body = new FormData();
+      body.append('amount', v.amount.trim());
+      body.append('paymentReference', v.paymentReference.trim());
+      if (v.note?.trim()) body.append('note', v.note.trim());
+      const file = v.proof?.[0]?.originFileObj;
+      if (file) body.append('proof', file, file.name);
       await api.post('/v1/recharge-requests', body);
       form.resetFields();
       void message.success(t('billing:recharge.submitted'));
       onDone();
-    } catch (err) {
-      if (!markProblemField(form, err, ['amount', 'paymentReference', 'note', 'proof']))
-        setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { alertOnField: false },
+  );
 
   return (
     <Card size="small" title={t('billing:recharge.formTitle')}>

@@ -10,8 +10,8 @@ import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime, formatMoney, formatNumber } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
-import { saveDownload } from '../compliance/download.ts';
-import { emptyText, ToneTag } from '../compliance/tones.tsx';
+import { saveDownload } from '../../../lib/download.ts';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 interface Statement {
   tenantId: string;
@@ -138,7 +138,6 @@ export function Statements() {
           columns={columns}
           dataSource={rows}
           pagination={{ pageSize: 12, hideOnSinglePage: true }}
-          locale={{ emptyText: emptyText(t('common:state.empty')) }}
         />
       </PageState>
       <Drawer
@@ -193,7 +192,6 @@ function StatementView({ month }: { month: string }) {
             pagination={false}
             rowKey={(l) => `${l.class}:${l.destination}`}
             dataSource={d.lines}
-            locale={{ emptyText: emptyText(t('common:state.empty')) }}
             columns={[
               {
                 title: t('billing:statements.class'),

@@ -23,9 +23,8 @@ import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
 import { postCsv, splitNumbers } from './csvImport.ts';
-import { saveDownload } from './download.ts';
-import { markProblemField } from './formProblem.ts';
-import { emptyText } from './tones.tsx';
+import { saveDownload } from '../../../lib/download.ts';
+import { useFormSubmit } from '../../../lib/form-problem.ts';
 
 export type NumberListKind = 'optOuts' | 'consents';
 
@@ -172,7 +171,6 @@ export function NumberListTab({ kind, canManage }: { kind: NumberListKind; canMa
           dataSource={rows}
           loading={list.loading}
           pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
-          locale={{ emptyText: emptyText(t('common:state.empty')) }}
         />
       </PageState>
       <AddNumbers
@@ -210,25 +208,19 @@ function AddNumbers({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ numbers: string; evidence?: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function submit(v: { numbers: string; evidence?: string }) {
-    setBusy(true);
-    setError(null);
-    try {
+  const { submit, busy, error } = useFormSubmit(
+    form,
+    ['numbers', 'evidence'],
+    async (v: { numbers: string; evidence?: string }) => {
       const r = await api.post<{ added: number }>(PATH[kind], {
         numbers: splitNumbers(v.numbers),
         ...(kind === 'consents' ? { evidence: v.evidence?.trim() ?? '' } : {}),
       });
       form.resetFields();
       onDone(r.added);
-    } catch (err) {
-      if (!markProblemField(form, err, ['numbers', 'evidence'])) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { alertOnField: false },
+  );
 
   return (
     <Modal

@@ -1,6 +1,6 @@
 // The review state of a signature or template as a coloured tag (审核中 / 审核通过 / 审核未通过).
 import { useTranslation } from 'react-i18next';
-import { ToneTag, type Tone } from './tones.tsx';
+import { ToneTag, type Tone } from '../../../components/ToneTag.tsx';
 
 export type ReviewStatus = 'pending' | 'approved' | 'rejected';
 

@@ -10,9 +10,9 @@ import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber } from '../../../lib/format.ts';
 import { useCursorList } from '../../../lib/useCursorList.ts';
 import { DELIVERY_STATUSES, type Delivery, type DeliveryAttempt } from './types.ts';
-import { ToneTag } from './ToneTag.tsx';
+import { ToneTag, type Tone } from '../../../components/ToneTag.tsx';
 
-const COLOURS: Record<string, string> = {
+const TONES: Record<string, Tone> = {
   pending: 'processing',
   failed: 'warning',
   delivered: 'success',
@@ -22,7 +22,7 @@ const COLOURS: Record<string, string> = {
 export function DeliveryStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <ToneTag color={COLOURS[status] ?? 'default'} data-status={status}>
+    <ToneTag tone={TONES[status] ?? 'default'} data-status={status}>
       {t(`developer:deliveries.statusName.${status}`, { defaultValue: status })}
     </ToneTag>
   );
@@ -207,7 +207,7 @@ function Attempts({ attempts }: { attempts: DeliveryAttempt[] }) {
             v === null ? (
               '—'
             ) : (
-              <ToneTag color={v >= 200 && v < 300 ? 'success' : 'error'}>{v}</ToneTag>
+              <ToneTag tone={v >= 200 && v < 300 ? 'success' : 'error'}>{v}</ToneTag>
             ),
         },
         {

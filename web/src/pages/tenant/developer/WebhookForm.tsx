@@ -1,10 +1,10 @@
 // Add or change a webhook endpoint: URL, events, the statuses it hears of, description, enabled.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { markProblemField } from './formProblem.ts';
+import { useFormSubmit } from '../../../lib/form-problem.ts';
 import { EVENT_TYPES, STATUS_SELECTORS, type WebhookEndpoint } from './types.ts';
 
 interface Values {
@@ -39,8 +39,29 @@ export function WebhookForm({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit, busy, error, setError } = useFormSubmit(
+    form,
+    ['url', 'events', 'statuses', 'description'],
+    async (v: Values) => {
+      const description = v.description?.trim() ?? '';
+      const saved = editing
+        ? await api.patch<WebhookEndpoint>(`/v1/webhooks/${encodeURIComponent(editing.id)}`, {
+            url: v.url.trim(),
+            events: v.events,
+            statuses: v.statuses,
+            enabled: v.enabled,
+            description: description === '' ? null : description,
+          })
+        : await api.post<WebhookEndpoint & { secret: string }>('/v1/webhooks', {
+            url: v.url.trim(),
+            events: v.events,
+            statuses: v.statuses,
+            enabled: v.enabled,
+            ...(description ? { description } : {}),
+          });
+      onSaved(saved);
+    },
+  );
 
   useEffect(() => {
     if (!open) return;
@@ -64,40 +85,6 @@ export function WebhookForm({
           },
     );
   }, [open, editing, form]);
-
-  async function submit(v: Values) {
-    setBusy(true);
-    setError(null);
-    const description = v.description?.trim() ?? '';
-    try {
-      const saved = editing
-        ? await api.patch<WebhookEndpoint>(`/v1/webhooks/${encodeURIComponent(editing.id)}`, {
-            url: v.url.trim(),
-            events: v.events,
-            statuses: v.statuses,
-            enabled: v.enabled,
-            description: description === '' ? null : description,
-          })
-        : await api.post<WebhookEndpoint & { secret: string }>('/v1/webhooks', {
-            url: v.url.trim(),
-            events: v.events,
-            statuses: v.statuses,
-            enabled: v.enabled,
-            ...(description ? { description } : {}),
-          });
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-      markProblemField(form, err, {
-        url: 'url',
-        events: 'events',
-        statuses: 'statuses',
-        description: 'description',
-      });
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <Modal

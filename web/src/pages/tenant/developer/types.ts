@@ -60,18 +60,6 @@ export interface Delivery {
 export const KEY_SCOPES = ['send', 'read', 'manage'] as const;
 export const BIND_TYPES = ['transmitter', 'receiver', 'transceiver'] as const;
 export const EVENT_TYPES = ['message.status', 'inbound.received'] as const;
-/** The statuses a webhook may choose (src/core/webhooks/status-filter.ts). */
-export const STATUS_SELECTORS = [
-  'all',
-  'final',
-  'held',
-  'queued',
-  'submitted',
-  'delivered',
-  'undelivered',
-  'expired',
-  'rejected',
-  'failed',
-  'unknown',
-] as const;
+/** The statuses a webhook may choose. */
+export { STATUS_SELECTORS } from '@core/webhooks/status-filter.ts';
 export const DELIVERY_STATUSES = ['pending', 'failed', 'delivered', 'dead'] as const;

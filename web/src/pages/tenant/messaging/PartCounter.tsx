@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../../lib/format.ts';
 import { SEGMENT_LIMITS } from '@core/message/parts.ts';
 import { countText } from './compose.ts';
-import { ToneTag, encodingLabel } from './status.tsx';
+import { encodingLabel } from './status.tsx';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 export function PartCounter({
   text,
@@ -27,7 +28,7 @@ export function PartCounter({
         <span>
           {t('send:counter.encoding')}{' '}
           <ToneTag
-            tone={c.encoding === 'gsm7' ? 'info' : 'gold'}
+            tone={c.encoding === 'gsm7' ? 'processing' : 'gold'}
             data-testid={`${testPrefix}encoding`}
           >
             {encodingLabel(c.encoding)}

@@ -1,10 +1,10 @@
 // Under the recipients box: how many numbers, how many will be sent to, and which entries are
 // duplicates or not numbers (with why), before anything is sent.
 import { Alert, List, Space, Typography } from 'antd';
-import { ToneTag } from './status.tsx';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../../lib/format.ts';
 import type { RecipientCheck } from './recipients.ts';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 const SHOWN = 50;
 
@@ -24,11 +24,11 @@ export function RecipientsSummary({ check }: { check: RecipientCheck | null }) {
           {t('send:recipients.valid')}{' '}
           <span data-testid="count-valid">{formatNumber(check.valid.length)}</span>
         </ToneTag>
-        <ToneTag tone={check.duplicates.length ? 'warning' : 'neutral'}>
+        <ToneTag tone={check.duplicates.length ? 'warning' : 'default'}>
           {t('send:recipients.duplicates')}{' '}
           <span data-testid="count-duplicates">{formatNumber(check.duplicates.length)}</span>
         </ToneTag>
-        <ToneTag tone={check.invalid.length ? 'error' : 'neutral'}>
+        <ToneTag tone={check.invalid.length ? 'error' : 'default'}>
           {t('send:recipients.invalid')}{' '}
           <span data-testid="count-invalid">{formatNumber(check.invalid.length)}</span>
         </ToneTag>

@@ -1,10 +1,11 @@
 // The confirm step: what the server says sending would do (POST /v1/messages/estimate), the text
 // exactly as the recipient gets it, the price and the balance after; "send" only from here.
-import { Alert, Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatMoney, formatNumber } from '../../../lib/format.ts';
-import { ToneTag, encodingLabel } from './status.tsx';
+import { encodingLabel } from './status.tsx';
 import type { Estimate } from './types.ts';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 export function SendConfirm({
   estimate: e,
@@ -121,7 +122,7 @@ export function SendConfirm({
                 title: t('send:result.reason'),
                 render: (_, x) => (
                   <>
-                    <Tag>{x.code}</Tag> {x.detail}
+                    <ToneTag>{x.code}</ToneTag> {x.detail}
                   </>
                 ),
               },

@@ -1,11 +1,12 @@
 // After sending: one row per recipient, accepted (message id, status, parts, price) or refused
 // (the code and the server's reason); a link to the batch in the message log.
-import { Button, Card, Result, Space, Table, Tag } from 'antd';
+import { Button, Card, Result, Space, Table } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { formatMoney, formatNumber } from '../../../lib/format.ts';
-import { StatusTag, ToneTag } from './status.tsx';
+import { StatusTag } from './status.tsx';
 import type { Accepted } from './types.ts';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 interface Row {
   key: string;
@@ -74,7 +75,7 @@ export function SendResult({ result, onAgain }: { result: Accepted; onAgain: () 
                 <Link to={`/messages/${r.id}`}>{r.id}</Link>
               ) : (
                 <span>
-                  <Tag>{r.code}</Tag> {r.detail}
+                  <ToneTag>{r.code}</ToneTag> {r.detail}
                 </span>
               ),
           },

@@ -1,7 +1,8 @@
 // Files from the API (CSV exports, statements) fetched with the session cookie and saved by the
-// browser under the server's file name; a refusal comes back as an ApiError like any call.
-import { ApiError, NetworkError, withQuery, type Query } from '../../../api/client.ts';
-import { currentLanguage } from '../../../i18n/index.ts';
+// browser under the server's file name; a refusal is not saved but thrown as an ApiError, for the
+// page's <ProblemAlert>, like any call.
+import { ApiError, NetworkError, withQuery, type Query } from '../api/client.ts';
+import { currentLanguage } from '../i18n/index.ts';
 
 function fileNameOf(disposition: string | null, fallback: string): string {
   const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
