@@ -46,7 +46,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON bodies loosely; the API's shapes are checked by their assertions.
-    files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -65,7 +65,8 @@ const browser = await launchBrowser();
 async function settle(page: Page) {
   await page
     .waitForFunction(
-      `!document.querySelector('[aria-busy="true"], .ant-spin-spinning')`,
+      // A function, not a string: the console's CSP (no 'unsafe-eval') refuses string predicates.
+      () => !(globalThis as any).document.querySelector('[aria-busy="true"], .ant-spin-spinning'),
       undefined,
       { timeout: 15_000 },
     )

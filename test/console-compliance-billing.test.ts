@@ -63,10 +63,14 @@ function thisMonth(): string {
 /** Wait until nothing is loading or moving (spinners, loading tables, transitions): axe judges
  * colours as they are, and a button halfway through a colour transition is not a finding. */
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    `document.querySelectorAll('.ant-spin-spinning, .ant-table-loading').length === 0 &&
-      document.getAnimations().every((a) => a.playState !== 'running')`,
-  );
+  // A function, not a string: the console's CSP (no 'unsafe-eval') refuses string predicates.
+  await page.waitForFunction(() => {
+    const doc = (globalThis as any).document;
+    return (
+      doc.querySelectorAll('.ant-spin-spinning, .ant-table-loading').length === 0 &&
+      doc.getAnimations().every((a: any) => a.playState !== 'running')
+    );
+  });
 }
 
 describe('console: compliance and billing pages', () => {

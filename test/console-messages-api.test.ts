@@ -249,6 +249,8 @@ for (const database of databases) {
       const sheet = wb.worksheets[0]!;
       assert.equal(sheet.getRow(1).getCell(1).value, 'Message ID');
       assert.equal(sheet.rowCount, 2);
+      // XLSX string cells are never formulas: the number is kept as it is, no apostrophe.
+      assert.match(String(sheet.getRow(2).getCell(4).value), /^\+86\d+$/);
       const text = String(sheet.getRow(2).getCell(18).value);
       assert.ok(
         text.startsWith("'【测试公司】=HYPERLINK") || text.startsWith('【测试公司】'),
@@ -263,6 +265,11 @@ for (const database of databases) {
 
       const bad = await api('/v1/messages/export?format=pdf');
       assert.deepEqual([bad.status, bad.body.field], [400, 'format']);
+      // One export reads at most 92 days of the log.
+      const long = await api(
+        `/v1/messages/export?createdAfter=2026-01-01T00:00:00Z&createdBefore=2026-06-01T00:00:00Z`,
+      );
+      assert.deepEqual([long.status, long.body.field], [400, 'createdAfter']);
       const empty = await as(b.key)(`/v1/messages/export?batchId=${ids.batch}`);
       assert.equal(parse(empty.body.replace(/^\ufeff/, '')).length, 1, 'header only');
     });

@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../../core/errors.ts';
 import { formatAmount } from '../../core/billing/money.ts';
-import { safeCell } from '../../reports/csv-cells.ts';
+import { safeCell as safeCsvCell } from '../../reports/csv-cells.ts';
 import { translate, type Locale, type MessageKey } from '../../core/i18n/index.ts';
 import type { ListFilter, MessageStore, MessageView } from '../../store/messages.ts';
 import type { AuditStore } from '../../store/audit.ts';
@@ -20,6 +20,9 @@ import { Include, ListFilters, listFilterOf, toApi, type CategoryRulesOf } from 
 
 /** More rows than this is refused (422 export_too_large): narrow the filter. */
 export const EXPORT_MAX_ROWS = 1_000_000;
+/** One export reads at most this many days of the log (its date range; the default ends now). */
+export const EXPORT_MAX_DAYS = 92;
+const DAY_MS = 86_400_000;
 const PAGE = 1000;
 
 const COLUMNS = [
@@ -50,9 +53,12 @@ function header(locale: Locale, withText: boolean): string[] {
 function cells(
   v: MessageView,
   currency: string,
-  rulesOf?: CategoryRulesOf,
+  rulesOf: CategoryRulesOf | undefined,
+  csv: boolean,
 ): Array<string | number> {
   const a = toApi(v, currency, rulesOf);
+  // XLSX string cells are never formulas; only the CSV needs its cells defused.
+  const safeCell = csv ? safeCsvCell : (x: string | null | undefined) => x ?? '';
   return [
     a.id,
     a.batchId,
@@ -92,7 +98,7 @@ export function messageExportRoutes(
       config: { access: 'messages.read' },
       schema: {
         summary: 'The filtered message log as a CSV or XLSX file (streamed)',
-        description: `Same filters as GET /v1/messages; columns labelled in the caller's language (Accept-Language, else the account's). At most ${EXPORT_MAX_ROWS.toLocaleString('en')} rows: more is refused with export_too_large. With include=text, the texts are included and the read is audited (messages.read_text).`,
+        description: `Same filters as GET /v1/messages, over at most ${EXPORT_MAX_DAYS} days (createdAfter..createdBefore; without createdAfter, the ${EXPORT_MAX_DAYS} days before createdBefore or now); columns labelled in the caller's language (Accept-Language, else the account's). At most ${EXPORT_MAX_ROWS.toLocaleString('en')} rows: more is refused with export_too_large. With include=text, the texts are included and the read is audited (messages.read_text).`,
         tags: ['messages'],
         querystring: Type.Object(
           {
@@ -109,7 +115,7 @@ export function messageExportRoutes(
     async (req, reply) => {
       const tenant = req.tenant!;
       const q = req.query;
-      const filter = listFilterOf(q, deps.defaultRegion);
+      const filter = boundedRange(listFilterOf(q, deps.defaultRegion), Date.now());
       const withText = q.include === 'text';
       const count = await deps.messages.countUpTo(tenant.id, filter, EXPORT_MAX_ROWS + 1);
       if (count > EXPORT_MAX_ROWS)
@@ -132,7 +138,8 @@ export function messageExportRoutes(
         for (;;) {
           const f: ListFilter = { ...filter, limit: PAGE, ...(after ? { after } : {}) };
           const page = await deps.messages.list(tenant.id, f, { text: withText });
-          for (const v of page) yield cells(v, tenant.currency, deps.categoryRules);
+          for (const v of page)
+            yield cells(v, tenant.currency, deps.categoryRules, q.format !== 'xlsx');
           if (page.length < PAGE) return;
           after = page[page.length - 1]!.id;
         }
@@ -178,4 +185,24 @@ function xlsxStream(rows: AsyncGenerator<Array<string | number>>, sheetName: str
     await wb.commit();
   })().catch((err: unknown) => out.destroy(err as Error));
   return out;
+}
+
+/**
+ * An export reads a bounded stretch of the log: without a start it covers the EXPORT_MAX_DAYS
+ * before its end (now by default), and a longer range is refused naming createdAfter. Filters
+ * other than the date are checked row by row inside that range, so the range bounds the work.
+ */
+function boundedRange<F extends { createdFrom?: number; createdTo?: number }>(
+  filter: F,
+  now: number,
+): F {
+  const to = filter.createdTo ?? now;
+  const from = filter.createdFrom ?? to - EXPORT_MAX_DAYS * DAY_MS;
+  if (to - from > EXPORT_MAX_DAYS * DAY_MS)
+    throw new DomainError(
+      'invalid_request',
+      `an export covers at most ${EXPORT_MAX_DAYS} days; narrow createdAfter..createdBefore`,
+      { field: 'createdAfter', maxDays: EXPORT_MAX_DAYS },
+    );
+  return { ...filter, createdFrom: from };
 }

@@ -124,11 +124,14 @@ export default function Dashboard() {
           );
         });
       }
-      clearTimeout(refresh.current);
-      refresh.current = setTimeout(() => {
-        reloadToday();
-        reloadMoney();
-      }, REFRESH_MS);
+      // At most one reload per REFRESH_MS however steady the traffic: the first event after a
+      // reload schedules the next one, later events ride along (a debounce would never fire).
+      if (refresh.current === undefined)
+        refresh.current = setTimeout(() => {
+          refresh.current = undefined;
+          reloadToday();
+          reloadMoney();
+        }, REFRESH_MS);
     },
     [reloadToday, reloadMoney],
   );
