@@ -76,6 +76,7 @@ for (const database of databases) {
         available: { amount: '9.8200', currency: 'CNY' },
         held: { amount: '0.1800', currency: 'CNY' },
         total: { amount: '10.0000', currency: 'CNY' },
+        lowBalanceThreshold: null,
       });
       const [ok, refused] = r.body.messages;
       assert.equal(
@@ -98,6 +99,7 @@ for (const database of databases) {
         available: { amount: '9.9100', currency: 'CNY' },
         held: { amount: '0.0000', currency: 'CNY' },
         total: { amount: '9.9100', currency: 'CNY' },
+        lowBalanceThreshold: null,
       });
       const entries = await kinds(c.key);
       assert.deepEqual(entries[0], ['recharge', '10.0000', '0.0000']);
