@@ -375,8 +375,17 @@ for (const database of databases) {
       await waitFor(() => rb.hits.length > 0, 10_000, 'B to hear of its message');
       assert.ok(rb.hits.every((h) => h.json.data.messageId === other.messages[0].id));
 
-      // Every delivery and its attempt is on record.
-      const list = await A(`/v1/webhooks/${ea.id}/deliveries?status=delivered`);
+      // Every delivery and its attempt is on record. The receiver hears an event before the sender
+      // has recorded its answer, so wait for the records rather than read them at once.
+      let list = await A(`/v1/webhooks/${ea.id}/deliveries?status=delivered`);
+      await waitFor(
+        async () => {
+          list = await A(`/v1/webhooks/${ea.id}/deliveries?status=delivered`);
+          return list.status === 200 && list.body.data.length >= 4;
+        },
+        10_000,
+        'four deliveries recorded as delivered',
+      );
       assert.equal(list.status, 200);
       assert.ok(list.body.data.length >= 4);
       for (const d of list.body.data) {
