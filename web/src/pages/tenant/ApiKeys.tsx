@@ -25,7 +25,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { useFormSubmit } from '../../lib/form-problem.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
+import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
 import { KEY_SCOPES, type ApiKey } from './developer/types.ts';
 import { ToneTag } from '../../components/ToneTag.tsx';
 

@@ -25,7 +25,7 @@ import { useApi } from '../../lib/useApi.ts';
 import { useFormSubmit } from '../../lib/form-problem.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ConnectInfo } from './smpp/ConnectInfo.tsx';
-import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
+import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
 import { BIND_TYPES, type SmppAccount } from './developer/types.ts';
 import { ToneTag } from '../../components/ToneTag.tsx';
 

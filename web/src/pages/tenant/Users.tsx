@@ -23,13 +23,12 @@ import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { TENANT_ROLES, type TenantUser } from './account/types.ts';
-import { markProblemField } from './developer/formProblem.ts';
-import { PageTitle } from './developer/PageTitle.tsx';
-import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
-import { ToneTag } from './developer/ToneTag.tsx';
-import { AccessibleTheme } from './developer/AccessibleTheme.tsx';
+import { markProblemField } from '../../lib/form-problem.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
+import { ToneTag, type Tone } from '../../components/ToneTag.tsx';
 
-const ROLE_COLOURS: Record<string, string> = {
+const ROLE_COLOURS: Record<string, Tone> = {
   owner: 'gold',
   developer: 'geekblue',
   sender: 'cyan',
@@ -79,7 +78,7 @@ export default function Users() {
   }
 
   return (
-    <AccessibleTheme>
+    <>
       <PageTitle
         title={t('account:users.title')}
         intro={t('account:users.intro')}
@@ -111,7 +110,7 @@ export default function Users() {
                     <Space>
                       <Typography.Text strong>{name}</Typography.Text>
                       {u.id === myId ? (
-                        <ToneTag color="blue">{t('account:users.you')}</ToneTag>
+                        <ToneTag tone="processing">{t('account:users.you')}</ToneTag>
                       ) : null}
                     </Space>
                   ),
@@ -121,7 +120,7 @@ export default function Users() {
                   title: t('account:users.role'),
                   dataIndex: 'role',
                   render: (r: string) => (
-                    <ToneTag color={ROLE_COLOURS[r] ?? 'default'}>
+                    <ToneTag tone={ROLE_COLOURS[r] ?? 'default'}>
                       {t(`common:roles.${r}`, { defaultValue: r })}
                     </ToneTag>
                   ),
@@ -132,17 +131,17 @@ export default function Users() {
                   render: (_, u) => (
                     <Space size={4} wrap>
                       {u.status === 'active' ? (
-                        <ToneTag color="success">{t('account:users.statusName.active')}</ToneTag>
+                        <ToneTag tone="success">{t('account:users.statusName.active')}</ToneTag>
                       ) : (
                         <ToneTag>
                           {t(`account:users.statusName.${u.status}`, { defaultValue: u.status })}
                         </ToneTag>
                       )}
                       {u.mustChangePassword && u.status === 'active' ? (
-                        <ToneTag color="warning">{t('account:users.mustChange')}</ToneTag>
+                        <ToneTag tone="warning">{t('account:users.mustChange')}</ToneTag>
                       ) : null}
                       {u.lockedUntil && Date.parse(u.lockedUntil) > Date.now() ? (
-                        <ToneTag color="error">{t('account:users.locked')}</ToneTag>
+                        <ToneTag tone="error">{t('account:users.locked')}</ToneTag>
                       ) : null}
                     </Space>
                   ),
@@ -152,7 +151,7 @@ export default function Users() {
                   dataIndex: 'totpEnabled',
                   render: (v: boolean) =>
                     v ? (
-                      <ToneTag color="success">{t('account:profile.on')}</ToneTag>
+                      <ToneTag tone="success">{t('account:profile.on')}</ToneTag>
                     ) : (
                       <ToneTag>{t('account:profile.off')}</ToneTag>
                     ),
@@ -211,7 +210,7 @@ export default function Users() {
             {TENANT_ROLES.map((r) => (
               <Descriptions.Item
                 key={r}
-                label={<ToneTag color={ROLE_COLOURS[r]}>{t(`common:roles.${r}`)}</ToneTag>}
+                label={<ToneTag tone={ROLE_COLOURS[r]}>{t(`common:roles.${r}`)}</ToneTag>}
               >
                 {t(`account:users.roleDesc.${r}`)}
               </Descriptions.Item>
@@ -245,7 +244,7 @@ export default function Users() {
         }}
       />
       <SecretOnce secret={shown} onClose={() => setShown(null)} />
-    </AccessibleTheme>
+    </>
   );
 }
 

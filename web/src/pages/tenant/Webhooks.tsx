@@ -24,7 +24,7 @@ import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { DeliveryTable } from './developer/DeliveryTable.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { SecretOnce, type ShownSecret } from './developer/SecretOnce.tsx';
+import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
 import type { Delivery, WebhookEndpoint } from './developer/types.ts';
 import { eventLabel, WebhookForm } from './developer/WebhookForm.tsx';
 import { ToneTag } from '../../components/ToneTag.tsx';

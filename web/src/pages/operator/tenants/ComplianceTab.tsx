@@ -9,7 +9,7 @@ import { api } from '../../../api/client.ts';
 import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useApi } from '../../../lib/useApi.ts';
-import { markProblemField } from './form-problem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import { MESSAGE_CLASSES, type TenantDetail } from './types.ts';
 
 type MessageClass = (typeof MESSAGE_CLASSES)[number];

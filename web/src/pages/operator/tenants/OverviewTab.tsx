@@ -13,7 +13,6 @@ import {
   Select,
   Space,
   Table,
-  Tag,
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -21,11 +20,12 @@ import { api } from '../../../api/client.ts';
 import { useSession } from '../../../api/session.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime, formatNumber } from '../../../lib/format.ts';
-import { markProblemField } from './form-problem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import { TenantStatusTag } from './TenantStatusTag.tsx';
 import { UserActions } from './UserActions.tsx';
 import type { SendLimits, TenantDetail, UserRow } from './types.ts';
-import { EmptyText } from './EmptyText.tsx';
+import { EmptyText } from '../../../components/EmptyText.tsx';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 type Move = 'approve' | 'suspend' | 'resume' | 'terminate';
 const TARGET: Record<Move, string> = {
@@ -157,8 +157,10 @@ export function OverviewTab({
             dataIndex: 'status',
             render: (_: unknown, u) => (
               <Space size={4}>
-                <Tag>{t(`opAudit:staff.userStatus.${u.status}`, { defaultValue: u.status })}</Tag>
-                {u.totpEnabled ? <Tag color="blue">2FA</Tag> : null}
+                <ToneTag>
+                  {t(`opAudit:staff.userStatus.${u.status}`, { defaultValue: u.status })}
+                </ToneTag>
+                {u.totpEnabled ? <ToneTag tone="processing">2FA</ToneTag> : null}
               </Space>
             ),
           },

@@ -9,7 +9,7 @@ import { PageState } from '../../../components/PageState.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
-import { markProblemField } from './form-problem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 import { MESSAGE_CLASSES, type TenantDetail } from './types.ts';
 
 interface Rule {

@@ -4,7 +4,7 @@ import { App, Button, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { markProblemField } from '../developer/formProblem.ts';
+import { markProblemField } from '../../../lib/form-problem.ts';
 
 interface Values {
   currentPassword: string;

@@ -10,9 +10,9 @@ import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
 import type { Loaded } from '../../../lib/useApi.ts';
 import type { AccountDetails } from './types.ts';
-import { ToneTag } from '../developer/ToneTag.tsx';
+import { ToneTag, type Tone } from '../../../components/ToneTag.tsx';
 
-const STATUS_COLOURS: Record<string, string> = {
+const STATUS_COLOURS: Record<string, Tone> = {
   pending: 'processing',
   active: 'success',
   suspended: 'warning',
@@ -33,7 +33,7 @@ export function Profile({ account }: { account: Loaded<AccountDetails> }) {
               <Descriptions.Item label={t('account:profile.name')}>{a.name}</Descriptions.Item>
               <Descriptions.Item label={t('account:profile.id')}>{a.id}</Descriptions.Item>
               <Descriptions.Item label={t('account:profile.status')}>
-                <ToneTag color={STATUS_COLOURS[a.status] ?? 'default'}>
+                <ToneTag tone={STATUS_COLOURS[a.status] ?? 'default'}>
                   {t(`account:profile.statusName.${a.status}`, { defaultValue: a.status })}
                 </ToneTag>
                 {a.statusReason ? <span>{a.statusReason}</span> : null}
@@ -79,7 +79,7 @@ export function Profile({ account }: { account: Loaded<AccountDetails> }) {
           </Descriptions.Item>
           <Descriptions.Item label={t('account:profile.twoFactor')}>
             {me.user.totpEnabled ? (
-              <ToneTag color="success">{t('account:profile.on')}</ToneTag>
+              <ToneTag tone="success">{t('account:profile.on')}</ToneTag>
             ) : (
               <ToneTag>{t('account:profile.off')}</ToneTag>
             )}

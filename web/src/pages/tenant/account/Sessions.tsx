@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
 import { useApi } from '../../../lib/useApi.ts';
 import type { SessionRow } from './types.ts';
-import { ToneTag } from '../developer/ToneTag.tsx';
+import { ToneTag } from '../../../components/ToneTag.tsx';
 
 /** "Chrome 140 · Windows" from a User-Agent, enough to recognise one's own devices. */
 function deviceOf(ua: string | null): string | null {
@@ -98,7 +98,7 @@ export function Sessions() {
                     {deviceOf(s.userAgent) ?? t('account:sessions.unknownDevice')}
                   </span>
                   {s.current ? (
-                    <ToneTag color="blue">{t('account:sessions.current')}</ToneTag>
+                    <ToneTag tone="processing">{t('account:sessions.current')}</ToneTag>
                   ) : null}
                 </Space>
               ),
