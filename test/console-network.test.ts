@@ -155,16 +155,25 @@ describe('console: operator network and system pages', () => {
     await page.getByRole('navigation').getByRole('link', { name: '路由' }).click();
     await page.getByRole('heading', { name: '路由配置' }).waitFor();
     const tester = page.getByTestId('route-tester');
-    await tester.getByLabel('手机号码').fill('138 0013 8000');
-    await tester.getByRole('button', { name: label('测试') }).click();
+    // The button by test id: while antd's loading icon animates out its accessible name is
+    // "loading 测试", and on a loaded machine that animation can outlast a click's wait.
+    const run = async (to: string) => {
+      await tester.getByLabel('手机号码').fill(to);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/v1/admin/routes/test')),
+        tester.getByTestId('route-test-run').click(),
+      ]);
+      return answer.status();
+    };
+    assert.equal(await run('138 0013 8000'), 200);
     const decision = page.getByTestId('route-decision');
     await decision.getByText('将走通道 sim').waitFor();
     await decision.getByText('判定过程').waitFor();
     assert.deepEqual(await axe(page), []);
     // A bad number is refused on the field.
-    await tester.getByLabel('手机号码').fill('12');
-    await tester.getByRole('button', { name: label('测试') }).click();
+    assert.equal(await run('12'), 422);
     await tester.getByTestId('problem').waitFor();
+    await decision.waitFor({ state: 'detached' });
     assert.deepEqual(errors, []);
   });
 

@@ -238,7 +238,7 @@ function RouteTester() {
         <Form.Item name="sender" label={t('opChannels:tester.sender')}>
           <Input maxLength={21} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={testing}>
+        <Button type="primary" htmlType="submit" loading={testing} data-testid="route-test-run">
           {t('opChannels:tester.run')}
         </Button>
       </Form>
