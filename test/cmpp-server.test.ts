@@ -38,7 +38,7 @@ import {
   RESULT_LENGTH,
   RESULT_OK,
   RESULT_RECIPIENT_OPTED_OUT,
-} from '../src/servers/cmpp/results.ts';
+} from '../src/protocols/cmpp/results.ts';
 
 const SECRET = 'Se-cret42';
 const ucs2 = (text: string) => Buffer.from(text, 'utf16le').swap16();

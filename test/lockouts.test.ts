@@ -16,7 +16,7 @@ import {
   ESME_RINVPASWD,
   ESME_ROK,
   ESME_RTHROTTLED,
-} from '../src/servers/smpp/command-status.ts';
+} from '../src/protocols/smpp/command-status.ts';
 import {
   CmppFrameReader,
   authenticatorSource,

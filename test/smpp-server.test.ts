@@ -29,7 +29,7 @@ import {
   HY_INVALID_TEXT,
   HY_RECIPIENT_OPTED_OUT,
   ESME_RINVDSTADR,
-} from '../src/servers/smpp/command-status.ts';
+} from '../src/protocols/smpp/command-status.ts';
 
 type Mode = 'transmitter' | 'receiver' | 'transceiver';
 

@@ -41,7 +41,7 @@ import {
 import { AcceptBatcher } from '../smpp/accept-batcher.ts';
 import { BindGuard, type BindAttempt } from '../smpp/bind-guard.ts';
 import type { ThrottlePolicy } from '../../core/security/login-throttle.ts';
-import { ESME_ROK, ESME_RSYSERR } from '../smpp/command-status.ts';
+import { ESME_ROK, ESME_RSYSERR } from '../../protocols/smpp/command-status.ts';
 import { DeliveryEngine, type DeliverProtocol, type Delivery } from '../smpp/deliveries.ts';
 import { Reassembly, type Held } from '../smpp/reassembly.ts';
 import { classOf } from '../smpp/server.ts';
@@ -61,7 +61,7 @@ import {
   RESULT_OTHER,
   RESULT_STRUCTURE,
   resultFor,
-} from './results.ts';
+} from '../../protocols/cmpp/results.ts';
 
 export interface CmppServerOptions {
   host: string;

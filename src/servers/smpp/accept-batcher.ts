@@ -14,7 +14,7 @@ import {
 } from '../../services/accept-messages.ts';
 import type { MessageOrigin } from '../../store/messages.ts';
 import type { TenantStore } from '../../store/tenants.ts';
-import { ESME_ROK, ESME_RSYSERR, commandStatusFor } from './command-status.ts';
+import { ESME_ROK, ESME_RSYSERR, commandStatusFor } from '../../protocols/smpp/command-status.ts';
 
 export interface AcceptJob {
   tenantId: string;

@@ -12,9 +12,9 @@ import smpp, { type PDU } from 'smpp';
 import type { Logger } from '../../logger.ts';
 import { advanceHorizon, type Gap } from '../../core/webhooks/horizon.ts';
 import type { OutboxItem, SmppOutboxStore } from '../../store/smpp-outbox.ts';
-import { ESME_ROK, ESME_RX_P_APPN, ESME_RX_R_APPN, commandStatusName } from './command-status.ts';
+import { ESME_ROK, ESME_RX_P_APPN, ESME_RX_R_APPN, commandStatusName } from '../../protocols/smpp/command-status.ts';
 import { inboundDeliverSm, receiptDeliverSms, type DeliverFields } from './deliver-sm.ts';
-import { Fifo } from './fifo.ts';
+import { Fifo } from '../../core/fifo.ts';
 import { wantsReceipt } from './receipt.ts';
 
 /** A connection that can take deliveries, whatever the protocol. */

@@ -36,7 +36,7 @@ import {
   ESME_RSYSERR,
   ESME_RTHROTTLED,
   commandStatusName,
-} from './command-status.ts';
+} from '../../protocols/smpp/command-status.ts';
 import { DeliveryEngine, type Delivery, type ReceiverBind } from './deliveries.ts';
 import { refusedPartReceipt } from './deliver-sm.ts';
 import { partId, receiptRequest, smppMessageId } from './receipt.ts';

@@ -8,7 +8,7 @@ import {
   ESME_RINVMSGLEN,
   ESME_RINVOPTPARNOTALLWD,
   HY_INVALID_TEXT,
-} from './command-status.ts';
+} from '../../protocols/smpp/command-status.ts';
 import {
   decodeText,
   parseSubmitSm,

@@ -13,7 +13,7 @@ import {
   ESME_RINVMSGLEN,
   ESME_RINVOPTPARNOTALLWD,
   HY_INVALID_TEXT,
-} from './command-status.ts';
+} from '../../protocols/smpp/command-status.ts';
 
 export interface SubmitSm {
   serviceType: string;
