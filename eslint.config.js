@@ -78,6 +78,7 @@ export default tseslint.config(
             {
               group: [
                 '**/services/**',
+                '**/events/**',
                 '**/store/**',
                 '**/servers/**',
                 '**/channels/**',
@@ -107,6 +108,7 @@ export default tseslint.config(
               group: [
                 '**/core/**',
                 '**/services/**',
+                '**/events/**',
                 '**/store/**',
                 '**/servers/**',
                 '**/channels/**',
@@ -115,6 +117,24 @@ export default tseslint.config(
                 '**/roles/**',
               ],
               message: 'protocols/ imports nothing from the rest of src/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Transports reach the database through services (docs/architecture.md).
+    files: ['src/servers/**/*.ts'],
+    ignores: ['src/servers/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/**'],
+              message: 'servers/ use services (services/repositories.ts names the store types).',
             },
           ],
         },

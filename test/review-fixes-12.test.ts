@@ -16,7 +16,7 @@ import { createLogger } from '../src/logger.ts';
 import { BACKFILL_SETTING, backfillCategories } from '../src/services/backfill-categories.ts';
 import { TodayFigures } from '../src/services/dashboard-figures.ts';
 import { mailAnnouncements } from '../src/services/announcements.ts';
-import { Notifier } from '../src/services/notify.ts';
+import { Notifier } from '../src/events/notifications.ts';
 import { AnnouncementStore } from '../src/store/announcements.ts';
 import { PlatformTraffic } from '../src/store/platform-traffic.ts';
 import { SettingsStore } from '../src/store/settings.ts';

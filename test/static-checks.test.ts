@@ -54,3 +54,24 @@ test('the core may not import I/O, frameworks, the store or the transports', asy
     [],
   );
 });
+
+test('the transports may not import the store, only services', async () => {
+  const eslint = new ESLint();
+  const lint = async (line: string, filePath: string) => {
+    const [result] = await eslint.lintText(`${line}\nexport type X = unknown;\n`, { filePath });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+  };
+  for (const [line, filePath] of [
+    ["import type { AuditStore } from '../../store/audit.ts';", 'src/servers/http/probe.ts'],
+    ["import { MessageStore } from '../../store/messages.ts';", 'src/servers/smpp/probe.ts'],
+    ["import type { Database } from '../../store/schema.ts';", 'src/servers/cmpp/probe.ts'],
+  ])
+    assert.ok((await lint(line!, filePath!)).length > 0, `${filePath} must refuse: ${line}`);
+  assert.deepEqual(
+    await lint(
+      "import type { AuditStore } from '../../services/repositories.ts';",
+      'src/servers/http/probe.ts',
+    ),
+    [],
+  );
+});

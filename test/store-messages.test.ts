@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { databases } from './support/databases.ts';
 import type { Store } from '../src/store/db.ts';
-import { MessageStore, type NewMessage } from '../src/store/messages.ts';
+import { MessageStore } from '../src/store/messages.ts';
+import { DispatchQueue } from '../src/store/dispatch-queue.ts';
+import type { NewMessage } from '../src/store/message-rows.ts';
 import { ReceiptStore } from '../src/store/receipts.ts';
 import { TenantStore } from '../src/store/tenants.ts';
 import { newId } from '../src/core/ids.ts';
@@ -11,12 +13,14 @@ for (const database of databases) {
   describe(`message store on ${database.dialect}`, () => {
     let store: Store;
     let messages: MessageStore;
+    let queue: DispatchQueue;
     let receipts: ReceiptStore;
     let tenantId: string;
 
     before(async () => {
       ({ store } = await database.open());
       messages = new MessageStore(store.db, store.dialect);
+      queue = new DispatchQueue(store.db, store.dialect);
       receipts = new ReceiptStore(store.db, store.dialect);
       tenantId = (await new TenantStore(store.db).create({ name: 'acme' })).id;
     });
@@ -44,14 +48,14 @@ for (const database of databases) {
       const batch = [make('+8613800000001'), make('+8613800000002', 2)];
       await messages.insertAccepted(batch);
       const now = Date.now() + 1;
-      const first = await messages.claim({ node: 'n1', now, leaseMs: 60_000, limit: 100 });
+      const first = await queue.claim({ node: 'n1', now, leaseMs: 60_000, limit: 100 });
       const mine = first.filter((m) => batch.some((b) => b.id === m.id));
       assert.equal(mine.length, 2);
       assert.deepEqual(mine.find((m) => m.partsCount === 2)?.pendingSeqs, [1, 2]);
-      const second = await messages.claim({ node: 'n2', now, leaseMs: 60_000, limit: 100 });
+      const second = await queue.claim({ node: 'n2', now, leaseMs: 60_000, limit: 100 });
       assert.equal(second.filter((m) => batch.some((b) => b.id === m.id)).length, 0);
       // The lease ran out (node died): the messages are due again.
-      const third = await messages.claim({
+      const third = await queue.claim({
         node: 'n2',
         now: now + 60_001,
         leaseMs: 60_000,
@@ -78,7 +82,7 @@ for (const database of databases) {
         ],
         now,
       );
-      const c1 = await messages.applyDispatchOutcomes({
+      const c1 = await queue.applyDispatchOutcomes({
         submitted: [{ messageId: m.id, seq: 1, channelId: 'sim', carrierId: 'c1', at: now }],
         failed: [],
         retry: [],
@@ -88,7 +92,7 @@ for (const database of databases) {
         c1.filter((c) => c.id === m.id),
         [],
       );
-      const c2 = await messages.applyDispatchOutcomes({
+      const c2 = await queue.applyDispatchOutcomes({
         submitted: [{ messageId: m.id, seq: 2, channelId: 'sim', carrierId: 'c2', at: now }],
         failed: [],
         retry: [],
@@ -148,8 +152,8 @@ for (const database of databases) {
       const later = make('+8613800000005');
       await messages.insertAccepted([bad, later]);
       const now = Date.now();
-      await messages.claim({ node: 'n1', now: now + 1, leaseMs: 60_000, limit: 1000 });
-      const changes = await messages.applyDispatchOutcomes({
+      await queue.claim({ node: 'n1', now: now + 1, leaseMs: 60_000, limit: 1000 });
+      const changes = await queue.applyDispatchOutcomes({
         submitted: [],
         failed: [
           {
@@ -172,13 +176,13 @@ for (const database of databases) {
       assert.equal(failed?.errorCode, 'ESME_RSUBMITFAIL');
       assert.equal(failed?.partDetails?.[0]?.commandStatus, 0x45);
       assert.equal(
-        (await messages.claim({ node: 'n1', now: now + 4000, leaseMs: 1000, limit: 1000 })).some(
+        (await queue.claim({ node: 'n1', now: now + 4000, leaseMs: 1000, limit: 1000 })).some(
           (m) => m.id === later.id,
         ),
         false,
       );
       assert.equal(
-        (await messages.claim({ node: 'n1', now: now + 5001, leaseMs: 1000, limit: 1000 })).some(
+        (await queue.claim({ node: 'n1', now: now + 5001, leaseMs: 1000, limit: 1000 })).some(
           (m) => m.id === later.id,
         ),
         true,
@@ -189,7 +193,7 @@ for (const database of databases) {
       const m = make('+8613800000006');
       await messages.insertAccepted([m]);
       const now = Date.now();
-      await messages.applyDispatchOutcomes({
+      await queue.applyDispatchOutcomes({
         submitted: [
           { messageId: m.id, seq: 1, channelId: 'sim', carrierId: 'late1', at: now - 10_000 },
         ],

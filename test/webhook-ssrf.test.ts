@@ -13,7 +13,7 @@ import { databases } from './support/databases.ts';
 import { startTestPlatform, waitFor, type TestPlatform } from './support/platform.ts';
 import { operatorAdmin, registerCompany } from './support/people.ts';
 import { EgressPolicy, isPublicAddress, type Resolve } from '../src/net/egress-policy.ts';
-import { NO_PUBLIC_HOST, WebhookSender } from '../src/services/webhook-sender.ts';
+import { NO_PUBLIC_HOST, WebhookSender } from '../src/events/webhooks/sender.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 interface Answer {

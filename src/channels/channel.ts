@@ -70,3 +70,35 @@ export interface ChannelDriver {
   /** Parts it can take now without queueing: the dispatcher claims no more than this. */
   capacity(): number;
 }
+
+/** A failed submit; without a carrier status for connection, timeout and encoding troubles. */
+export function failure(
+  reason: 'rejected' | 'throttled' | 'temporary' | 'unanswered',
+  code: string,
+  detail: string,
+  commandStatus: number | null = null,
+): SubmitOutcome {
+  return { ok: false, reason, code, commandStatus, detail };
+}
+
+/** A driver's state as the channel manager sees it: each change reported once, 'bound' logged. */
+export class ChannelStatus {
+  #state: ChannelState = 'stopped';
+
+  constructor(
+    private readonly channelId: string,
+    private readonly events: ChannelEvents,
+    private readonly log: { info(obj: object, msg: string): void },
+  ) {}
+
+  get current(): ChannelState {
+    return this.#state;
+  }
+
+  set(state: ChannelState, detail?: string): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    if (state === 'bound') this.log.info({ channel: this.channelId }, 'channel bound');
+    this.events.onState(state, detail);
+  }
+}

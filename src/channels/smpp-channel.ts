@@ -6,28 +6,26 @@
 import smpp, { type PDU, type Session } from 'smpp';
 import type { Logger } from '../logger.ts';
 import type { SmppChannelConfig } from '../core/channels/channel-config.ts';
-import type {
-  ChannelDriver,
-  ChannelEvents,
-  ChannelState,
-  OutboundPart,
-  SubmitOutcome,
-} from './channel.ts';
 import {
-  carrierIdVariants,
-  classifySubmitStatus,
-  normaliseCarrierId,
-  readReceipt,
-  smppStatusName,
-} from '../core/receipts.ts';
-import { decodeUserData } from '../core/message/encoding.ts';
+  ChannelStatus,
+  failure,
+  type ChannelDriver,
+  type ChannelEvents,
+  type ChannelState,
+  type OutboundPart,
+  type SubmitOutcome,
+} from './channel.ts';
+import { carrierIdVariants, normaliseCarrierId, readReceipt } from '../core/receipts.ts';
 import { transcodeGsmPart } from '../core/message/transcode.ts';
-import { SendRate } from '../core/channels/send-rate.ts';
-
-interface InFlight {
-  resolve(outcome: SubmitOutcome): void;
-  sentAt: number;
-}
+import { reconnectWait } from '../core/channels/reconnect.ts';
+import {
+  ESME_ROK,
+  classifySubmitStatus,
+  smppStatusName,
+} from '../protocols/smpp/command-status.ts';
+import { SubmitWindow } from './submit-window.ts';
+import { corkForThisTick } from '../net/tick-cork.ts';
+import { addressing, concatOf, textOf } from './smpp-fields.ts';
 
 interface Waiting {
   part: OutboundPart;
@@ -39,7 +37,6 @@ interface Bind {
   n: number;
   session: Session | null;
   bound: boolean;
-  inFlight: Map<number, InFlight>;
   lastActivity: number;
   enquirePending: boolean;
   backoffMs: number;
@@ -51,10 +48,8 @@ export class SmppChannel implements ChannelDriver {
   readonly id: string;
   readonly use: 'live' | 'test' | 'both';
   #binds: Bind[];
-  #state: ChannelState = 'stopped';
-  #waiting: Waiting[] = [];
-  #rate: SendRate;
-  #pumpTimer: NodeJS.Timeout | null = null;
+  readonly #status: ChannelStatus;
+  #window: SubmitWindow<Waiting>;
   #sweepTimer: NodeJS.Timeout | null = null;
   #stopping = false;
 
@@ -65,23 +60,31 @@ export class SmppChannel implements ChannelDriver {
   ) {
     this.id = cfg.id;
     this.use = cfg.use;
-    // Burst at most one window per bind: the limit holds over any second.
-    this.#rate = new SendRate(cfg.throughput, cfg.window * cfg.binds, Date.now());
+    this.#status = new ChannelStatus(cfg.id, events, log);
     this.#binds = Array.from({ length: cfg.binds }, (_, n) => ({
       n,
       session: null,
       bound: false,
-      inFlight: new Map(),
       lastActivity: Date.now(),
       enquirePending: false,
       backoffMs: cfg.reconnectMinMs,
       reconnectTimer: null,
       corked: false,
     }));
+    this.#window = new SubmitWindow<Waiting>({
+      window: cfg.window,
+      binds: cfg.binds,
+      throughput: cfg.throughput,
+      isUp: (n) => this.#binds[n]!.bound && this.#binds[n]!.session !== null,
+      send: (n, w) => this.#send(this.#binds[n]!, w),
+      slowedDown: (rate) =>
+        this.log.warn({ channel: this.id, rate }, 'carrier throttles us; slowing down'),
+      answerName: 'submit_sm_resp',
+    });
   }
 
   state(): ChannelState {
-    return this.#state;
+    return this.#status.current;
   }
 
   /** Binds up and the rate we allow ourselves now (for the operator's channel view). */
@@ -89,24 +92,21 @@ export class SmppChannel implements ChannelDriver {
     return {
       bindsUp: this.#binds.filter((b) => b.bound).length,
       binds: this.#binds.length,
-      rate: Math.round(this.#rate.rate),
-      inFlight: this.#binds.reduce((n, b) => n + b.inFlight.size, 0),
-      waiting: this.#waiting.length,
+      rate: Math.round(this.#window.rate.rate),
+      inFlight: this.#window.outstanding(),
+      waiting: this.#window.waiting,
     };
   }
 
   capacity(): number {
-    let room = 0;
-    // Room for one window in flight and two more queued per bind, so the next parts are ready when answers come.
-    for (const b of this.#binds) if (b.bound) room += this.cfg.window * 3 - b.inFlight.size;
-    return Math.max(0, room - this.#waiting.length);
+    return this.#window.capacity();
   }
 
   async start(): Promise<void> {
     this.#stopping = false;
     this.#sweepTimer = setInterval(() => this.#sweep(), 1000);
     this.#sweepTimer.unref();
-    this.#setState('connecting');
+    this.#status.set('connecting');
     for (const b of this.#binds) this.#connect(b);
   }
 
@@ -114,39 +114,26 @@ export class SmppChannel implements ChannelDriver {
     this.#stopping = true;
     for (const b of this.#binds) if (b.reconnectTimer) clearTimeout(b.reconnectTimer);
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
-    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
-    this.#pumpTimer = null;
+    this.#window.stopPumping();
     // Parts not yet sent go back to the dispatcher at once (retried, on another channel if routed);
     // with drain, the ones the carrier has are answered before the binds close.
     this.#failWaiting('channel stopped');
-    if (opts.drain) {
-      const until = Date.now() + this.cfg.responseTimeoutSeconds * 1000;
-      while (this.#outstanding() > 0 && Date.now() < until && this.#state === 'bound') {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
+    if (opts.drain)
+      await this.#window.drain(
+        this.cfg.responseTimeoutSeconds,
+        () => this.#status.current === 'bound',
+      );
     await Promise.all(this.#binds.map((b) => this.#close(b)));
-    this.#setState('stopped');
+    this.#status.set('stopped');
   }
 
   submit(part: OutboundPart): Promise<SubmitOutcome> {
-    if (this.#state !== 'bound' || this.#stopping) {
-      return Promise.resolve({
-        ok: false,
-        reason: 'temporary',
-        code: 'channel_down',
-        commandStatus: null,
-        detail: `channel ${this.id} is not bound`,
-      });
+    if (this.#status.current !== 'bound' || this.#stopping) {
+      return Promise.resolve(
+        failure('temporary', 'channel_down', `channel ${this.id} is not bound`),
+      );
     }
-    return new Promise((resolve) => {
-      this.#waiting.push({ part, resolve });
-      this.#pump();
-    });
-  }
-
-  #outstanding(): number {
-    return this.#binds.reduce((n, b) => n + b.inFlight.size, 0);
+    return new Promise((resolve) => this.#window.enqueue({ part, resolve }));
   }
 
   async #close(b: Bind): Promise<void> {
@@ -188,7 +175,7 @@ export class SmppChannel implements ChannelDriver {
           interface_version: 0x34,
         },
         (pdu: PDU) => {
-          if (pdu.command_status !== 0) {
+          if (pdu.command_status !== ESME_ROK) {
             this.log.error(
               { channel: this.id, bind: b.n, status: smppStatusName(pdu.command_status) },
               'bind refused by carrier',
@@ -202,7 +189,7 @@ export class SmppChannel implements ChannelDriver {
           b.lastActivity = Date.now();
           b.enquirePending = false;
           this.#updateState();
-          this.#pump();
+          this.#window.pump();
         },
       );
     });
@@ -221,10 +208,9 @@ export class SmppChannel implements ChannelDriver {
       this.#failInFlight(b, bound ? 'connection lost before the carrier answered' : 'not bound');
       if (this.#stopping) return;
       this.#updateState('connection closed');
-      // ±25 % jitter: many nodes or channels that lost one carrier do not all come back at once.
-      const delay = Math.round(b.backoffMs * (0.75 + Math.random() * 0.5));
-      b.backoffMs = Math.min(this.cfg.reconnectMaxMs, b.backoffMs * 2);
-      b.reconnectTimer = setTimeout(() => this.#connect(b), delay);
+      const { delayMs, nextBackoffMs } = reconnectWait(b.backoffMs, this.cfg.reconnectMaxMs);
+      b.backoffMs = nextBackoffMs;
+      b.reconnectTimer = setTimeout(() => this.#connect(b), delayMs);
       b.reconnectTimer.unref();
     });
   }
@@ -232,17 +218,17 @@ export class SmppChannel implements ChannelDriver {
   /** The channel is bound while any bind is; waiting parts fail over to nothing when none is. */
   #updateState(detail?: string): void {
     if (this.#stopping) return;
-    if (this.#binds.some((b) => b.bound)) this.#setState('bound');
+    if (this.#binds.some((b) => b.bound)) this.#status.set('bound');
     else {
       this.#failWaiting('connection lost');
-      this.#setState('down', detail);
+      this.#status.set('down', detail);
     }
   }
 
   #onPdu(b: Bind, session: Session, pdu: PDU): void {
     switch (pdu.command) {
       case 'submit_sm_resp':
-        this.#onSubmitResp(b, pdu);
+        this.#window.settle(b.n, pdu.sequence_number, submitOutcome(pdu));
         return;
       case 'deliver_sm':
       case 'data_sm':
@@ -259,9 +245,8 @@ export class SmppChannel implements ChannelDriver {
         session.close();
         return;
       case 'generic_nack': {
-        const waiting = b.inFlight.get(pdu.sequence_number);
+        const waiting = this.#window.release(b.n, pdu.sequence_number);
         if (waiting) {
-          b.inFlight.delete(pdu.sequence_number);
           waiting.resolve({
             ok: false,
             reason: 'rejected',
@@ -281,43 +266,6 @@ export class SmppChannel implements ChannelDriver {
           session.send(pdu.response());
         }
     }
-  }
-
-  #onSubmitResp(b: Bind, pdu: PDU): void {
-    const waiting = b.inFlight.get(pdu.sequence_number);
-    if (!waiting) return; // answered after we gave up on it: the receipt will still settle it
-    b.inFlight.delete(pdu.sequence_number);
-    const status = pdu.command_status;
-    if (status === 0) {
-      const raw = typeof pdu.message_id === 'string' ? pdu.message_id : '';
-      const carrierId = normaliseCarrierId(raw);
-      if (carrierId === '') {
-        waiting.resolve({
-          ok: false,
-          reason: 'unanswered',
-          code: 'empty_message_id',
-          commandStatus: 0,
-          detail: 'submit_sm_resp carried no message_id',
-        });
-      } else {
-        waiting.resolve({ ok: true, carrierId });
-      }
-    } else {
-      const reason = classifySubmitStatus(status);
-      if (reason === 'throttled' && this.#rate.throttled(Date.now()))
-        this.log.warn(
-          { channel: this.id, rate: Math.round(this.#rate.rate) },
-          'carrier throttles us; slowing down',
-        );
-      waiting.resolve({
-        ok: false,
-        reason,
-        code: smppStatusName(status),
-        commandStatus: status,
-        detail: `carrier answered ${smppStatusName(status)}`,
-      });
-    }
-    this.#pump();
   }
 
   #onDeliver(b: Bind, session: Session, pdu: PDU): void {
@@ -362,36 +310,8 @@ export class SmppChannel implements ChannelDriver {
     );
   }
 
-  #pump(): void {
-    if (this.#state !== 'bound' || this.#stopping) return;
-    let outOfTokens = false;
-    while (this.#waiting.length > 0) {
-      const b = this.#leastBusy();
-      if (!b) break;
-      if (!this.#rate.take(Date.now())) {
-        outOfTokens = true;
-        break;
-      }
-      this.#send(b, this.#waiting.shift()!);
-    }
-    if (outOfTokens && !this.#pumpTimer) {
-      const waitMs = this.#rate.waitMs();
-      this.#pumpTimer = setTimeout(() => {
-        this.#pumpTimer = null;
-        this.#pump();
-      }, waitMs);
-    }
-  }
-
-  /** The bound bind with the fewest outstanding submits, if it has room in its window. */
-  #leastBusy(): Bind | null {
-    let best: Bind | null = null;
-    for (const b of this.#binds)
-      if (b.bound && b.session && (!best || b.inFlight.size < best.inFlight.size)) best = b;
-    return best && best.inFlight.size < this.cfg.window ? best : null;
-  }
-
-  #send(b: Bind, w: Waiting): void {
+  /** Writes the submit_sm: its sequence_number, or null when the socket is not writable. */
+  #send(b: Bind, w: Waiting): number | null {
     const session = b.session!;
     const { part } = w;
     const udh = part.udh ? Buffer.from(part.udh) : null;
@@ -422,51 +342,19 @@ export class SmppChannel implements ChannelDriver {
       data_coding: dataCoding,
       short_message: shortMessage,
     });
-    const sent = this.#write(b, session, pdu);
-    if (!sent) {
-      w.resolve({
-        ok: false,
-        reason: 'temporary',
-        code: 'channel_down',
-        commandStatus: null,
-        detail: 'socket not writable',
-      });
-      return;
-    }
-    b.inFlight.set(pdu.sequence_number, { resolve: w.resolve, sentAt: Date.now() });
+    return this.#write(b, session, pdu) ? pdu.sequence_number : null;
   }
 
-  /** Writes made in one tick go out in one syscall: bursts of submit_sm, batches of receipt acks. */
   #write(b: Bind, session: Session, pdu: PDU): boolean {
-    if (!b.corked) {
-      b.corked = true;
-      session.socket.cork();
-      process.nextTick(() => {
-        b.corked = false;
-        session.socket.uncork();
-      });
-    }
+    corkForThisTick(b, session.socket);
     return session.send(pdu);
   }
 
   /** Response timeouts, keep-alive and rate recovery, once a second instead of a timer per PDU. */
   #sweep(): void {
     const now = Date.now();
-    this.#rate.recover(now);
-    const limit = now - this.cfg.responseTimeoutSeconds * 1000;
+    this.#window.sweep(now, this.cfg.responseTimeoutSeconds);
     for (const b of this.#binds) {
-      for (const [seq, f] of b.inFlight) {
-        if (f.sentAt < limit) {
-          b.inFlight.delete(seq);
-          f.resolve({
-            ok: false,
-            reason: 'unanswered',
-            code: 'response_timeout',
-            commandStatus: null,
-            detail: `no submit_sm_resp within ${this.cfg.responseTimeoutSeconds}s`,
-          });
-        }
-      }
       const session = b.session;
       if (session && b.bound && now - b.lastActivity > this.cfg.enquireLinkSeconds * 1000) {
         if (b.enquirePending) {
@@ -479,73 +367,37 @@ export class SmppChannel implements ChannelDriver {
         session.enquire_link();
       }
     }
-    this.#pump();
+    this.#window.pump();
   }
 
   #failInFlight(b: Bind, detail: string): void {
-    const all = [...b.inFlight.values()];
-    b.inFlight.clear();
-    for (const f of all)
-      f.resolve({
-        ok: false,
-        reason: 'unanswered',
-        code: 'connection_lost',
-        commandStatus: null,
-        detail,
-      });
+    this.#window.failInFlight(b.n, failure('unanswered', 'connection_lost', detail));
   }
 
   #failWaiting(detail: string): void {
-    const all = this.#waiting;
-    this.#waiting = [];
-    for (const w of all)
-      w.resolve({
-        ok: false,
-        reason: 'temporary',
-        code: 'channel_down',
-        commandStatus: null,
-        detail,
-      });
-  }
-
-  #setState(state: ChannelState, detail?: string): void {
-    if (state === this.#state) return;
-    this.#state = state;
-    if (state === 'bound') this.log.info({ channel: this.id }, 'channel bound');
-    this.events.onState(state, detail);
+    this.#window.failWaiting(failure('temporary', 'channel_down', detail));
   }
 }
 
-/** Concatenation info from the UDH node-smpp split off (8- or 16-bit reference). */
-function concatOf(
-  sm: { udh?: Buffer[] } | Buffer | undefined,
-): { ref: number; total: number; seq: number } | null {
-  if (!sm || Buffer.isBuffer(sm) || !Array.isArray(sm.udh)) return null;
-  for (const ie of sm.udh) {
-    if (!Buffer.isBuffer(ie) || ie.length < 2) continue;
-    if (ie[0] === 0x00 && ie[1] === 3 && ie.length >= 5)
-      return { ref: ie[2]!, total: ie[3]!, seq: ie[4]! };
-    if (ie[0] === 0x08 && ie[1] === 4 && ie.length >= 6)
-      return { ref: ie.readUInt16BE(2), total: ie[4]!, seq: ie[5]! };
-  }
-  return null;
-}
-
-function addressing(source: string): { source_addr_ton: number; source_addr_npi: number } {
-  if (!/^\+?\d+$/.test(source)) return { source_addr_ton: 5, source_addr_npi: 0 }; // alphanumeric
-  if (source.replace('+', '').length <= 8) return { source_addr_ton: 3, source_addr_npi: 0 }; // short code / 106 number
-  return { source_addr_ton: 1, source_addr_npi: 1 };
-}
-
-function textOf(
-  value: { message?: string | Buffer } | Buffer | string | undefined,
-  dataCoding: number,
-): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return decodeUserData(dataCoding, value);
-  const m = value.message;
-  if (typeof m === 'string') return m;
-  if (Buffer.isBuffer(m)) return decodeUserData(dataCoding, m);
-  return '';
+/** What a submit_sm_resp says: the carrier's message id, or why not (SMPP 3.4 §4.4.2). */
+function submitOutcome(pdu: PDU): SubmitOutcome {
+  const status = pdu.command_status;
+  if (status !== ESME_ROK)
+    return {
+      ok: false,
+      reason: classifySubmitStatus(status),
+      code: smppStatusName(status),
+      commandStatus: status,
+      detail: `carrier answered ${smppStatusName(status)}`,
+    };
+  const carrierId = normaliseCarrierId(typeof pdu.message_id === 'string' ? pdu.message_id : '');
+  if (carrierId === '')
+    return {
+      ok: false,
+      reason: 'unanswered',
+      code: 'empty_message_id',
+      commandStatus: 0,
+      detail: 'submit_sm_resp carried no message_id',
+    };
+  return { ok: true, carrierId };
 }

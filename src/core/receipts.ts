@@ -1,8 +1,9 @@
-// Delivery receipts (DLRs) and SMPP submit results: reading a receipt from a deliver_sm's TLVs and
-// text, mapping `stat` / `message_state` to a final status, matching carrier message ids, and
-// classifying submit_sm_resp command_status codes.
-// Source: docs reference sms-domain.md §1.4 (TLVs), §1.5 (receipts, id pitfalls), §1.6 (command_status),
-// §5 (stat codes from Chinese carriers). Pure: no I/O, no Buffer (bytes are Uint8Array).
+// Delivery receipts (DLRs): reading a receipt from a deliver_sm's TLVs and text, mapping `stat` /
+// `message_state` to a final status, and matching carrier message ids. What a carrier's
+// submit_sm_resp command_status means lives with the wire vocabulary: protocols/smpp/command-status.ts.
+// Sources: SMPP 3.4 §5.3.2 (TLVs: receipted_message_id, message_state, network_error_code),
+// SMPP 3.4 Appendix B (the receipt text), CMPP 3.0 §7.4.5.1 (the Stat of a status report).
+// Pure: no I/O, no Buffer (bytes are Uint8Array).
 
 // ---------------------------------------------------------------------------------------------
 // Receipt text
@@ -93,7 +94,7 @@ export function parseReceiptText(text: string): ReceiptText | null {
 
 export type FinalStatus = 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'unknown';
 
-/** SMPP 3.4 message_state TLV (0x0427) values → the 7-character receipt `stat` word (§1.4, §1.5). */
+/** SMPP 3.4 message_state TLV (0x0427) values → the 7-character receipt `stat` word (SMPP 3.4 §5.2.28, Appendix B). */
 const MESSAGE_STATES: Readonly<Record<number, string>> = {
   1: 'ENROUTE',
   2: 'DELIVRD',
@@ -168,9 +169,9 @@ const STAT_WORDS: Readonly<Record<string, FinalStatus | null>> = {
 /**
  * Receipt `stat` → final status, or null when the state is not final (ACCEPTD, ENROUTE) or empty.
  * Case-insensitive. Besides the SMPP words (and the spelled-out message_state names), handles the
- * carrier forms of reference §5: `UNDELIV_601` / `EXPIRED_601` / `REJECTD_006` (SMGP: word + `_` +
+ * forms Chinese carriers send (CMPP 3.0 §7.4.5.1 Stat, SMGP 3.0): `UNDELIV_601` / `EXPIRED_601` / `REJECTD_006` (SMGP: word + `_` +
  * code) map by their word, and any other non-empty code (`MK:0005`, `DB:0141`, `BLACK`, `SGIP:23`…)
- * is a carrier-specific FAILURE → 'undelivered'. Keep the raw stat next to it for normalisation (§5.3).
+ * is a carrier-specific FAILURE → 'undelivered'. Keep the raw stat next to it for normalisation.
  */
 export function statusFromStat(stat: string): FinalStatus | null {
   const s = stat.trim().toUpperCase();
@@ -211,14 +212,14 @@ export interface Receipt {
   doneAt?: string;
 }
 
-/** True when esm_class marks an SMSC delivery receipt: message type bits 5–2 = 0001 (§1.3). */
+/** True when esm_class marks an SMSC delivery receipt: message type bits 5–2 = 0001 (SMPP 3.4 §5.2.12). */
 export function isReceiptEsmClass(esmClass: number): boolean {
   return (esmClass & 0x3c) === 0x04;
 }
 
 /**
  * Reads a delivery receipt. Null when esm_class does not mark a receipt, or no carrier id or no
- * state can be found. Like Jasmin (reference §1.5): the id and the state come from the TLVs
+ * state can be found. Like Jasmin: the id and the state come from the TLVs
  * (receipted_message_id, message_state) when present, otherwise from the text. A valid
  * message_state decides `status`; the raw `stat` stays the text's when the text has one, so a
  * carrier code such as `MK:0005` is not lost.
@@ -266,7 +267,7 @@ export function normaliseCarrierId(id: string): string {
 }
 
 /**
- * Per-connection message-id format (Jasmin `dlr_msgid`, reference §1.5):
+ * Per-connection message-id format (Jasmin `dlr_msgid`):
  * 'same' (0) — both sides use the same form; 'hex-resp-dec-dlr' (1) — submit_sm_resp gives hex, the
  * receipt decimal; 'dec-resp-hex-dlr' (2) — the reverse.
  */
@@ -294,94 +295,4 @@ export function carrierIdVariants(
   if (idIsHex && HEX_RE.test(own)) converted = BigInt('0x' + own).toString(10);
   else if (!idIsHex && DEC_RE.test(own)) converted = BigInt(own).toString(16);
   return converted === null || converted === own ? [own] : [own, converted];
-}
-
-// ---------------------------------------------------------------------------------------------
-// submit_sm_resp command_status
-// ---------------------------------------------------------------------------------------------
-
-export type SubmitFailure = 'rejected' | 'throttled' | 'temporary';
-
-/**
- * What to do with a non-zero submit_sm_resp command_status (reference §1.6 and Jasmin's retry table):
- * - 'throttled': 0x58 RTHROTTLED, 0x14 RMSGQFUL — slow the connection down and retry later.
- * - 'rejected' (permanent for THIS message; retrying cannot help): the message/field errors 0x01–0x03,
- *   0x06, 0x07, 0x0A RINVSRCADR, 0x0B RINVDSTADR, 0x0C, 0x15, 0x33, 0x34, 0x40, 0x42–0x45 (incl. 0x45
- *   RSUBMITFAIL, "usually permanent for that message"), 0x48–0x49, 0x50–0x51, 0x53–0x55, 0x61–0x63,
- *   0xC0–0xC4 (TLV errors), 0xFE RDELIVERYFAILURE, and the SMPP 5.0 range 0x100–0x112
- *   (service type / DCS / broadcast errors).
- * - 'temporary' (retry, bounded): 0x08 RSYSERR, 0x04 RINVBNDSTS (re-bind), 0x05, 0x0D–0x0F (bind
- *   problems surfacing on submit), 0xFF RUNKNOWNERR, and by DEFAULT everything else, including the
- *   reserved and vendor ranges (0x0400–0x04FF). A failed submit was not accepted, so a bounded retry
- *   cannot duplicate the message; map vendor codes per channel where they are known.
- * Throws RangeError for 0 (ESME_ROK is not a failure).
- */
-export function classifySubmitStatus(commandStatus: number): SubmitFailure {
-  if (commandStatus === 0) throw new RangeError('command_status 0 (ESME_ROK) is not a failure');
-  if (commandStatus === 0x58 || commandStatus === 0x14) return 'throttled';
-  if (PERMANENT.has(commandStatus)) return 'rejected';
-  if (commandStatus >= 0xc0 && commandStatus <= 0xc4) return 'rejected';
-  if (commandStatus >= 0x100 && commandStatus <= 0x112) return 'rejected';
-  return 'temporary';
-}
-
-const PERMANENT = new Set<number>([
-  0x01, 0x02, 0x03, 0x06, 0x07, 0x0a, 0x0b, 0x0c, 0x15, 0x33, 0x34, 0x40, 0x42, 0x43, 0x44, 0x45,
-  0x48, 0x49, 0x50, 0x51, 0x53, 0x54, 0x55, 0x61, 0x62, 0x63, 0xfe,
-]);
-
-const STATUS_NAMES: Readonly<Record<number, string>> = {
-  0x00: 'ESME_ROK',
-  0x01: 'ESME_RINVMSGLEN',
-  0x02: 'ESME_RINVCMDLEN',
-  0x03: 'ESME_RINVCMDID',
-  0x04: 'ESME_RINVBNDSTS',
-  0x05: 'ESME_RALYBND',
-  0x06: 'ESME_RINVPRTFLG',
-  0x07: 'ESME_RINVREGDLVFLG',
-  0x08: 'ESME_RSYSERR',
-  0x0a: 'ESME_RINVSRCADR',
-  0x0b: 'ESME_RINVDSTADR',
-  0x0c: 'ESME_RINVMSGID',
-  0x0d: 'ESME_RBINDFAIL',
-  0x0e: 'ESME_RINVPASWD',
-  0x0f: 'ESME_RINVSYSID',
-  0x11: 'ESME_RCANCELFAIL',
-  0x13: 'ESME_RREPLACEFAIL',
-  0x14: 'ESME_RMSGQFUL',
-  0x15: 'ESME_RINVSERTYP',
-  0x33: 'ESME_RINVNUMDESTS',
-  0x34: 'ESME_RINVDLNAME',
-  0x40: 'ESME_RINVDESTFLAG',
-  0x42: 'ESME_RINVSUBREP',
-  0x43: 'ESME_RINVESMCLASS',
-  0x44: 'ESME_RCNTSUBDL',
-  0x45: 'ESME_RSUBMITFAIL',
-  0x48: 'ESME_RINVSRCTON',
-  0x49: 'ESME_RINVSRCNPI',
-  0x50: 'ESME_RINVDSTTON',
-  0x51: 'ESME_RINVDSTNPI',
-  0x53: 'ESME_RINVSYSTYP',
-  0x54: 'ESME_RINVREPFLAG',
-  0x55: 'ESME_RINVNUMMSGS',
-  0x58: 'ESME_RTHROTTLED',
-  0x61: 'ESME_RINVSCHED',
-  0x62: 'ESME_RINVEXPIRY',
-  0x63: 'ESME_RINVDFTMSGID',
-  0x64: 'ESME_RX_T_APPN',
-  0x65: 'ESME_RX_P_APPN',
-  0x66: 'ESME_RX_R_APPN',
-  0x67: 'ESME_RQUERYFAIL',
-  0xc0: 'ESME_RINVOPTPARSTREAM',
-  0xc1: 'ESME_ROPTPARNOTALLWD',
-  0xc2: 'ESME_RINVPARLEN',
-  0xc3: 'ESME_RMISSINGOPTPARAM',
-  0xc4: 'ESME_RINVOPTPARAMVAL',
-  0xfe: 'ESME_RDELIVERYFAILURE',
-  0xff: 'ESME_RUNKNOWNERR',
-};
-
-/** SMPP 3.4 name of a command_status (0x45 → 'ESME_RSUBMITFAIL'); unknown → '0x000004A1'. */
-export function smppStatusName(code: number): string {
-  return STATUS_NAMES[code] ?? '0x' + (code >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }

@@ -1,6 +1,6 @@
 // Accept a send request: validate, normalise numbers, split once, write everything in one
-// transaction as `queued`. The same use case serves every entry point (HTTP today; SMPP/CMPP
-// server and campaigns later).
+// transaction as `queued`. The same use case serves every entry point (HTTP, and the SMPP and CMPP
+// servers' batched submits).
 import { createHash, randomInt } from 'node:crypto';
 import { DomainError, errorCatalog, type ErrorCode } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
@@ -15,18 +15,19 @@ import type { PricePlanStore } from '../store/price-plans.ts';
 import type { ContractStore } from '../store/contracts.ts';
 import { checkContract } from './contracts.ts';
 import { matchView, type ComplianceService, type PreparedText } from './compliance.ts';
-import type { MessageOrigin, MessageStore, NewMessage } from '../store/messages.ts';
+import type { MessageStore } from '../store/messages.ts';
+import type { MessageOrigin, NewMessage } from '../store/message-rows.ts';
 import type { Tenant } from '../store/tenants.ts';
 import { isStatusSelector, storedSelection } from '../core/webhooks/status-filter.ts';
 import { EgressPolicy } from '../net/egress-policy.ts';
-import { checkedUrl } from './webhook-endpoints.ts';
+import { checkedUrl } from '../events/webhooks/endpoints.ts';
 import type { SendLimiter } from './send-limits.ts';
 
 export interface SendRequest {
   to?: unknown;
   text?: unknown;
   clientRef?: unknown;
-  /** verification | notification | marketing: priced and (later) checked differently. */
+  /** verification | notification | marketing: priced and checked differently. */
   class?: unknown;
   /** Accept the recipients the balance covers, reject the rest, instead of refusing the request. */
   partial?: unknown;

@@ -1,7 +1,7 @@
-// Announcements (contract 1 §2.5, contract 2 annex 7: advance notice of changes and maintenance):
-// the operator writes one for every tenant or some, tenants read the current and upcoming ones,
-// and, when asked, each addressed tenant's owners get it by email once, through the notifier,
-// from the `announcements` job (docs/security.md, "Announcements").
+// Announcements (advance notice of changes and maintenance): the operator writes one for every
+// tenant or some, tenants read the current and upcoming ones, and, when asked, each addressed
+// tenant's owners get it by email once, through the notifier, from the `announcements` job
+// (docs/security.md, "Announcements").
 import type { Kysely } from 'kysely';
 import { DomainError } from '../core/errors.ts';
 import { translate, type Locale } from '../core/i18n/index.ts';
@@ -13,7 +13,9 @@ import {
   type AnnouncementKind,
   type AnnouncementStore,
 } from '../store/announcements.ts';
-import type { Notifier } from './notify.ts';
+import type { Notifier } from '../events/notifications.ts';
+
+export type { Announcement, AnnouncementKind };
 import { systemClock, type Clock } from '../core/schedule.ts';
 
 export const TITLE_MAX = 120;
@@ -191,7 +193,7 @@ export async function mailAnnouncements(
   const out = { listed: await store.listRecipients(now), sent: 0, skipped: 0, failed: 0, retry: 0 };
   const announcements = new Map<string, Announcement | undefined>();
   // One at a time: each lease covers one send, which the SMTP timeouts bound well below it
-  // (services/notify.ts).
+  // (events/notifications.ts).
   for (let budget = opts.perRun; budget > 0; budget -= 1) {
     const [e] = await store.claimEmails(clock.now(), opts.leaseMs, 1);
     if (!e) break;

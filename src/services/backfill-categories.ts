@@ -4,13 +4,14 @@
 // the whole table would hold `messages` for as long as it takes. Each run reads the next id range
 // by primary key after a cursor kept in the settings store, updates by id the rows that have an
 // error code and no category, and moves the cursor; the end is the newest id seen on the first
-// run (every later message gets its category when it ends, store/messages.ts recordChanges).
+// run (every later message gets its category when it ends, store/settlement.ts recordChanges).
 import { sql, type Kysely } from 'kysely';
-import { categoriseErrorCode, type CategoryRule } from '../core/failure-category.ts';
+import { categoriseErrorCode } from '../core/failure-category.ts';
 import type { Dialect } from '../store/db.ts';
 import { field, jsonRows } from '../store/json-rows.ts';
 import type { Database } from '../store/schema.ts';
 import type { SettingsStore } from '../store/settings.ts';
+import { channelCategoryRules } from '../store/settlement.ts';
 
 export const BACKFILL_SETTING = 'jobs.backfill-categories';
 
@@ -62,7 +63,7 @@ export async function backfillCategories(
   const todo = rows.filter((r) => r.error_code !== null && r.failure_category === null);
   let updated = 0;
   if (todo.length > 0) {
-    const rulesOf = await channelRules(db, todo);
+    const rulesOf = await channelCategoryRules(db, todo);
     const values = todo.map((r) => [
       r.id,
       categoriseErrorCode(r.error_code!, r.channel_id ? rulesOf.get(r.channel_id) : undefined),
@@ -83,26 +84,4 @@ export async function backfillCategories(
   };
   await settings.set(BACKFILL_SETTING, next);
   return { done: next.done, updated, total: next.updated, after: next.after };
-}
-
-/** Each channel's own rules, from its stored config (plain JSON but for the sealed password). */
-async function channelRules(
-  db: Kysely<Database>,
-  rows: Array<{ channel_id: string | null }>,
-): Promise<Map<string, CategoryRule[]>> {
-  const ids = [...new Set(rows.flatMap((r) => (r.channel_id ? [r.channel_id] : [])))];
-  const out = new Map<string, CategoryRule[]>();
-  if (ids.length === 0) return out;
-  const configs = await db
-    .selectFrom('channels')
-    .select(['id', 'config'])
-    .where('id', 'in', ids)
-    .execute();
-  for (const c of configs) {
-    const rules = c.config
-      ? (JSON.parse(c.config) as { categoryRules?: CategoryRule[] }).categoryRules
-      : undefined;
-    if (rules && rules.length > 0) out.set(c.id, rules);
-  }
-  return out;
 }

@@ -22,6 +22,9 @@ import type { ComplianceStore, ReviewItem } from '../store/compliance.ts';
 import type { MessageStore } from '../store/messages.ts';
 import type { Tenant } from '../store/tenants.ts';
 
+export type { ComplianceStore, ReviewItem };
+export type { Signature, Template } from '../store/compliance.ts';
+
 export interface CompliancePolicy {
   optOutKeywords: string[];
   marketingHint: string;

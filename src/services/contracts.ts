@@ -9,7 +9,9 @@ import type { Database } from '../store/schema.ts';
 import type { AuditStore, Actor } from '../store/audit.ts';
 import type { Contract, ContractStore } from '../store/contracts.ts';
 import type { Tenant, TenantStore } from '../store/tenants.ts';
-import type { Notifier } from './notify.ts';
+import type { Notifier } from '../events/notifications.ts';
+
+export type { Contract };
 
 export interface ContractDeps {
   db: Kysely<Database>;

@@ -68,6 +68,11 @@ export class TodayFigures {
       this.#stats.figures(tenantId, day.from, day.to),
     );
   }
+
+  /** GET /v1/stats/receipts: delivered and failed per minute since `since` (not cached). */
+  finalsPerMinute(tenantId: string, since: number): ReturnType<MessageStats['finalsPerMinute']> {
+    return this.#stats.finalsPerMinute(tenantId, since);
+  }
 }
 
 export interface Overview {

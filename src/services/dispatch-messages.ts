@@ -8,12 +8,11 @@ import { chooseChannel, retryDelayMs } from '../core/routing/choose-channel.ts';
 import { routeFor, type Route, type Routable } from '../core/routing/routes.ts';
 import type {
   ClaimedMessage,
+  DispatchQueue,
   FailedMessage,
-  MessageStore,
   RetryMessage,
-  StatusChange,
   SubmittedPart,
-} from '../store/messages.ts';
+} from '../store/dispatch-queue.ts';
 
 export interface DispatcherOptions {
   node: string;
@@ -26,8 +25,6 @@ export interface DispatcherOptions {
   routes?: () => Route[] | null;
   /** Local time for routes with hours, as minutes east of UTC. */
   utcOffsetMinutes?: number;
-  /** Called with every status change written (live stream, webhooks later). */
-  onChanges?: (changes: StatusChange[]) => void;
   /** The tenant's extension code, appended to the channel's service number (null: none). */
   extensionOf?: (tenantId: string) => string | null;
   /** A failover route passed over a channel that was down or paused. */
@@ -56,7 +53,7 @@ export class Dispatcher {
   #flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly messages: MessageStore,
+    private readonly queue: DispatchQueue,
     /** The channels now (they change while running: added, reconfigured, disabled). */
     private readonly channels: () => ChannelDriver[],
     private readonly opts: DispatcherOptions,
@@ -64,7 +61,7 @@ export class Dispatcher {
   ) {}
 
   async start(): Promise<void> {
-    const released = await this.messages.releaseLeases(this.opts.node, Date.now());
+    const released = await this.queue.releaseLeases(this.opts.node, Date.now());
     if (released > 0)
       this.log.info({ released }, 'released claims left by an earlier run of this node');
     this.#running = true;
@@ -120,7 +117,7 @@ export class Dispatcher {
       const limit = Math.min(this.opts.batchSize, channel.capacity());
       // While answers are still coming, wait for room for a worthwhile batch: one claim per few parts is all overhead.
       if (this.#inFlight > 0 && limit < Math.min(50, this.opts.batchSize)) continue;
-      const batch = await this.messages.claim({
+      const batch = await this.queue.claim({
         node: this.opts.node,
         now: Date.now(),
         leaseMs: this.opts.leaseMs,
@@ -139,7 +136,7 @@ export class Dispatcher {
     const room = bound.reduce((sum, c) => sum + c.capacity(), 0);
     const limit = Math.min(this.opts.batchSize, room);
     if (limit <= 0 || (this.#inFlight > 0 && limit < Math.min(50, this.opts.batchSize))) return 0;
-    const batch = await this.messages.claim({
+    const batch = await this.queue.claim({
       node: this.opts.node,
       now: Date.now(),
       leaseMs: this.opts.leaseMs,
@@ -320,8 +317,7 @@ export class Dispatcher {
     this.#outcomes = { submitted: [], failed: [], retry: [] };
     this.#flushing = (async () => {
       try {
-        const changes = await this.messages.applyDispatchOutcomes({ ...batch, now: Date.now() });
-        if (changes.length > 0) this.opts.onChanges?.(changes);
+        await this.queue.applyDispatchOutcomes({ ...batch, now: Date.now() });
       } catch (err) {
         // Keep them for the next flush: the claims are still ours until the lease runs out.
         this.log.error({ err }, 'writing dispatch outcomes failed; will retry');

@@ -1,11 +1,11 @@
 // What a send request would do, without doing it: the console's cost estimate before "send", and
 // integrators' dry run (POST /v1/messages/estimate). It runs the accept path's own steps
-// (accept-messages.ts prepareSend / screenRecipients, the store's fitPackage / fitBalance) and
+// (accept-messages.ts prepareSend / screenRecipients, core/billing/affordability.ts) and
 // writes nothing: no message, no hold, no idempotency record, no use of the send budget.
 import { DomainError, errorCatalog, type ErrorCode } from '../core/errors.ts';
 import { assertCanSend } from '../core/tenancy/lifecycle.ts';
 import { money, type Money } from '../core/billing/money.ts';
-import { fitBalance, fitPackage, type NewMessage } from '../store/messages.ts';
+import { fitBalance, payFromPackage, totalAmount } from '../core/billing/affordability.ts';
 import type { LedgerStore } from '../store/ledger.ts';
 import type { Tenant } from '../store/tenants.ts';
 import { checkContract } from './contracts.ts';
@@ -139,9 +139,10 @@ export async function estimateMessages(
   }
 
   // Money as the accept transaction would decide it: the package first, then the balance.
-  const priced = rows.map((m): NewMessage => ({ ...m }));
-  if (contract?.quota) fitPackage(priced, contract.quota - contract.quotaUsed);
-  const total = priced.reduce((sum, m) => sum + (m.amount ?? 0), 0);
+  const priced = contract?.quota
+    ? payFromPackage(rows, contract.quota - contract.quotaUsed).messages
+    : rows;
+  const total = totalAmount(priced);
   const { available, held } = await deps.ledger.balance(tenant.id);
   let affordable = true;
   if (total > 0) {

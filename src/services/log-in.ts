@@ -23,7 +23,7 @@ import type { SessionRecord, User, UserStore } from '../store/users.ts';
 
 export interface LoginPolicy {
   sessionTtlMs: number;
-  /** The same policy guards SMPP binds and CMPP logins (servers/smpp/bind-guard.ts). */
+  /** The same policy guards SMPP binds and CMPP logins (servers/session/bind-guard.ts). */
   throttle: ThrottlePolicy;
   /** Login requests per minute from one address, whatever their outcome (a token bucket of this
    * size, refilled at this rate); past it `429` before the database is asked anything. */

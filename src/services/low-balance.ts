@@ -1,10 +1,49 @@
 // Low-balance alerts: crossing below the tenant's threshold notifies once; rising back above it
 // re-arms the alert. The flag is flipped with a guarded update before notifying, so several
-// workers never send the same alert twice. The notice is worded in the tenant's language (notify.ts).
+// workers never send the same alert twice. The notice is worded in the tenant's language
+// (events/notifications.ts).
 import { sql, type Kysely } from 'kysely';
 import { formatAmount } from '../core/billing/money.ts';
 import type { Database } from '../store/schema.ts';
-import type { Notifier } from './notify.ts';
+import type { Actor, AuditStore } from '../store/audit.ts';
+import type { Notifier } from '../events/notifications.ts';
+
+/** The tenant's alert threshold in minor units (null: no alerts). */
+export async function lowBalanceThreshold(
+  db: Kysely<Database>,
+  tenantId: string,
+): Promise<number | null> {
+  const t = await db
+    .selectFrom('tenants')
+    .select('low_balance_threshold')
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  const threshold = t?.low_balance_threshold ?? null;
+  return threshold === null ? null : Number(threshold);
+}
+
+/** A new threshold re-arms the alert, so the next crossing below it notifies. */
+export async function setLowBalanceThreshold(
+  deps: { db: Kysely<Database>; audit: AuditStore },
+  tenantId: string,
+  threshold: number | null,
+  actor: Actor,
+  given: string | null,
+): Promise<void> {
+  await deps.db
+    .updateTable('tenants')
+    .set({ low_balance_threshold: threshold, low_balance_notified: 0 })
+    .where('id', '=', tenantId)
+    .execute();
+  await deps.audit.record({
+    tenantId,
+    actor,
+    action: 'billing.low_balance_threshold_set',
+    targetType: 'tenant',
+    targetId: tenantId,
+    details: { threshold: given },
+  });
+}
 
 export async function checkLowBalances(
   db: Kysely<Database>,

@@ -18,8 +18,10 @@ import type { Actor, AuditStore } from '../store/audit.ts';
 import type { Balance, LedgerStore } from '../store/ledger.ts';
 import type { RechargeRequest, RechargeRequestStore } from '../store/recharge-requests.ts';
 import type { Tenant } from '../store/tenants.ts';
-import type { Notice, Notifier } from './notify.ts';
+import type { Notice, Notifier } from '../events/notifications.ts';
 import type { Logger } from '../logger.ts';
+
+export type { RechargeRequest };
 
 export const REFERENCE_MAX = 64;
 export const NOTE_MAX = 500;

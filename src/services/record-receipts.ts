@@ -5,7 +5,6 @@ import type { Logger } from '../logger.ts';
 import type { ChannelInbound, ChannelReceipt } from '../channels/channel.ts';
 import { newId } from '../core/ids.ts';
 import { maskNumber } from '../core/phone.ts';
-import type { StatusChange } from '../store/messages.ts';
 import type { IncomingReceipt, ReceiptStore } from '../store/receipts.ts';
 import type { IncomingInbound } from '../store/inbound.ts';
 import type { RecordedInbound } from './handle-inbound.ts';
@@ -25,7 +24,6 @@ export class ReceiptRecorder {
   constructor(
     private readonly store: ReceiptStore,
     private readonly log: Logger,
-    private readonly onChanges: ((changes: StatusChange[]) => void) | undefined,
     /** Inbound messages and segments: reassembled, routed and stored (services/handle-inbound.ts). */
     private readonly inboundSink: InboundSink,
   ) {}
@@ -102,12 +100,11 @@ export class ReceiptRecorder {
       }
       try {
         if (receipts.length > 0) {
-          const changes = await this.store.record(
+          await this.store.record(
             receipts.map((r) => r.row),
             Date.now(),
           );
           for (const r of receipts) r.ack();
-          if (changes.length > 0) this.onChanges?.(changes);
         }
       } catch (err) {
         this.log.error({ err }, 'storing receipts failed; will retry');

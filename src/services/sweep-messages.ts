@@ -2,7 +2,7 @@
 // carrier goes quiet: overdue submitted parts end as `unknown`; unmatched receipts become orphans.
 // The scheduler (services/scheduler.ts) runs it as the `messages.sweep` job.
 import type { Logger } from '../logger.ts';
-import type { StatusChange } from '../store/messages.ts';
+import type { StatusChange } from '../store/settlement.ts';
 import type { ReceiptStore } from '../store/receipts.ts';
 
 export interface SweepOptions {
@@ -26,7 +26,6 @@ export class Sweeper {
     private readonly receipts: ReceiptStore,
     private readonly opts: SweepOptions,
     private readonly log: Logger,
-    private readonly onChanges?: (changes: StatusChange[]) => void,
   ) {}
 
   /** Wait for a sweep in progress. */
@@ -44,7 +43,6 @@ export class Sweeper {
 
   async #sweep(now: number): Promise<SweepResult> {
     const rematched = await this.receipts.rematch(now);
-    if (rematched.length > 0) this.onChanges?.(rematched);
     const orphans = await this.receipts.markOrphans(now - this.opts.orphanAfterMs);
     for (const o of orphans)
       this.log.warn(
@@ -57,12 +55,10 @@ export class Sweeper {
         { count: stale.length },
         'messages not submitted within their validity marked expired',
       );
-      this.onChanges?.(stale);
     }
     const expired = await this.receipts.expireOverdue(now - this.opts.receiptTimeoutMs, now);
     if (expired.length > 0) {
       this.log.warn({ count: expired.length }, 'messages with no receipt in time marked unknown');
-      this.onChanges?.(expired);
     }
     return {
       rematched: rematched.length,

@@ -12,7 +12,25 @@ import {
   messageStatusData,
   type EventEnvelope,
   type EventType,
+  type InboundSnapshot,
+  type MessageSnapshot,
 } from '../core/webhooks/events.ts';
+
+/** Committed message_events ids above `after`, ascending: what an event horizon advances over. */
+export async function eventIdsAfter(
+  db: Kysely<Database>,
+  after: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('message_events')
+    .select('id')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
 
 export interface EventRow {
   id: number;
@@ -29,10 +47,6 @@ export interface FeedEvent {
   envelope: EventEnvelope;
   /** The message_events status (`inbound` for an inbound message). */
   status: string;
-  /** For message.status: the message's own callback URL, which replaces the endpoints. */
-  callbackUrl: string | null;
-  /** Which statuses the callback URL wants (stored status selectors, null = all). */
-  callbackStatuses: string | null;
 }
 
 /** Per-channel failure-category rules, when a channel has its own. */
@@ -47,15 +61,8 @@ export class EventFeed {
   ) {}
 
   /** Committed event ids above `after`, ascending (the event horizon reads these). */
-  async idsAfter(after: number, limit: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('message_events')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => Number(r.id));
+  idsAfter(after: number, limit: number): Promise<number[]> {
+    return eventIdsAfter(this.db, after, limit);
   }
 
   /** One tenant's events in (after, upTo], oldest first, and the last id read. */
@@ -111,8 +118,6 @@ export class EventFeed {
               'messages.error_detail',
               'messages.submitted_at',
               'messages.done_at',
-              'messages.callback_url',
-              'messages.callback_statuses',
               'tenants.currency',
             ])
             .where('messages.id', 'in', [...new Set(messageIds.map((r) => r.message_id))])
@@ -125,66 +130,61 @@ export class EventFeed {
             .select(['id', 'from', 'to', 'text', 'text_key_id', 'received_at'])
             .where('id', 'in', [...new Set(inboundIds.map((r) => r.message_id))])
             .execute();
-    const byMessage = new Map(messages.map((m) => [m.id, m]));
-    const byInbound = new Map(inbound.map((i) => [i.id, i]));
-    const out: FeedEvent[] = [];
-    for (const r of rows) {
-      const seq = Number(r.id);
-      const type = eventTypeOf(r.status);
-      if (type === 'message.status') {
-        const m = byMessage.get(r.message_id);
-        if (!m) continue;
-        const data = messageStatusData(
-          r.status,
-          {
-            id: m.id,
-            batchId: m.batch_id,
-            clientRef: m.client_ref,
-            to: m.to,
-            parts: Number(m.parts_count),
-            encoding: m.encoding,
-            class: m.class,
-            channelId: m.channel_id,
-            price: Number(m.price),
-            amount: Number(m.amount),
-            charged: Number(m.charged),
-            currency: m.currency,
-            errorCode: m.error_code,
-            errorDetail: m.error_detail,
-            submittedAt: m.submitted_at === null ? null : Number(m.submitted_at),
-            doneAt: m.done_at === null ? null : Number(m.done_at),
-          },
-          this.rulesOf?.(m.channel_id),
-        );
-        out.push({
-          seq,
-          tenantId: r.tenant_id,
-          type,
-          envelope: envelope(eventIdOf(seq), type, Number(r.created_at), data),
-          status: r.status,
-          callbackUrl: m.callback_url,
-          callbackStatuses: m.callback_statuses,
-        });
-      } else {
-        const i = byInbound.get(r.message_id);
-        if (!i) continue;
-        const data = inboundData({
+    const snapshots = new Map(
+      messages.map((m): [string, MessageSnapshot] => [
+        m.id,
+        {
+          id: m.id,
+          batchId: m.batch_id,
+          clientRef: m.client_ref,
+          to: m.to,
+          parts: Number(m.parts_count),
+          encoding: m.encoding,
+          class: m.class,
+          channelId: m.channel_id,
+          price: Number(m.price),
+          amount: Number(m.amount),
+          charged: Number(m.charged),
+          currency: m.currency,
+          errorCode: m.error_code,
+          errorDetail: m.error_detail,
+          submittedAt: m.submitted_at === null ? null : Number(m.submitted_at),
+          doneAt: m.done_at === null ? null : Number(m.done_at),
+        },
+      ]),
+    );
+    const inbounds = new Map(
+      inbound.map((i): [string, InboundSnapshot] => [
+        i.id,
+        {
           id: i.id,
           from: i.from,
           to: i.to,
           text: this.cipher.open(i.text, i.text_key_id, i.id),
           receivedAt: Number(i.received_at),
-        });
-        out.push({
-          seq,
-          tenantId: r.tenant_id,
-          type,
-          envelope: envelope(eventIdOf(seq), type, Number(r.created_at), data),
-          status: r.status,
-          callbackUrl: null,
-          callbackStatuses: null,
-        });
+        },
+      ]),
+    );
+    const out: FeedEvent[] = [];
+    for (const r of rows) {
+      const seq = Number(r.id);
+      const type = eventTypeOf(r.status);
+      let data: Record<string, unknown> | null = null;
+      if (type === 'message.status') {
+        const m = snapshots.get(r.message_id);
+        if (m) data = messageStatusData(r.status, m, this.rulesOf?.(m.channelId));
+      } else {
+        const i = inbounds.get(r.message_id);
+        if (i) data = inboundData(i);
       }
+      if (!data) continue;
+      out.push({
+        seq,
+        tenantId: r.tenant_id,
+        type,
+        envelope: envelope(eventIdOf(seq), type, Number(r.created_at), data),
+        status: r.status,
+      });
     }
     return out;
   }

@@ -1,10 +1,10 @@
 // The ledger: append-only entries, each changing what a tenant has available and what is held
 // for messages in flight. A balances row per tenant caches the sums for the accept path's check;
-// `verify()` recomputes everything from the entries and the messages.
+// `verify()` recomputes everything from the entries and the messages. Holds are posted at
+// acceptance (store/messages.ts) and settled as messages end (store/settlement.ts).
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
-import { chunks, field, jsonRows } from './json-rows.ts';
 import { DomainError } from '../core/errors.ts';
 import { formatAmount } from '../core/billing/money.ts';
 
@@ -101,8 +101,8 @@ export async function post(trx: Db, p: Posting, now: number): Promise<Balance> {
 }
 
 /**
- * On termination the unused balance is paid back (contract 1 clause 2.6): one refund entry taking
- * the available balance to zero. Amounts still held settle later as their messages finish.
+ * On termination the unused balance is paid back (docs/billing.md, Termination): one refund entry
+ * taking the available balance to zero. Amounts still held settle as their messages finish.
  */
 export async function refundUnused(
   trx: Db,
@@ -153,118 +153,6 @@ export async function lockBalance(
     held: number;
   }>`select available, held from balances where tenant_id = ${tenantId} ${lock}`.execute(trx);
   return { available: Number(r.rows[0]!.available), held: Number(r.rows[0]!.held) };
-}
-
-/**
- * Settle the holds of messages whose status now allows it, exactly once (guarded by
- * billing = 'held'): on_submit tenants pay for every part the carrier took, as soon as the message
- * is submitted; on_delivery tenants pay for delivered parts when the message is final. What is not
- * charged is released. Runs in the transaction that changed the statuses.
- */
-export async function settleHolds(
-  trx: Db,
-  dialect: Dialect,
-  messageIds: string[],
-  now: number,
-): Promise<void> {
-  const byBatch = new Map<
-    string,
-    {
-      tenantId: string;
-      batchId: string;
-      charge: number;
-      release: number;
-      parts: number;
-      released: number;
-    }
-  >();
-  for (const chunk of chunks(messageIds, 1000)) {
-    const rows = await sql<{
-      tenant_id: string;
-      batch_id: string;
-      amount: number;
-      charged: number;
-      price: number;
-    }>`
-      update messages set
-        charged = price * (select count(*) from message_parts p where p.message_id = messages.id and
-          (case when (select t.charge_mode from tenants t where t.id = messages.tenant_id) = 'on_delivery'
-                then p.status = 'delivered' else p.carrier_id is not null end)),
-        billing = 'settled', settled_at = ${now}
-      where id in (select ${field(0)} from ${jsonRows(
-        dialect,
-        chunk.map((id) => [id]),
-      )})
-        and billing = 'held'
-        and (status in ('delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown')
-             or (status = 'submitted' and (select t.charge_mode from tenants t where t.id = messages.tenant_id) = 'on_submit'))
-      returning tenant_id, batch_id, amount, charged, price`.execute(trx);
-    for (const r of rows.rows) {
-      const key = `${r.tenant_id} ${r.batch_id}`;
-      const agg = byBatch.get(key) ?? {
-        tenantId: r.tenant_id,
-        batchId: r.batch_id,
-        charge: 0,
-        release: 0,
-        parts: 0,
-        released: 0,
-      };
-      const amount = Number(r.amount);
-      const charged = Number(r.charged);
-      const price = Number(r.price);
-      agg.charge += charged;
-      agg.release += amount - charged;
-      if (price > 0) {
-        agg.parts += charged / price;
-        agg.released += (amount - charged) / price;
-      }
-      byBatch.set(key, agg);
-    }
-  }
-  if (byBatch.size === 0) return;
-  const tenantIds = [...new Set([...byBatch.values()].map((a) => a.tenantId))];
-  const currencies = new Map(
-    (
-      await trx
-        .selectFrom('tenants')
-        .select(['id', 'currency'])
-        .where('id', 'in', tenantIds)
-        .execute()
-    ).map((t) => [t.id, t.currency]),
-  );
-  for (const a of byBatch.values()) {
-    const currency = currencies.get(a.tenantId) ?? 'CNY';
-    if (a.charge > 0)
-      await post(
-        trx,
-        {
-          tenantId: a.tenantId,
-          currency,
-          kind: 'charge',
-          amount: 0,
-          heldChange: -a.charge,
-          reason: `${a.parts} parts sent`,
-          batchId: a.batchId,
-          quantity: a.parts,
-        },
-        now,
-      );
-    if (a.release > 0)
-      await post(
-        trx,
-        {
-          tenantId: a.tenantId,
-          currency,
-          kind: 'release',
-          amount: a.release,
-          heldChange: -a.release,
-          reason: `${a.released} parts not charged`,
-          batchId: a.batchId,
-          quantity: a.released,
-        },
-        now,
-      );
-  }
 }
 
 export interface VerifyReport {
@@ -362,9 +250,9 @@ export class LedgerStore {
   }
 
   /**
-   * Credit a tenant for the operator's mistake (contract 1 clause 2.3). With a batch: exactly what
-   * was charged for it, less what was refunded for it before; otherwise an amount no larger than
-   * everything charged and not yet refunded.
+   * Credit a tenant for the operator's mistake (docs/billing.md, The ledger). With a batch:
+   * exactly what was charged for it, less what was refunded for it before; otherwise an amount no
+   * larger than everything charged and not yet refunded.
    */
   async refund(
     tenantId: string,
@@ -466,7 +354,6 @@ export class LedgerStore {
       check(t, 'charged: ledger vs messages', Number(l?.charged ?? 0), Number(m?.charged ?? 0));
       // A negative available balance is allowed (fees may exceed it: it is then owed), not a difference.
     }
-    void this.dialect;
     return { tenants: tenants.size, messages, differences };
   }
 }

@@ -1,60 +1,24 @@
-// Messages and their parts: the queue, the dispatch outcomes and the reads the API needs.
-// Hot paths are set-based (one statement per batch) so the queue keeps up on SQLite and PostgreSQL.
+// Accepting and reading messages. Acceptance writes the messages, their parts and first events
+// with the package's use, the balance hold and the idempotency record in one transaction (who
+// pays is decided by core/billing/affordability.ts); the reads serve the API, the export and the
+// operator. The queue is store/dispatch-queue.ts; final statuses and their money are
+// store/settlement.ts.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MessageTable } from './schema.ts';
 import type { Dialect } from './db.ts';
-import { chunks, field, intField, jsonRows } from './json-rows.ts';
+import { chunks } from './json-rows.ts';
 import { plaintextCipher, type BodyCipher } from '../security/body-cipher.ts';
-import { lockBalance, post, settleHolds } from './ledger.ts';
-import { DomainError } from '../core/errors.ts';
-import { formatAmount } from '../core/billing/money.ts';
-import { categoriseErrorCode, type CategoryRule } from '../core/failure-category.ts';
+import { lockBalance, post } from './ledger.ts';
+import { recordChanges, type StatusChange } from './settlement.ts';
+import {
+  insertMessageRows,
+  toRow,
+  toView,
+  type MessageView,
+  type NewMessage,
+} from './message-rows.ts';
+import { fitBalance, payFromPackage, totalAmount } from '../core/billing/affordability.ts';
 import { encodeTime } from 'ulid';
-
-export interface NewMessage {
-  id: string;
-  tenantId: string;
-  batchId: string;
-  clientRef: string | null;
-  to: string;
-  text: string;
-  encoding: string;
-  parts: number;
-  concatRef: number;
-  createdAt: number;
-  /** Sent with a test key: simulator only, never billed. */
-  test?: boolean;
-  class?: string;
-  /** Price per part and parts × price, minor units; held at acceptance unless free. */
-  price?: number;
-  amount?: number;
-  destination?: string | null;
-  /** Paid by the contract's package: no price of its own. */
-  package?: boolean;
-  templateId?: string | null;
-  textHash?: string | null;
-  /** Held for manual review (status held) with why, or null. */
-  compliance?: string | null;
-  held?: boolean;
-  /** Not to be dispatched before this time (marketing outside its sending hours). */
-  notBefore?: number | null;
-  /** Status events go to this URL instead of the tenant's webhook endpoints. */
-  callbackUrl?: string | null;
-  /** Which status events go there: stored status selectors, null = all. */
-  callbackStatuses?: string | null;
-  /** Came in over SMPP: the account, the client's source_addr, receipt wanted, its submit_sm count. */
-  origin?: MessageOrigin;
-}
-
-/** How a message came in when not over the HTTP API (docs/smpp.md). */
-export interface MessageOrigin {
-  source: 'smpp' | 'cmpp';
-  account: string;
-  sourceAddr: string | null;
-  /** registered_delivery & 3: 0 no receipt, 1 always, 2 on failure only. */
-  receipt: number;
-  parts: number;
-}
 
 export interface IdempotencyRecord {
   tenantId: string;
@@ -62,88 +26,6 @@ export interface IdempotencyRecord {
   requestHash: string;
   statusCode: number;
   response: string;
-}
-
-export interface ClaimedMessage {
-  id: string;
-  tenantId: string;
-  to: string;
-  text: string;
-  encoding: string;
-  partsCount: number;
-  concatRef: number;
-  attempts: number;
-  /** Parts still to submit (1-based); on a first attempt, all of them. */
-  pendingSeqs: number[];
-  class: string;
-  /** CN-mobile, GB…: for routing. */
-  destination: string | null;
-}
-
-export interface SubmittedPart {
-  messageId: string;
-  seq: number;
-  channelId: string;
-  carrierId: string;
-  at: number;
-}
-
-export interface FailedMessage {
-  messageId: string;
-  seq: number;
-  channelId: string | null;
-  commandStatus: number | null;
-  errorCode: string;
-  detail: string;
-}
-
-export interface RetryMessage {
-  messageId: string;
-  notBefore: number;
-  detail: string;
-}
-
-export interface StatusChange {
-  id: string;
-  tenant_id: string;
-  status: string;
-}
-
-export interface MessageView {
-  id: string;
-  batchId: string;
-  clientRef: string | null;
-  to: string;
-  status: string;
-  parts: number;
-  encoding: string;
-  channelId: string | null;
-  class: string;
-  price: number;
-  amount: number;
-  charged: number;
-  billing: string;
-  /** Why it is held (or was refused by review): rule, category, matched text. */
-  compliance: Record<string, unknown> | null;
-  errorCode: string | null;
-  errorDetail: string | null;
-  /** Stored with the final status (recordChanges); null before migration 023 wrote it. */
-  failureCategory: string | null;
-  createdAt: number;
-  submittedAt: number | null;
-  doneAt: number | null;
-  /** The body as the recipient got it (signature and opt-out hint included), when asked for. */
-  text?: string;
-  partDetails?: Array<{
-    seq: number;
-    status: string;
-    carrierId: string | null;
-    stat: string | null;
-    err: string | null;
-    commandStatus: number | null;
-    submittedAt: number | null;
-    doneAt: number | null;
-  }>;
 }
 
 export interface ListFilter {
@@ -179,87 +61,6 @@ const ACCEPT_AT_ONCE = 1000;
 const PUBLISH_SLICE = 500;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Messages (already sealed rows), their queued parts and their first events. */
-async function insertMessageRows(trx: Transaction<Database>, rows: MessageTable[]): Promise<void> {
-  for (const chunk of chunks(rows, 500)) {
-    await trx.insertInto('messages').values(chunk).execute();
-    const parts = chunk.flatMap((m) =>
-      Array.from({ length: Number(m.parts_count) }, (_, i) => ({
-        message_id: m.id,
-        seq: i + 1,
-        status: 'queued',
-      })),
-    );
-    for (const p of chunks(parts, 2000)) await trx.insertInto('message_parts').values(p).execute();
-    await insertEvents(
-      trx,
-      chunk.map((m) => ({ id: m.id, tenant_id: m.tenant_id, status: m.status })),
-      chunk[0]!.created_at,
-    );
-  }
-}
-
-/**
- * The contract's package pays for messages in order while its parts last (the first that does not
- * fit ends it): those become free. Returns the parts used. Pure: the estimate runs it too.
- */
-export function fitPackage(rows: NewMessage[], partsLeft: number): number {
-  let left = partsLeft;
-  let used = 0;
-  for (const m of rows) {
-    if (left < m.parts) break;
-    m.package = true;
-    m.price = 0;
-    m.amount = 0;
-    left -= m.parts;
-    used += m.parts;
-  }
-  return used;
-}
-
-/**
- * Which messages the available balance pays for: all of them; or (partial) those that fit, in
- * order; otherwise insufficient_balance. Pure: the estimate runs it too.
- */
-export function fitBalance(
-  all: NewMessage[],
-  available: number,
-  hold: { currency: string; partial: boolean },
-): { accepted: NewMessage[]; unaffordable: NewMessage[] } {
-  const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
-  if (total <= available) return { accepted: all, unaffordable: [] };
-  if (!hold.partial) {
-    throw new DomainError(
-      'insufficient_balance',
-      `this request costs ${formatAmount(total)} ${hold.currency}; ${formatAmount(available)} is available`,
-      {
-        required: formatAmount(total),
-        available: formatAmount(available),
-        currency: hold.currency,
-      },
-    );
-  }
-  let left = available;
-  const accepted: NewMessage[] = [];
-  const unaffordable: NewMessage[] = [];
-  for (const m of all) {
-    if ((m.amount ?? 0) <= left) {
-      accepted.push(m);
-      left -= m.amount ?? 0;
-    } else unaffordable.push(m);
-  }
-  if (accepted.length === 0) {
-    throw new DomainError(
-      'insufficient_balance',
-      `not even one message fits in the available ${formatAmount(available)} ${hold.currency}`,
-      { available: formatAmount(available), currency: hold.currency },
-    );
-  }
-  return { accepted, unaffordable };
-}
-
-const FINAL_PART = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'unknown'];
-
 export class MessageStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -271,7 +72,8 @@ export class MessageStore {
   /**
    * Accept: the balance hold, the messages, their parts and first events, and the idempotency
    * record, in one transaction. With `hold`, the messages are paid for from the available balance:
-   * all of them, or (partial) those that fit in order; otherwise insufficient_balance, nothing written.
+   * all of them, or (partial) those that fit in order; otherwise insufficient_balance, nothing
+   * written.
    *
    * On SQLite a large acceptance would hold the only connection (one writer, and every query of
    * every tenant waits for it) for the whole insert, so above ACCEPT_AT_ONCE messages it commits
@@ -372,41 +174,60 @@ export class MessageStore {
     });
   }
 
-  /** Package, balance hold and idempotency record: which messages this acceptance takes. */
+  /**
+   * Which messages this acceptance takes and who pays (core/billing/affordability.ts decides): the
+   * package's use and the balance hold are written with the idempotency record. The contract and
+   * balance rows are locked (PostgreSQL) so concurrent acceptances decide one after the other.
+   */
   async #decide(
     trx: Transaction<Database>,
     all: NewMessage[],
     opts: AcceptWrites,
     now: number,
   ): Promise<{ accepted: NewMessage[]; unaffordable: NewMessage[] }> {
-    let messages = all;
+    let priced = all;
+    if (opts.quota) {
+      const contractId = opts.quota.contractId;
+      const lock = this.dialect === 'postgres' ? sql`for update` : sql``;
+      const r = await sql<{
+        left: number;
+      }>`select quota - quota_used as left from contracts where id = ${contractId} ${lock}`.execute(
+        trx,
+      );
+      const paid = payFromPackage(all, Number(r.rows[0]?.left ?? 0));
+      priced = paid.messages;
+      if (paid.partsUsed > 0)
+        await trx
+          .updateTable('contracts')
+          .set((eb) => ({ quota_used: eb('quota_used', '+', paid.partsUsed) }))
+          .where('id', '=', contractId)
+          .execute();
+    }
+    let accepted = priced;
     let unaffordable: NewMessage[] = [];
     const hold = opts.hold;
-    if (opts.quota) await this.#usePackage(trx, opts.quota.contractId, all);
-    const total = all.reduce((sum, m) => sum + (m.amount ?? 0), 0);
-    if (hold && total > 0) {
+    if (hold && totalAmount(priced) > 0) {
       const { available } = await lockBalance(trx, this.dialect, hold.tenantId, now);
-      ({ accepted: messages, unaffordable } = fitBalance(all, available, hold));
-      const held = messages.reduce((sum, m) => sum + (m.amount ?? 0), 0);
-      const parts = messages.reduce((sum, m) => sum + (m.amount ? m.parts : 0), 0);
-      if (held > 0) {
+      const fit = fitBalance(priced, available, hold);
+      ({ accepted, unaffordable } = fit);
+      if (fit.hold.amount > 0) {
         await post(
           trx,
           {
             tenantId: hold.tenantId,
             currency: hold.currency,
             kind: 'hold',
-            amount: -held,
-            heldChange: held,
-            reason: `${messages.length} messages, ${parts} parts`,
+            amount: -fit.hold.amount,
+            heldChange: fit.hold.amount,
+            reason: `${accepted.length} messages, ${fit.hold.parts} parts`,
             batchId: hold.batchId,
-            quantity: parts,
+            quantity: fit.hold.parts,
           },
           now,
         );
       }
     }
-    const idempotency = opts.idempotency?.(messages, unaffordable);
+    const idempotency = opts.idempotency?.(accepted, unaffordable);
     if (idempotency) {
       await trx
         .insertInto('idempotency_keys')
@@ -420,27 +241,7 @@ export class MessageStore {
         })
         .execute();
     }
-    return { accepted: messages, unaffordable };
-  }
-
-  async #usePackage(
-    trx: Transaction<Database>,
-    contractId: string,
-    rows: NewMessage[],
-  ): Promise<void> {
-    const lock = this.dialect === 'postgres' ? sql`for update` : sql``;
-    const r = await sql<{
-      left: number;
-    }>`select quota - quota_used as left from contracts where id = ${contractId} ${lock}`.execute(
-      trx,
-    );
-    const used = fitPackage(rows, Number(r.rows[0]?.left ?? 0));
-    if (used > 0)
-      await trx
-        .updateTable('contracts')
-        .set((eb) => ({ quota_used: eb('quota_used', '+', used) }))
-        .where('id', '=', contractId)
-        .execute();
+    return { accepted, unaffordable };
   }
 
   async findIdempotency(
@@ -456,160 +257,6 @@ export class MessageStore {
     return (
       row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response }
     );
-  }
-
-  /**
-   * Claim due queued messages for this node's dispatcher. The claim pushes `next_attempt_at`
-   * past the lease: if this node dies, the messages come due again for whoever is alive.
-   */
-  async claim(opts: {
-    node: string;
-    now: number;
-    leaseMs: number;
-    limit: number;
-    /** Only test (true) or only live (false) messages; undefined = both. */
-    test?: boolean;
-  }): Promise<ClaimedMessage[]> {
-    const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
-    const kind = opts.test === undefined ? sql`` : sql`and test = ${opts.test ? 1 : 0}`;
-    const rows = await sql<{
-      id: string;
-      tenant_id: string;
-      to: string;
-      text: string;
-      text_key_id: string | null;
-      encoding: string;
-      parts_count: number;
-      concat_ref: number;
-      attempts: number;
-      class: string;
-      destination: string | null;
-    }>`
-      update messages set next_attempt_at = ${opts.now + opts.leaseMs}, lease_node = ${opts.node}, attempts = attempts + 1
-      where id in (
-        select id from messages where status = 'queued' and next_attempt_at <= ${opts.now} ${kind}
-        order by next_attempt_at, id limit ${opts.limit} ${lock})
-      returning id, tenant_id, "to", text, text_key_id, encoding, parts_count, concat_ref, attempts, class, destination`.execute(
-      this.db,
-    );
-    const claimed = rows.rows.map((r) => ({
-      id: r.id,
-      tenantId: r.tenant_id,
-      to: r.to,
-      text: this.cipher.open(r.text, r.text_key_id, r.id),
-      encoding: r.encoding,
-      partsCount: Number(r.parts_count),
-      concatRef: Number(r.concat_ref),
-      attempts: Number(r.attempts),
-      pendingSeqs: Array.from({ length: Number(r.parts_count) }, (_, i) => i + 1),
-      class: r.class,
-      destination: r.destination,
-    }));
-    // A retried message may have some parts at the carrier already: send only the rest.
-    const retried = claimed.filter((m) => m.attempts > 1);
-    if (retried.length > 0) {
-      const open = await this.db
-        .selectFrom('message_parts')
-        .select(['message_id', 'seq'])
-        .where(
-          'message_id',
-          'in',
-          retried.map((m) => m.id),
-        )
-        .where('status', '=', 'queued')
-        .execute();
-      const bySeq = new Map<string, number[]>();
-      for (const p of open)
-        bySeq.set(p.message_id, [...(bySeq.get(p.message_id) ?? []), Number(p.seq)]);
-      for (const m of retried) m.pendingSeqs = (bySeq.get(m.id) ?? []).sort((a, b) => a - b);
-    }
-    return claimed;
-  }
-
-  /** A restarted node owns nothing in flight: make its old claims due now. */
-  async releaseLeases(node: string, now: number): Promise<number> {
-    const r = await this.db
-      .updateTable('messages')
-      .set({ next_attempt_at: now, lease_node: null })
-      .where('status', '=', 'queued')
-      .where('lease_node', '=', node)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
-  }
-
-  /** Record what the carrier answered, in one transaction; returns the status changes made. */
-  async applyDispatchOutcomes(out: {
-    submitted: SubmittedPart[];
-    failed: FailedMessage[];
-    retry: RetryMessage[];
-    now: number;
-  }): Promise<StatusChange[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const changes: StatusChange[] = [];
-      if (out.submitted.length > 0) {
-        const rows = out.submitted.map((s) => [s.messageId, s.seq, s.carrierId, s.channelId, s.at]);
-        await sql`
-          update message_parts set status = 'submitted', carrier_id = v.carrier_id, channel_id = v.channel_id, submitted_at = v.at
-          from (select ${field(0)} as message_id, ${intField(1)} as seq, ${field(2)} as carrier_id, ${field(3)} as channel_id, ${intField(4)} as at
-                from ${jsonRows(this.dialect, rows)}) as v
-          where message_parts.message_id = v.message_id and message_parts.seq = v.seq and message_parts.status = 'queued'`.execute(
-          trx,
-        );
-        const ids = [...new Set(out.submitted.map((s) => s.messageId))];
-        const done = await sql<StatusChange>`
-          update messages set status = 'submitted', submitted_at = ${out.now}, lease_node = null,
-            channel_id = (select p.channel_id from message_parts p where p.message_id = messages.id and p.seq = 1)
-          where id in (select ${field(0)} from ${jsonRows(
-            this.dialect,
-            ids.map((id) => [id]),
-          )})
-            and status = 'queued'
-            and not exists (select 1 from message_parts p where p.message_id = messages.id and p.status = 'queued')
-          returning id, tenant_id, status`.execute(trx);
-        changes.push(...done.rows);
-      }
-      for (const f of out.failed) {
-        await trx
-          .updateTable('message_parts')
-          .set({
-            status: 'failed',
-            channel_id: f.channelId,
-            command_status: f.commandStatus,
-            done_at: out.now,
-          })
-          .where('message_id', '=', f.messageId)
-          .where('seq', '=', f.seq)
-          .where('status', '=', 'queued')
-          .execute();
-        const row = await trx
-          .updateTable('messages')
-          .set({
-            status: 'failed',
-            error_code: f.errorCode,
-            error_detail: f.detail,
-            channel_id: f.channelId,
-            done_at: out.now,
-            lease_node: null,
-          })
-          .where('id', '=', f.messageId)
-          .where('status', '=', 'queued')
-          .returning(['id', 'tenant_id', 'status'])
-          .executeTakeFirst();
-        if (row) changes.push(row);
-      }
-      for (const r of out.retry) {
-        await trx
-          .updateTable('messages')
-          .set({ next_attempt_at: r.notBefore, lease_node: null, error_detail: r.detail })
-          .where('id', '=', r.messageId)
-          .where('status', '=', 'queued')
-          .execute();
-      }
-      // Receipts that overtook their submit_sm_resp can be matched now.
-      changes.push(...(await matchPendingReceipts(trx, this.dialect, out.now)));
-      await recordChanges(trx, this.dialect, changes, out.now);
-      return changes;
-    });
   }
 
   /** One of a tenant's messages; with `text`, its body opened (callers audit that read). */
@@ -734,38 +381,6 @@ export class MessageStore {
   }
 
   /**
-   * Messages still queued when their validity has passed (no channel took them in time) end as
-   * `expired`; their holds are released. `validityMs` is per message class.
-   */
-  async expireQueued(validityMs: Record<string, number>, now: number): Promise<StatusChange[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const classes = Object.entries(validityMs);
-      const overdue = sql.join(
-        classes.map(([cls, ms]) => sql`(class = ${cls} and created_at < ${now - ms})`),
-        sql` or `,
-      );
-      const rows = await sql<StatusChange>`
-        update messages set status = 'expired', error_code = 'expired', error_detail = 'not submitted within its validity', done_at = ${now}, lease_node = null
-        where status = 'queued' and (${overdue})
-        returning id, tenant_id, status`.execute(trx);
-      if (rows.rows.length === 0) return [];
-      for (const ids of chunks(
-        rows.rows.map((r) => r.id),
-        1000,
-      )) {
-        await trx
-          .updateTable('message_parts')
-          .set({ status: 'expired', done_at: now })
-          .where('message_id', 'in', ids)
-          .where('status', '=', 'queued')
-          .execute();
-      }
-      await recordChanges(trx, this.dialect, rows.rows, now);
-      return rows.rows;
-    });
-  }
-
-  /**
    * A reviewer's decision on a held batch: approved messages join the queue; rejected (or expired)
    * ones fail with content_rejected and their holds are released — in one transaction.
    */
@@ -836,129 +451,6 @@ export class MessageStore {
   }
 }
 
-/**
- * Match receipts waiting in `receipts` (state pending) to submitted parts, then settle every
- * message whose parts are all final. Runs after receipts are stored and after submit
- * responses are stored, so the order they arrive in does not matter.
- */
-export async function matchPendingReceipts(
-  trx: Transaction<Database>,
-  dialect: Dialect,
-  now: number,
-): Promise<StatusChange[]> {
-  // Receipts and submit responses are written by different transactions (and nodes). Matching
-  // under one lock means each matcher sees what the other committed: on PostgreSQL's READ
-  // COMMITTED every statement after the lock gets a fresh snapshot. SQLite has one writer anyway.
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(727273)`.execute(trx);
-  const touched = await sql<{ message_id: string }>`
-    update message_parts set status = r.status, stat = r.stat, err = r.err, done_at = r.received_at
-    from receipts r
-    where r.state = 'pending' and r.status is not null
-      and r.channel_id = message_parts.channel_id and r.carrier_id = message_parts.carrier_id
-      and message_parts.status = 'submitted'
-    returning message_parts.message_id`.execute(trx);
-  // A receipt is done with once its part has settled (by it, or earlier: a duplicate), or when it
-  // is an intermediate one (ENROUTE, ACCEPTD) for a part we know.
-  await sql`
-    update receipts set state = 'matched',
-      message_id = (select p.message_id from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id order by p.submitted_at desc limit 1)
-    where state = 'pending'
-      and exists (select 1 from message_parts p where p.channel_id = receipts.channel_id and p.carrier_id = receipts.carrier_id
-                  and (p.status <> 'submitted' or receipts.status is null))`.execute(trx);
-  if (touched.rows.length === 0) return [];
-  const ids = [...new Set(touched.rows.map((r) => r.message_id))];
-  return settleMessages(trx, dialect, ids, now);
-}
-
-/** Give each message whose parts are all final its one final status. */
-export async function settleMessages(
-  trx: Transaction<Database>,
-  dialect: Dialect,
-  ids: string[],
-  now: number,
-): Promise<StatusChange[]> {
-  const out: StatusChange[] = [];
-  const finals = sql.join(FINAL_PART.map((s) => sql.lit(s)));
-  for (const chunk of chunks(ids, 1000)) {
-    const r = await sql<StatusChange>`
-      update messages set
-        status = coalesce((select p.status from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1), 'delivered'),
-        error_code = (select p.stat from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1),
-        error_detail = (select case when p.err is null then null else 'err:' || p.err end from message_parts p where p.message_id = messages.id and p.status <> 'delivered' order by p.seq limit 1),
-        done_at = ${now}, lease_node = null
-      where id in (select ${field(0)} from ${jsonRows(
-        dialect,
-        chunk.map((id) => [id]),
-      )})
-        and status in ('queued', 'submitted')
-        and not exists (select 1 from message_parts p where p.message_id = messages.id and p.status not in (${finals}))
-      returning id, tenant_id, status`.execute(trx);
-    out.push(...r.rows);
-  }
-  return out;
-}
-
-/** Status changes are written with their events and settle their messages' holds, in one transaction. */
-export async function recordChanges(
-  trx: Transaction<Database>,
-  dialect: Dialect,
-  changes: StatusChange[],
-  now: number,
-): Promise<void> {
-  await insertEvents(trx, changes, now);
-  if (changes.length > 0) {
-    await settleHolds(trx, dialect, [...new Set(changes.map((c) => c.id))], now);
-    await storeFailureCategories(trx, dialect, changes);
-  }
-}
-
-const FAILED_FINAL = new Set(FINAL_PART.filter((s) => s !== 'delivered'));
-
-/**
- * A message that ends other than delivered keeps the category of its error code, by its channel's
- * rules (core/failure-category.ts; channels.config is plain JSON but for the sealed password), so
- * the message log filters by category with an index instead of re-deriving it row by row.
- */
-async function storeFailureCategories(
-  trx: Transaction<Database>,
-  dialect: Dialect,
-  changes: StatusChange[],
-): Promise<void> {
-  const ids = [...new Set(changes.filter((c) => FAILED_FINAL.has(c.status)).map((c) => c.id))];
-  for (const chunk of chunks(ids, 1000)) {
-    const rows = await trx
-      .selectFrom('messages')
-      .select(['id', 'error_code', 'channel_id'])
-      .where('id', 'in', chunk)
-      .where('error_code', 'is not', null)
-      .execute();
-    if (rows.length === 0) continue;
-    const channelIds = [...new Set(rows.flatMap((r) => (r.channel_id ? [r.channel_id] : [])))];
-    const rulesOf = new Map<string, CategoryRule[]>();
-    if (channelIds.length > 0) {
-      const configs = await trx
-        .selectFrom('channels')
-        .select(['id', 'config'])
-        .where('id', 'in', channelIds)
-        .execute();
-      for (const c of configs) {
-        const rules = c.config
-          ? (JSON.parse(c.config) as { categoryRules?: CategoryRule[] }).categoryRules
-          : undefined;
-        if (rules && rules.length > 0) rulesOf.set(c.id, rules);
-      }
-    }
-    const values = rows.map((r) => [
-      r.id,
-      categoriseErrorCode(r.error_code!, r.channel_id ? rulesOf.get(r.channel_id) : undefined),
-    ]);
-    await sql`
-      update messages set failure_category = v.category
-      from (select ${field(0)} as id, ${field(1)} as category from ${jsonRows(dialect, values)}) as v
-      where messages.id = v.id`.execute(trx);
-  }
-}
-
 // Ids are ULIDs: their first 10 characters are the creation time. A date range is also an id range,
 // so every filter index (which ends in id) serves it. Ids chosen before acceptance (SMPP/CMPP
 // reassembly, at most minutes) may be older than created_at, and a clock stepped back may make them
@@ -987,94 +479,4 @@ function filtered(db: Kysely<Database>, tenantId: string, f: ListFilter) {
       .where(sql<number>`+created_at`, '<', f.createdTo);
   if (f.after) q = q.where('id', '<', f.after);
   return q;
-}
-
-export async function insertEvents(
-  trx: Transaction<Database>,
-  changes: StatusChange[],
-  now: number,
-): Promise<void> {
-  for (const chunk of chunks(changes, 1000)) {
-    await trx
-      .insertInto('message_events')
-      .values(
-        chunk.map((c) => ({
-          message_id: c.id,
-          tenant_id: c.tenant_id,
-          status: c.status,
-          detail: null,
-          created_at: now,
-        })),
-      )
-      .execute();
-  }
-}
-
-function toRow(m: NewMessage, body: { data: string; keyId: string | null }): MessageTable {
-  return {
-    id: m.id,
-    tenant_id: m.tenantId,
-    batch_id: m.batchId,
-    client_ref: m.clientRef,
-    to: m.to,
-    from: null,
-    text: body.data,
-    encoding: m.encoding,
-    parts_count: m.parts,
-    concat_ref: m.concatRef,
-    status: m.held ? 'held' : 'queued',
-    channel_id: null,
-    error_code: null,
-    error_detail: null,
-    attempts: 0,
-    next_attempt_at: m.notBefore ?? m.createdAt,
-    lease_node: null,
-    created_at: m.createdAt,
-    submitted_at: null,
-    done_at: null,
-    test: m.test ? 1 : 0,
-    text_key_id: body.keyId,
-    class: m.class ?? 'notification',
-    price: m.price ?? 0,
-    amount: m.amount ?? 0,
-    charged: 0,
-    billing: m.package ? 'package' : (m.amount ?? 0) > 0 ? 'held' : 'free',
-    destination: m.destination ?? null,
-    settled_at: null,
-    compliance: m.compliance ?? null,
-    template_id: m.templateId ?? null,
-    text_hash: m.textHash ?? null,
-    callback_url: m.callbackUrl ?? null,
-    callback_statuses: m.callbackStatuses ?? null,
-    source: m.origin?.source ?? null,
-    source_account: m.origin?.account ?? null,
-    source_addr: m.origin?.sourceAddr ?? null,
-    receipt_wanted: m.origin?.receipt ?? 0,
-    source_parts: m.origin?.parts ?? null,
-  };
-}
-
-function toView(r: MessageTable): MessageView {
-  return {
-    id: r.id,
-    batchId: r.batch_id,
-    clientRef: r.client_ref,
-    to: r.to,
-    status: r.status,
-    parts: Number(r.parts_count),
-    encoding: r.encoding,
-    channelId: r.channel_id,
-    class: r.class,
-    price: Number(r.price),
-    amount: Number(r.amount),
-    charged: Number(r.charged),
-    billing: r.billing,
-    compliance: r.compliance ? (JSON.parse(r.compliance) as Record<string, unknown>) : null,
-    errorCode: r.error_code,
-    errorDetail: r.error_detail,
-    failureCategory: r.failure_category ?? null,
-    createdAt: r.created_at,
-    submittedAt: r.submitted_at,
-    doneAt: r.done_at,
-  };
 }

@@ -5,11 +5,11 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
 import {
-  recordChanges,
   matchPendingReceipts,
+  recordChanges,
   settleMessages,
   type StatusChange,
-} from './messages.ts';
+} from './settlement.ts';
 import { chunks } from './json-rows.ts';
 
 export interface IncomingReceipt {

@@ -6,6 +6,7 @@
 // CMPP Msg_Ids its SPs were given (cmpp_msg_ids).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { eventIdsAfter } from './event-feed.ts';
 import { FINAL_STATUSES } from '../core/message/status.ts';
 import { plaintextCipher, type BodyCipher } from '../security/body-cipher.ts';
 
@@ -123,15 +124,8 @@ export class SmppOutboxStore {
   }
 
   /** Event ids above `after`, ascending (every tenant's): for the commit horizon. */
-  async eventIdsAfter(after: number, limit: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('message_events')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => Number(r.id));
+  eventIdsAfter(after: number, limit: number): Promise<number[]> {
+    return eventIdsAfter(this.db, after, limit);
   }
 
   /**

@@ -1,19 +1,17 @@
-// Webhook deliveries: fanned out from message_events after a durable cursor, claimed with a
-// lease (like the message queue), and settled in batches with every attempt recorded.
+// Webhook deliveries: fanned out from message_events after a durable cursor (webhook-fan-out.ts),
+// claimed with a lease (like the message queue), and settled in batches with every attempt
+// recorded; read back as views with their attempts (webhook-delivery-views.ts).
 import { sql, type Kysely } from 'kysely';
 import type { Database, WebhookDeliveryTable } from './schema.ts';
 import type { Dialect } from './db.ts';
 import { chunks, field, intField, jsonRows } from './json-rows.ts';
-import type { EventFeed, FeedEvent } from './event-feed.ts';
+import type { EventFeed } from './event-feed.ts';
+import { fanOut, fanOutCursor, type FanOutOptions } from './webhook-fan-out.ts';
+import { withAttempts, type AttemptRecord, type DeliveryView } from './webhook-delivery-views.ts';
 import type { BodyCipher } from '../security/body-cipher.ts';
-import { newId } from '../core/ids.ts';
-import {
-  eventIdOf,
-  eventTypeOf,
-  INBOUND_EVENT_STATUS,
-  type EventType,
-} from '../core/webhooks/events.ts';
-import { wantsStatus } from '../core/webhooks/status-filter.ts';
+import { eventIdOf } from '../core/webhooks/events.ts';
+
+export type { AttemptRecord, DeliveryView } from './webhook-delivery-views.ts';
 
 export type DeliveryStatus = 'pending' | 'failed' | 'delivered' | 'dead';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
@@ -22,8 +20,6 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'delivered',
   'dead',
 ];
-
-const CURSOR = 'fanout';
 
 /** What a claim hands the worker. */
 export interface ClaimedDelivery {
@@ -43,14 +39,6 @@ export interface ClaimedDelivery {
   leaseUntil: number;
 }
 
-/** One attempt as a tenant may see it: when, the status code, our words for a failure, how long. */
-export interface AttemptRecord {
-  at: number;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
 /** How one claimed delivery ends this round. */
 export interface DeliveryOutcome {
   id: string;
@@ -63,24 +51,6 @@ export interface DeliveryOutcome {
   nextAttemptAt: number;
 }
 
-export interface DeliveryView {
-  id: string;
-  webhookId: string | null;
-  callbackUrl: string | null;
-  eventId: number | null;
-  eventType: string;
-  status: string;
-  attempts: number;
-  nextAttemptAt: number | null;
-  createdAt: number;
-  queuedAt: number;
-  deliveredAt: number | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  attemptLog: AttemptRecord[];
-  payload?: unknown;
-}
-
 export interface DeliveryFilter {
   webhookId?: string;
   /** Only deliveries to per-message callback URLs. */
@@ -90,11 +60,6 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-/** `cb:<origin>`: callbacks to one origin share one concurrency bound. */
-export function callbackTarget(origin: string): string {
-  return `cb:${origin}`;
-}
-
 export class WebhookDeliveryStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -102,126 +67,14 @@ export class WebhookDeliveryStore {
     private readonly cipher: BodyCipher,
   ) {}
 
+  /** The id of the last event fanned out. */
   async cursor(): Promise<number> {
-    const row = await this.db
-      .selectFrom('webhook_cursor')
-      .select('last_event_id')
-      .where('name', '=', CURSOR)
-      .executeTakeFirst();
-    return Number(row?.last_event_id ?? 0);
+    return fanOutCursor(this.db);
   }
 
-  /**
-   * Fan the events after the cursor (up to the event horizon `upTo`) out to their targets:
-   * the message's callback URL if it has one, else the tenant's enabled endpoints subscribed to
-   * the type — for message.status, only where the status is one they chose (targetsOf). The deliveries and the new cursor are one transaction, and a delivery is unique
-   * per event and target, so two nodes (or a replay after a crash) never create one twice.
-   */
-  async fanOut(
-    feed: EventFeed,
-    o: { upTo: number; limit: number; now: number; origin: (url: string) => string | null },
-  ): Promise<{ events: number; created: number }> {
-    return this.db.transaction().execute(async (trx) => {
-      const lock = this.dialect === 'postgres' ? sql`for update` : sql``;
-      const cur = await sql<{
-        last_event_id: number;
-      }>`select last_event_id from webhook_cursor where name = ${CURSOR} ${lock}`.execute(trx);
-      const cursor = Number(cur.rows[0]?.last_event_id ?? 0);
-      if (cursor >= o.upTo) return { events: 0, created: 0 };
-      const rows = await trx
-        .selectFrom('message_events')
-        .select(['id', 'message_id', 'tenant_id', 'status', 'created_at'])
-        .where('id', '>', cursor)
-        .where('id', '<=', o.upTo)
-        .orderBy('id')
-        .limit(o.limit)
-        .execute();
-      const next = rows.length < o.limit ? o.upTo : Number(rows[rows.length - 1]!.id);
-      const tenants = [...new Set(rows.map((r) => r.tenant_id))];
-      const endpoints =
-        tenants.length === 0
-          ? []
-          : await trx
-              .selectFrom('webhook_endpoints')
-              .select(['id', 'tenant_id', 'events', 'statuses'])
-              .where('tenant_id', 'in', tenants)
-              .where('enabled', '=', 1)
-              .execute();
-      const byTenant = new Map<string, EndpointChoice[]>();
-      for (const e of endpoints)
-        byTenant.set(e.tenant_id, [
-          ...(byTenant.get(e.tenant_id) ?? []),
-          { id: e.id, events: e.events.split(','), statuses: e.statuses },
-        ]);
-      // Most events go nowhere (no endpoint, no callback URL, a status nobody chose): shape
-      // only those that go somewhere (targetsOf decides; this is the same rule, read early).
-      const statusIds = rows
-        .filter((r) => r.status !== INBOUND_EVENT_STATUS)
-        .map((r) => r.message_id);
-      const callbacks = new Map<string, string | null>();
-      for (const ids of chunks([...new Set(statusIds)], 1000)) {
-        const found = await trx
-          .selectFrom('messages')
-          .select(['id', 'callback_statuses'])
-          .where('id', 'in', ids)
-          .where('callback_url', 'is not', null)
-          .execute();
-        for (const f of found) callbacks.set(f.id, f.callback_statuses);
-      }
-      const wanted = rows.filter((r) => {
-        const type = eventTypeOf(r.status);
-        if (type === 'message.status' && callbacks.has(r.message_id))
-          return wantsStatus(callbacks.get(r.message_id) ?? null, r.status);
-        return (byTenant.get(r.tenant_id) ?? []).some((ep) => endpointWants(ep, type, r.status));
-      });
-      const events = await feed.shape(trx, wanted);
-      const deliveries: WebhookDeliveryTable[] = [];
-      for (const e of events) {
-        const targets = targetsOf(e, byTenant.get(e.tenantId) ?? [], o.origin);
-        if (targets.length === 0) continue;
-        const json = JSON.stringify(e.envelope);
-        for (const t of targets) {
-          const id = newId('dlv', o.now);
-          const payload = this.#seal(e.type, json, id);
-          deliveries.push({
-            id,
-            tenant_id: e.tenantId,
-            endpoint_id: t.endpointId,
-            callback_url: t.callbackUrl,
-            target: t.target,
-            event_id: e.seq,
-            event_type: e.type,
-            payload: payload.data,
-            payload_key_id: payload.keyId,
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: o.now,
-            lease_node: null,
-            queued_at: o.now,
-            created_at: o.now,
-            updated_at: o.now,
-            delivered_at: null,
-            last_status_code: null,
-            last_error: null,
-          });
-        }
-      }
-      let created = 0;
-      for (const chunk of chunks(deliveries, 500)) {
-        const r = await trx
-          .insertInto('webhook_deliveries')
-          .values(chunk)
-          .onConflict((oc) => oc.columns(['event_id', 'target']).doNothing())
-          .executeTakeFirst();
-        created += Number(r.numInsertedOrUpdatedRows ?? 0);
-      }
-      await trx
-        .updateTable('webhook_cursor')
-        .set({ last_event_id: next, updated_at: o.now })
-        .where('name', '=', CURSOR)
-        .execute();
-      return { events: rows.length, created };
-    });
+  /** Fan the events after the cursor, up to the event horizon, out to their recipients. */
+  async fanOut(feed: EventFeed, o: FanOutOptions): Promise<{ events: number; created: number }> {
+    return fanOut(this.db, this.dialect, this.cipher, feed, o);
   }
 
   /** A test event for one endpoint, created already claimed by `node` (sent at once, not queued). */
@@ -310,19 +163,22 @@ export class WebhookDeliveryStore {
     const leaseUntil = o.now + o.leaseMs;
     // Look a little past `limit` so one busy target's rows do not hide everyone else's.
     const scan = Math.min(o.limit * 4, Math.max(o.limit, o.perTarget * 4));
-    const rows = await sql<{
-      id: string;
-      tenant_id: string;
-      endpoint_id: string | null;
-      callback_url: string | null;
-      target: string;
-      event_id: number | null;
-      event_type: string;
-      payload: string;
-      payload_key_id: string | null;
-      attempts: number;
-      queued_at: number;
-    }>`
+    const rows = await sql<
+      Pick<
+        WebhookDeliveryTable,
+        | 'id'
+        | 'tenant_id'
+        | 'endpoint_id'
+        | 'callback_url'
+        | 'target'
+        | 'event_id'
+        | 'event_type'
+        | 'payload'
+        | 'payload_key_id'
+        | 'attempts'
+        | 'queued_at'
+      >
+    >`
       update webhook_deliveries set next_attempt_at = ${leaseUntil}, lease_node = ${o.node}
       where id in (
         select id from (
@@ -443,7 +299,7 @@ export class WebhookDeliveryStore {
     if (f.status) q = q.where('status', '=', f.status);
     if (f.after) q = q.where('id', '<', f.after);
     const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
-    return this.#withAttempts(rows, false);
+    return withAttempts(this.db, this.cipher, rows, false);
   }
 
   async get(tenantId: string, id: string): Promise<DeliveryView | undefined> {
@@ -453,7 +309,7 @@ export class WebhookDeliveryStore {
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? (await this.#withAttempts([row], true))[0] : undefined;
+    return row ? (await withAttempts(this.db, this.cipher, [row], true))[0] : undefined;
   }
 
   /**
@@ -543,94 +399,4 @@ export class WebhookDeliveryStore {
     const rows = await q.execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
-
-  async #withAttempts(rows: WebhookDeliveryTable[], payload: boolean): Promise<DeliveryView[]> {
-    const ids = rows.map((r) => r.id);
-    const attempts =
-      ids.length === 0
-        ? []
-        : await this.db
-            .selectFrom('webhook_attempts')
-            .selectAll()
-            .where('delivery_id', 'in', ids)
-            .orderBy('id')
-            .execute();
-    const byDelivery = new Map<string, AttemptRecord[]>();
-    for (const a of attempts)
-      byDelivery.set(a.delivery_id, [
-        ...(byDelivery.get(a.delivery_id) ?? []),
-        {
-          at: Number(a.at),
-          statusCode: a.status_code === null ? null : Number(a.status_code),
-          error: a.error,
-          durationMs: Number(a.duration_ms),
-        },
-      ]);
-    return rows.map((r) => ({
-      id: r.id,
-      webhookId: r.endpoint_id,
-      callbackUrl: r.callback_url,
-      eventId: r.event_id === null ? null : Number(r.event_id),
-      eventType: r.event_type,
-      status: r.status,
-      attempts: Number(r.attempts),
-      nextAttemptAt:
-        r.status === 'pending' || r.status === 'failed' ? Number(r.next_attempt_at) : null,
-      createdAt: Number(r.created_at),
-      queuedAt: Number(r.queued_at),
-      deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
-      lastStatusCode: r.last_status_code === null ? null : Number(r.last_status_code),
-      lastError: r.last_error,
-      attemptLog: byDelivery.get(r.id) ?? [],
-      ...(payload
-        ? {
-            payload: JSON.parse(this.cipher.open(r.payload, r.payload_key_id, r.id)) as unknown,
-          }
-        : {}),
-    }));
-  }
-
-  /** Inbound messages carry someone's text: sealed at rest like message bodies. */
-  #seal(type: EventType, json: string, id: string): { data: string; keyId: string | null } {
-    return type === 'inbound.received' ? this.cipher.seal(json, id) : { data: json, keyId: null };
-  }
-}
-
-interface Target {
-  target: string;
-  endpointId: string | null;
-  callbackUrl: string | null;
-}
-
-/** An enabled endpoint as the fan-out sees it: its event types and status selection. */
-interface EndpointChoice {
-  id: string;
-  events: string[];
-  statuses: string | null;
-}
-
-function endpointWants(ep: EndpointChoice, type: EventType, status: string): boolean {
-  return (
-    ep.events.includes(type) && (type !== 'message.status' || wantsStatus(ep.statuses, status))
-  );
-}
-
-/**
- * Where one event goes: a message's callback URL replaces the endpoints (if it wants this
- * status, else the event goes nowhere); otherwise every endpoint subscribed to the type and, for
- * message.status, to the status.
- */
-function targetsOf(
-  e: FeedEvent,
-  endpoints: readonly EndpointChoice[],
-  origin: (url: string) => string | null,
-): Target[] {
-  if (e.type === 'message.status' && e.callbackUrl) {
-    if (!wantsStatus(e.callbackStatuses, e.status)) return [];
-    const o = origin(e.callbackUrl);
-    return o ? [{ target: callbackTarget(o), endpointId: null, callbackUrl: e.callbackUrl }] : [];
-  }
-  return endpoints
-    .filter((ep) => endpointWants(ep, e.type, e.status))
-    .map((ep) => ({ target: ep.id, endpointId: ep.id, callbackUrl: null }));
 }

@@ -1,7 +1,7 @@
 // Tenants' webhook endpoints and callback secrets. Signing secrets are sealed at rest
 // (security/body-cipher.ts) and leave the store only to sign, or once when made.
 import type { Kysely } from 'kysely';
-import type { Database, WebhookEndpointTable } from './schema.ts';
+import type { Database, WebhookCallbackSecretTable, WebhookEndpointTable } from './schema.ts';
 import { openColumn, sealToColumn, type BodyCipher } from '../security/body-cipher.ts';
 import { isEventType, type EventType } from '../core/webhooks/events.ts';
 import {
@@ -218,14 +218,7 @@ export class WebhookStore {
       if (!row) {
         await trx
           .insertInto('webhook_callback_secrets')
-          .values({
-            tenant_id: tenantId,
-            secret: sealed,
-            previous_secret: null,
-            previous_secret_until: null,
-            created_at: now,
-            updated_at: now,
-          })
+          .values(firstCallbackSecret(tenantId, sealed, now))
           .onConflict((oc) => oc.column('tenant_id').doNothing())
           .execute();
         return;
@@ -265,14 +258,7 @@ export class WebhookStore {
       await this.db
         .insertInto('webhook_callback_secrets')
         .values(
-          missing.map((t) => ({
-            tenant_id: t,
-            secret: sealToColumn(this.cipher, make(), t),
-            previous_secret: null,
-            previous_secret_until: null,
-            created_at: now,
-            updated_at: now,
-          })),
+          missing.map((t) => firstCallbackSecret(t, sealToColumn(this.cipher, make(), t), now)),
         )
         .onConflict((oc) => oc.column('tenant_id').doNothing())
         .execute();
@@ -293,6 +279,22 @@ export class WebhookStore {
         : [];
     return [current, ...previous];
   }
+}
+
+/** A tenant's callback secret row as first made: no previous secret. */
+function firstCallbackSecret(
+  tenantId: string,
+  sealed: string,
+  now: number,
+): WebhookCallbackSecretTable {
+  return {
+    tenant_id: tenantId,
+    secret: sealed,
+    previous_secret: null,
+    previous_secret_until: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 function toEndpoint(r: WebhookEndpointTable): WebhookEndpoint {

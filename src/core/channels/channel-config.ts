@@ -43,7 +43,7 @@ export interface SmppChannelConfig extends ChannelCommon {
   systemId: string;
   password: string;
   systemType: string;
-  /** How this carrier's DLR ids relate to its submit_sm_resp ids (shared/reference §1.5). */
+  /** How this carrier's DLR ids relate to its submit_sm_resp ids (Jasmin `dlr_msgid`). */
   receiptIdMode: 'same' | 'hex-resp-dec-dlr' | 'dec-resp-hex-dlr';
   /** TLS to the carrier (SMPP over TLS, e.g. port 3550). */
   tls: boolean;

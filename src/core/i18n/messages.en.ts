@@ -3,7 +3,7 @@
 // Placeholders are {{name}} (i18next interpolation, not HTML-escaped: these are plain text).
 
 export const en = {
-  // Notices to a tenant's contact (services/low-balance.ts, services/contracts.ts, services/notify.ts)
+  // Notices to a tenant's contact (services/low-balance.ts, services/contracts.ts, events/notifications.ts)
   'notice.low_balance.subject': 'Low SMS balance',
   'notice.low_balance.text':
     'Your available balance is {{available}} {{currency}}, below your alert threshold of {{threshold}} {{currency}}. Recharge to keep sending.',

@@ -1,7 +1,8 @@
+// Over 500 lines: one spec table, CMPP 3.0 §7.4's PDU layouts with encode and decode side by side.
 // CMPP 2.0 / 3.0 wire codec (China Mobile, SP <-> ISMG). Pure: Buffer + node:crypto only.
 //
-// Layouts follow docs section 3.1 of the SMS domain reference (QB-GF-028 CMPP 3.0 spec, with the
-// 2.0 differences from its revision history). All integers are big-endian; fixed-width octet
+// Layouts follow CMPP 3.0 §7 (China Mobile QB-GF-028), with the CMPP 2.0 differences noted where
+// they apply. All integers are big-endian; fixed-width octet
 // strings are NUL-padded on the right and read up to the first NUL.
 //
 // Error contract:

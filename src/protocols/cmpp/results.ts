@@ -1,7 +1,8 @@
-// CMPP_SUBMIT_RESP Result values the tenant-facing CMPP server answers with, and how a domain
-// error code (core/errors.ts) becomes one. CMPP 3.0 §7.4.3.2 defines 0–13 (reference sms-domain.md
-// §3.1); refusals it has no word for use the range §8.7.2 leaves to vendors, 100–199. The table is
-// documented in docs/cmpp.md — change both together.
+// CMPP Result and Status codes: the one home of their values, their names, what an ISMG's
+// SUBMIT_RESP Result means for a submit (channels/cmpp-channel.ts), and which Result the
+// tenant-facing CMPP server answers a domain error code (core/errors.ts) with. CMPP 3.0 §7.4.3.2
+// defines 0–13; refusals it has no word for use the range §8.7.2 leaves to vendors, 100–199. The
+// tenant table is documented in docs/cmpp.md — change both together.
 
 export const RESULT_OK = 0;
 /** Bad message structure: unreadable UDH, unsupported Msg_Fmt, text that does not decode. */
@@ -28,6 +29,38 @@ export const RESULT_FREQUENCY_LIMITED = 109;
 /** The text has a character that cannot be sent (a lone UTF-16 surrogate, NUL): permanent. */
 export const RESULT_INVALID_TEXT = 110;
 
+/** Results about the ISMG's own links (not connected, link down, timeout inside the gateway): the
+ * part is tried again later instead of failing. */
+const GATEWAY_TROUBLE = new Set([51, 52, 53, 54, 70, 73]);
+
+/** What to do with an ISMG's non-zero SUBMIT_RESP Result (the same classes as SMPP's). */
+export function classifySubmitResult(result: number): 'rejected' | 'throttled' | 'temporary' {
+  if (result === RESULT_FLOW_CONTROL) return 'throttled';
+  return GATEWAY_TROUBLE.has(result) ? 'temporary' : 'rejected';
+}
+
+/** SUBMIT_RESP Result (CMPP 3.0 §7.4.3.2). */
+const RESULT_NAMES: Readonly<Record<number, string>> = {
+  1: 'message structure error',
+  2: 'command word error',
+  3: 'duplicate Msg_Id / sequence',
+  4: 'wrong Msg_Length',
+  5: 'wrong fee code',
+  6: 'over the maximum message length',
+  7: 'wrong Service_Id',
+  8: 'flow control',
+  9: 'gateway does not serve the charged number',
+  10: 'wrong Src_Id',
+  11: 'wrong Msg_src',
+  12: 'wrong Fee_terminal_Id',
+  13: 'wrong Dest_terminal_Id',
+};
+
+/** An ISMG's Result in words ('flow control'); 'other error' for one the spec does not name. */
+export function resultName(result: number): string {
+  return RESULT_NAMES[result] ?? 'other error';
+}
+
 /** CMPP_CONNECT_RESP Status (CMPP 3.0 §7.4.2). */
 export const CONNECT_OK = 0;
 export const CONNECT_STRUCTURE = 1;
@@ -36,6 +69,22 @@ export const CONNECT_AUTH = 3;
 export const CONNECT_VERSION = 4;
 /** Other: the tenant may not send, too many connections, too many failed logins (locked). */
 export const CONNECT_OTHER = 5;
+
+/** CONNECT_RESP Status (CMPP 3.0 §7.4.2; 55–57 as ISMGs send them). */
+const CONNECT_NAMES: Readonly<Record<number, string>> = {
+  1: 'message structure error',
+  2: 'illegal source address',
+  3: 'authentication failed',
+  4: 'version too high',
+  55: 'too many connections (system)',
+  56: 'too many connections (account)',
+  57: 'login from a wrong IP address',
+};
+
+/** An ISMG's CONNECT_RESP Status in words; 'other error' for one the spec does not name. */
+export function connectStatusName(status: number): string {
+  return CONNECT_NAMES[status] ?? 'other error';
+}
 
 /** Domain error code → SUBMIT_RESP Result. */
 const BY_CODE: Readonly<Record<string, number>> = {

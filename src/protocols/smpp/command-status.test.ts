@@ -12,9 +12,12 @@ import {
   HY_INSUFFICIENT_BALANCE,
   HY_INVALID_TEXT,
   HY_RECIPIENT_OPTED_OUT,
+  classifySubmitStatus,
   commandStatusFor,
   commandStatusName,
   mappedCodes,
+  smppStatusName,
+  type SubmitFailure,
 } from './command-status.ts';
 
 describe('domain error → command_status', () => {
@@ -60,4 +63,56 @@ describe('domain error → command_status', () => {
       assert.ok(row, `a docs/smpp.md table row with \`${code}\` and ${hex}`);
     }
   });
+});
+
+describe('classifySubmitStatus', () => {
+  const cases: Array<[number, SubmitFailure]> = [
+    [0x58, 'throttled'],
+    [0x14, 'throttled'],
+    [0x08, 'temporary'],
+    [0x04, 'temporary'],
+    [0x05, 'temporary'],
+    [0x0d, 'temporary'],
+    [0xff, 'temporary'],
+    [0x0400, 'temporary'],
+    [0x04a1, 'temporary'],
+    [0x0300, 'temporary'],
+    [0x0b, 'rejected'],
+    [0x0a, 'rejected'],
+    [0x45, 'rejected'],
+    [0x01, 'rejected'],
+    [0x43, 'rejected'],
+    [0x48, 'rejected'],
+    [0x49, 'rejected'],
+    [0x50, 'rejected'],
+    [0x51, 'rejected'],
+    [0x61, 'rejected'],
+    [0x62, 'rejected'],
+    [0xc0, 'rejected'],
+    [0xc2, 'rejected'],
+    [0xc4, 'rejected'],
+    [0x104, 'rejected'],
+  ];
+  for (const [code, expected] of cases) {
+    test(`${smppStatusName(code)} → ${expected}`, () =>
+      assert.equal(classifySubmitStatus(code), expected));
+  }
+  test('ESME_ROK is not a failure', () => assert.throws(() => classifySubmitStatus(0), RangeError));
+});
+
+describe('smppStatusName', () => {
+  const cases: Array<[number, string]> = [
+    [0x00, 'ESME_ROK'],
+    [0x45, 'ESME_RSUBMITFAIL'],
+    [0x58, 'ESME_RTHROTTLED'],
+    [0x0e, 'ESME_RINVPASWD'],
+    [0x0b, 'ESME_RINVDSTADR'],
+    [0x14, 'ESME_RMSGQFUL'],
+    [0xff, 'ESME_RUNKNOWNERR'],
+    [0x4a1, '0x000004A1'],
+    [0x09, '0x00000009'],
+  ];
+  for (const [code, name] of cases) {
+    test(`${code} → ${name}`, () => assert.equal(smppStatusName(code), name));
+  }
 });

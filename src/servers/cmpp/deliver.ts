@@ -2,11 +2,43 @@
 // (store/smpp-outbox.ts, source 'cmpp'): status reports (Registered_Delivery 1) for messages it
 // submitted asking for one, one per Msg_Id it was answered, and inbound (MO) messages of its
 // tenant (Registered_Delivery 0). Version-free values: the report struct's width depends on the
-// connection's CMPP version, so it is encoded when sent. Reference sms-domain.md §3.1.
+// connection's CMPP version, so it is encoded when sent (CMPP 3.0 CMPP_DELIVER).
 import { encodeUcs2 } from '../../core/message/encoding.ts';
-import type { OutboxInbound, OutboxReceipt } from '../../store/smpp-outbox.ts';
-import { MSG_FMT_ASCII, MSG_FMT_UCS2 } from '../../protocols/cmpp/codec.ts';
-import { receiptOutcome, wantsReceipt } from '../smpp/receipt.ts';
+import {
+  MSG_FMT_ASCII,
+  MSG_FMT_UCS2,
+  encodeStatusReport,
+  type CmppPdu,
+  type CmppVersion,
+} from '../../protocols/cmpp/codec.ts';
+import { receiptOutcome, wantsReceipt, yymmddhhmm } from '../session/receipt-outcome.ts';
+
+/** A final status to report, as read from the outbox (the outbox store's receipts satisfy it). */
+export interface OutboxReport {
+  kind: 'receipt';
+  eventId: number;
+  status: string;
+  to: string;
+  sourceAddr: string | null;
+  receiptWanted: number;
+  errorCode: string | null;
+  errorDetail: string | null;
+  createdAt: number;
+  doneAt: number;
+  /** The Msg_Ids (16 hex digits) the SP was answered, in part order. */
+  cmppMsgIds?: string[];
+}
+
+/** An inbound message, as read from the outbox. */
+export interface OutboxMo {
+  kind: 'inbound';
+  eventId: number;
+  from: string;
+  to: string;
+  text: string;
+}
+
+export type CmppOutboxItem = OutboxReport | OutboxMo;
 
 export interface CmppReportDelivery {
   kind: 'report';
@@ -38,21 +70,13 @@ export type CmppDelivery = CmppReportDelivery | CmppMoDelivery;
 
 /** YYMMDDHHMM in China time (UTC+8), the report's time form. */
 export function cmppTime(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return (
-    p(d.getUTCFullYear() % 100) +
-    p(d.getUTCMonth() + 1) +
-    p(d.getUTCDate()) +
-    p(d.getUTCHours()) +
-    p(d.getUTCMinutes())
-  );
+  return yymmddhhmm(ms + 8 * 3600_000);
 }
 
 const digits = (addr: string, width: number) => addr.replace(/^\+/, '').slice(0, width);
 
 /** One status report per Msg_Id the SP holds for the message (none if it asked for none). */
-export function reportDeliveries(r: OutboxReceipt, newMsgId: () => Buffer): CmppDelivery[] {
+export function reportDeliveries(r: OutboxReport, newMsgId: () => Buffer): CmppDelivery[] {
   if (!wantsReceipt(r.receiptWanted, r.status)) return [];
   const stat = receiptOutcome(r.status, r.errorCode, r.errorDetail).stat;
   return (r.cmppMsgIds ?? []).map((hex) => ({
@@ -93,11 +117,7 @@ const ASCII = /^[\x20-\x7e\r\n]*$/;
  * An inbound message: ASCII as Msg_Fmt 0 (up to 160 octets), anything else UCS-2 (8). Longer
  * text goes as concatenated DELIVERs (TP_udhi 1, UDH `05 00 03 ref total seq`, 134 octets each).
  */
-export function moDeliveries(
-  m: OutboxInbound,
-  newMsgId: () => Buffer,
-  ref: number,
-): CmppDelivery[] {
+export function moDeliveries(m: OutboxMo, newMsgId: () => Buffer, ref: number): CmppDelivery[] {
   const ascii = ASCII.test(m.text);
   const bytes = ascii ? Buffer.from(m.text, 'latin1') : Buffer.from(encodeUcs2(m.text));
   const msgFmt = ascii ? MSG_FMT_ASCII : MSG_FMT_UCS2;
@@ -123,4 +143,38 @@ export function moDeliveries(
     tpUdhi: 1,
     content: Buffer.concat([Buffer.from([0x05, 0x00, 0x03, ref & 0xff, total, i + 1]), c]),
   }));
+}
+
+/** The CMPP_DELIVER for a delivery at the connection's version. */
+export function deliverPdu(d: CmppDelivery, sequenceId: number, version: CmppVersion): CmppPdu {
+  const content =
+    d.kind === 'report'
+      ? encodeStatusReport(
+          {
+            msgId: d.reportMsgId,
+            stat: d.stat,
+            submitTime: d.submitTime,
+            doneTime: d.doneTime,
+            destTerminalId: d.srcTerminalId,
+            smscSequence: 0,
+          },
+          version,
+        )
+      : d.content;
+  return {
+    command: 'deliver',
+    sequenceId,
+    msgId: d.msgId,
+    destId: d.destId,
+    serviceId: '',
+    tpPid: 0,
+    tpUdhi: d.kind === 'mo' ? d.tpUdhi : 0,
+    msgFmt: d.kind === 'mo' ? d.msgFmt : MSG_FMT_ASCII,
+    srcTerminalId: d.srcTerminalId,
+    srcTerminalType: 0,
+    registeredDelivery: d.kind === 'report' ? 1 : 0,
+    msgContent: content,
+    linkId: '',
+    reserve: '',
+  };
 }

@@ -1,5 +1,5 @@
 // Msg_Ids the CMPP server hands out (SUBMIT_RESP, and each DELIVER it sends): the spec's 64-bit
-// layout (reference sms-domain.md §3.1) with the time in China time, this node's gateway code and
+// layout (CMPP 3.0, SUBMIT_RESP Msg_Id) with the time in China time, this node's gateway code and
 // a 16-bit sequence. A group send reserves a block: one SUBMIT to N recipients is answered X and
 // its reports carry X … X+N−1, so a block never straddles the sequence's wrap.
 import { encodeMsgId } from '../../protocols/cmpp/codec.ts';

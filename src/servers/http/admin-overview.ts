@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../services/repositories.ts';
 import { PlatformOverview } from '../../services/dashboard-figures.ts';
 import { systemClock, type Clock } from '../../core/schedule.ts';
 import { dayOf } from './stats.ts';

@@ -7,18 +7,17 @@ import { DomainError } from '../../core/errors.ts';
 import { LOCALES, type Locale } from '../../core/i18n/index.ts';
 import { maskNumber } from '../../core/phone.ts';
 import * as accounts from '../../services/accounts.ts';
-import type { MessageStore } from '../../store/messages.ts';
+import { setTenantLocale } from '../../services/account-locale.ts';
+import type { MessageStore, TenantDirectory } from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 import { userView } from './account.ts';
-import { IncidentStore } from '../../store/incidents.ts';
+import { channelIncidents, type IncidentStore } from '../../services/channel-incidents.ts';
 import { stringify } from 'csv-stringify';
 import { once } from 'node:events';
 import { safeCell } from '../../reports/csv-cells.ts';
 import { money } from '../../core/billing/money.ts';
-import type { TenantDirectory } from '../../store/tenant-directory.ts';
 import { iso, parseLimit, parseTime } from './wire.ts';
 import { effectiveLimits, type SendLimiter } from '../../services/send-limits.ts';
-import type { TenantDetails } from '../../store/tenants.ts';
 const Id = Type.Object({ id: Type.String() });
 const Str = (max = 200) => Type.String({ maxLength: max });
 
@@ -28,6 +27,7 @@ export function adminRoutes(
     messages: MessageStore;
     /** The operator's tenant table: search, status, balances. */
     directory: TenantDirectory;
+    incidents: IncidentStore;
     onTenantStatus?: (tenantId: string, status: string) => void;
     /** Per-tenant message limits: the defaults, and forgetting a changed tenant's at once. */
     sendLimiter?: SendLimiter;
@@ -179,16 +179,7 @@ export function adminRoutes(
       },
     },
     async (req, reply) => {
-      if (!(await deps.tenants.setLocale(req.params.id, req.body.locale as Locale)))
-        throw new DomainError('not_found', `no tenant ${req.params.id}`);
-      await deps.audit.record({
-        tenantId: req.params.id,
-        actor: actorOf(req),
-        action: 'account.locale_set',
-        targetType: 'tenant',
-        targetId: req.params.id,
-        details: { locale: req.body.locale },
-      });
+      await setTenantLocale(deps, req.params.id, req.body.locale as Locale, actorOf(req));
       return reply.code(204).send();
     },
   );
@@ -223,7 +214,7 @@ export function adminRoutes(
         limit,
         ...(req.query.after ? { after: req.query.after } : {}),
       });
-      // Reading a tenant's data is itself audited (contract 2 clause 5: content is confidential).
+      // Reading a tenant's data is itself audited: message content is confidential.
       await deps.audit.record({
         tenantId: tenant.id,
         actor: actorOf(req),
@@ -275,8 +266,7 @@ export function adminRoutes(
     async (req, reply) => {
       const from = req.query.from === undefined ? undefined : parseTime(req.query.from, 'from');
       const to = req.query.to === undefined ? undefined : parseTime(req.query.to, 'to');
-      const rows = await new IncidentStore(deps.db).list({
-        limit: 10_000,
+      const rows = await channelIncidents(deps.incidents, {
         ...(req.query.channel ? { channelId: req.query.channel } : {}),
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
@@ -416,7 +406,7 @@ export function adminRoutes(
 }
 
 /** The operator's overrides (null = default) and what applies. */
-function sendLimitsView(t: TenantDetails, limiter: SendLimiter | undefined) {
+function sendLimitsView(t: accounts.TenantDetails, limiter: SendLimiter | undefined) {
   const applied = limiter ? effectiveLimits(limiter.defaults, t.sendLimits) : null;
   return {
     ...t.sendLimits,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import * as service from '../../services/announcements.ts';
-import type { Announcement, AnnouncementKind } from '../../store/announcements.ts';
+import type { Announcement, AnnouncementKind } from '../../services/announcements.ts';
 import { actorOf } from './auth.ts';
 import { iso, parseLimit, parseTime } from './wire.ts';
 

@@ -4,53 +4,40 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '../../logger.ts';
 import cookie from '@fastify/cookie';
-import type { TenantStore } from '../../store/tenants.ts';
-import type { UserStore } from '../../store/users.ts';
-import type { AuditStore } from '../../store/audit.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
+import type { Database, Stores } from '../../services/repositories.ts';
 import type { LoginPolicy } from '../../services/log-in.ts';
 import type { Clock } from '../../core/schedule.ts';
-import { registerAuth, type Access, type RateLimits } from './auth.ts';
-import { accountRoutes } from './account.ts';
-import { adminRoutes } from './admin.ts';
-import { smppAccountRoutes, type Listeners } from './smpp-accounts.ts';
-import { billingRoutes } from './billing.ts';
-import { statementRoutes } from './statements.ts';
-import { contractRoutes } from './contracts.ts';
-import { complianceRoutes } from './compliance.ts';
-import { routingRoutes, type RoutingDeps } from './routes.ts';
-import type { ComplianceService } from '../../services/compliance.ts';
-import type { ComplianceStore } from '../../store/compliance.ts';
-import { ContractStore } from '../../store/contracts.ts';
-import { StatementStore } from '../../store/statements.ts';
-import type { LedgerStore } from '../../store/ledger.ts';
-import type { PricePlanStore } from '../../store/price-plans.ts';
-import { SmppAccountStore } from '../../store/smpp-accounts.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
-import type { MessageStore } from '../../store/messages.ts';
+import type { ComplianceService } from '../../services/compliance.ts';
+import type { Notifier } from '../../events/notifications.ts';
+import type { WebhookAdminDeps } from '../../events/webhooks/endpoints.ts';
+import { registerAuth, type Access, type RateLimits } from './auth.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
 import { registerConsole, wantsConsole, type IndexHandler } from './console.ts';
 import { refuseUnknownFields } from './closed-schemas.ts';
-import { messageRoutes, type CategoryRulesOf } from './messages.ts';
-import { messageExportRoutes } from './message-export.ts';
-import { statsRoutes } from './stats.ts';
+import { accountRoutes } from './account.ts';
+import { loginRoutes } from './login.ts';
+import { adminRoutes } from './admin.ts';
+import { adminOverviewRoutes } from './admin-overview.ts';
+import { announcementRoutes } from './announcements.ts';
+import { billingRoutes } from './billing.ts';
+import { blockListRoutes } from './block-list.ts';
 import { channelRoutes, type ChannelAdminDeps } from './channels.ts';
-import { webhookRoutes } from './webhooks.ts';
+import { complianceRoutes } from './compliance.ts';
+import { complianceReviewRoutes } from './compliance-review.ts';
+import { contractRoutes } from './contracts.ts';
 import { eventStreamRoutes, type EventStreamDeps } from './events-stream.ts';
 import { inboundRoutes, type InboundHttpDeps } from './inbound.ts';
 import { jobRoutes } from './jobs.ts';
-import { adminOverviewRoutes } from './admin-overview.ts';
-import { blockListRoutes } from './block-list.ts';
-import { ScheduledJobStore } from '../../store/scheduled-jobs.ts';
-import type { WebhookAdminDeps } from '../../services/webhook-endpoints.ts';
-import { announcementRoutes } from './announcements.ts';
+import { messageRoutes, type CategoryRulesOf } from './messages.ts';
+import { messageExportRoutes } from './message-export.ts';
 import { rechargeRequestRoutes } from './recharge-requests.ts';
-import { AnnouncementStore } from '../../store/announcements.ts';
-import { RechargeRequestStore } from '../../store/recharge-requests.ts';
-import { TenantDirectory } from '../../store/tenant-directory.ts';
-import type { Dialect } from '../../store/db.ts';
-import type { Notifier } from '../../services/notify.ts';
+import { routingRoutes, type RoutingDeps } from './routes.ts';
+import { smppAccountRoutes, type Listeners } from './smpp-accounts.ts';
+import { statementRoutes } from './statements.ts';
+import { statsRoutes } from './stats.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export interface HealthReport {
   ok: boolean;
@@ -60,33 +47,28 @@ export interface HealthReport {
 export interface HttpDeps {
   log: Logger;
   bodyLimitBytes: number;
+  /** Every repository, built once for the process (store/stores.ts). */
+  stores: Stores;
+  /** The database, for the use cases that write in one transaction and the dashboards' figures. */
   db: Kysely<Database>;
-  dialect: Dialect;
   /** Tells tenants of decisions on their recharge requests (email and SMS to the contact). */
   notifier?: Notifier;
-  /** SMPP accounts with the body cipher (their CMPP secret is sealed); default: a plain store. */
-  smppAccounts?: SmppAccountStore;
   /** The SMPP and CMPP ports this node listens on, once they are started (GET /v1/connect-info). */
   listeners?: () => Listeners;
-  tenants: TenantStore;
-  users: UserStore;
-  audit: AuditStore;
-  ledger: LedgerStore;
-  prices: PricePlanStore;
   statementUtcOffsetMinutes: number;
   /** What the dashboards' short caches go by (services/dashboard-figures.ts); default: the system's. */
   clock?: Clock;
-  compliance?: { store: ComplianceStore; compliance: ComplianceService };
+  /** Signatures, templates, opt-outs, reviews, the block list; absent: those routes are not served. */
+  compliance?: ComplianceService;
   routing?: Omit<RoutingDeps, 'audit'>;
-  channels?: Omit<ChannelAdminDeps, 'audit'>;
+  channels?: Omit<ChannelAdminDeps, 'audit' | 'store'>;
   /** Per-channel failure-category rules, for the messages' error view. */
   categoryRules?: CategoryRulesOf;
   /** Webhook endpoints and deliveries (/v1/webhooks), the live stream (/v1/events/stream). */
-  webhooks?: WebhookAdminDeps;
+  webhooks?: Omit<WebhookAdminDeps, 'endpoints' | 'deliveries'>;
   events?: EventStreamDeps;
   /** Inbound messages, extension codes and keywords (/v1/inbound, /v1/admin/inbound). */
-  inbound?: InboundHttpDeps;
-  messages: MessageStore;
+  inbound?: Omit<InboundHttpDeps, 'store'>;
   limits: RateLimits;
   /** Filled with every /v1 route and the access it needs (the isolation test walks them). */
   routes: Array<{ method: string; url: string; access: Access }>;
@@ -156,8 +138,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(cookie);
   if (deps.consoleDir) consoleIndex = await registerConsole(app, deps.consoleDir);
   registerAuth(app, {
-    tenants: deps.tenants,
-    users: deps.users,
+    tenants: deps.stores.tenants,
+    users: deps.stores.users,
     limits: deps.limits,
     routes: deps.routes,
   });
@@ -173,99 +155,112 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     },
   );
 
-  messageRoutes(app, {
-    accept: deps.accept,
-    messages: deps.messages,
-    audit: deps.audit,
-    defaultRegion: deps.defaultRegion,
-    onAccepted: deps.onAccepted,
-    ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
-    ledger: deps.ledger,
-  });
-  messageExportRoutes(app, {
-    messages: deps.messages,
-    audit: deps.audit,
-    defaultRegion: deps.defaultRegion,
-    ...(deps.categoryRules ? { categoryRules: deps.categoryRules } : {}),
-  });
-  statsRoutes(app, {
-    db: deps.db,
-    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
-    clock: deps.clock,
-  });
-  const accountDeps = { db: deps.db, tenants: deps.tenants, users: deps.users, audit: deps.audit };
-  accountRoutes(app, {
-    ...accountDeps,
-    loginPolicy: deps.loginPolicy,
-    secureCookies: deps.secureCookies,
-  });
-  adminRoutes(app, {
-    ...accountDeps,
-    messages: deps.messages,
-    directory: new TenantDirectory(deps.db, deps.dialect),
-    ...(deps.onTenantStatus ? { onTenantStatus: deps.onTenantStatus } : {}),
-    ...(deps.accept.limiter ? { sendLimiter: deps.accept.limiter } : {}),
-  });
-  billingRoutes(app, {
-    db: deps.db,
-    ledger: deps.ledger,
-    prices: deps.prices,
-    tenants: deps.tenants,
-    audit: deps.audit,
-  });
-  announcementRoutes(app, {
-    db: deps.db,
-    announcements: new AnnouncementStore(deps.db),
-    audit: deps.audit,
-  });
-  rechargeRequestRoutes(app, {
-    db: deps.db,
-    requests: new RechargeRequestStore(deps.db),
-    ledger: deps.ledger,
-    tenants: deps.tenants,
-    audit: deps.audit,
-    log: deps.log,
-    ...(deps.notifier ? { notifier: deps.notifier } : {}),
-  });
-  statementRoutes(app, {
-    statements: new StatementStore(deps.db),
-    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
-    tenants: deps.tenants,
-    audit: deps.audit,
-  });
-  contractRoutes(app, {
-    db: deps.db,
-    contracts: new ContractStore(deps.db),
-    tenants: deps.tenants,
-    audit: deps.audit,
-    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
-  });
-  if (deps.compliance)
-    complianceRoutes(app, {
-      ...deps.compliance,
-      db: deps.db,
-      audit: deps.audit,
-      messages: deps.messages,
-      defaultRegion: deps.defaultRegion,
-    });
-  if (deps.routing) routingRoutes(app, { ...deps.routing, audit: deps.audit });
-  if (deps.channels) channelRoutes(app, { ...deps.channels, audit: deps.audit });
-  if (deps.webhooks) webhookRoutes(app, { ...deps.webhooks, audit: deps.audit });
-  if (deps.events) eventStreamRoutes(app, deps.events);
-  if (deps.inbound)
-    inboundRoutes(app, { ...deps.inbound, audit: deps.audit, tenants: deps.tenants });
-  jobRoutes(app, { jobs: new ScheduledJobStore(deps.db) });
-  adminOverviewRoutes(app, {
-    db: deps.db,
-    utcOffsetMinutes: deps.statementUtcOffsetMinutes,
-    clock: deps.clock,
-  });
-  if (deps.compliance)
-    blockListRoutes(app, { db: deps.db, audit: deps.audit, defaultRegion: deps.defaultRegion });
-  smppAccountRoutes(app, {
-    smppAccounts: deps.smppAccounts ?? new SmppAccountStore(deps.db),
-    audit: deps.audit,
-    ...(deps.listeners ? { listeners: deps.listeners } : {}),
-  });
+  // Each route group is a plugin of its own: what one adds (a body parser, a hook) stays in it. The
+  // root's auth hooks, error and not-found handlers and the OpenAPI collector, all set above,
+  // reach every group.
+  const group = (routes: (scope: FastifyInstance) => void) =>
+    app.register(async (scope) => routes(scope));
+  const { stores, db, defaultRegion } = deps;
+  const { tenants, users, audit, messages, ledger } = stores;
+  const utcOffsetMinutes = deps.statementUtcOffsetMinutes;
+  const categoryRules = deps.categoryRules ? { categoryRules: deps.categoryRules } : {};
+  const accountDeps = { db, tenants, users, audit };
+
+  group((s) =>
+    messageRoutes(s, {
+      accept: deps.accept,
+      messages,
+      audit,
+      defaultRegion,
+      onAccepted: deps.onAccepted,
+      ...categoryRules,
+      ledger,
+    }),
+  );
+  group((s) => messageExportRoutes(s, { messages, audit, defaultRegion, ...categoryRules }));
+  group((s) => statsRoutes(s, { db, utcOffsetMinutes, clock: deps.clock }));
+  group((s) =>
+    loginRoutes(s, {
+      ...accountDeps,
+      loginPolicy: deps.loginPolicy,
+      secureCookies: deps.secureCookies,
+    }),
+  );
+  group((s) => accountRoutes(s, accountDeps));
+  group((s) =>
+    adminRoutes(s, {
+      ...accountDeps,
+      messages,
+      directory: stores.directory,
+      incidents: stores.incidents,
+      ...(deps.onTenantStatus ? { onTenantStatus: deps.onTenantStatus } : {}),
+      ...(deps.accept.limiter ? { sendLimiter: deps.accept.limiter } : {}),
+    }),
+  );
+  group((s) => billingRoutes(s, { db, ledger, prices: stores.prices, tenants, audit }));
+  group((s) => announcementRoutes(s, { db, announcements: stores.announcements, audit }));
+  group((s) =>
+    rechargeRequestRoutes(s, {
+      db,
+      requests: stores.rechargeRequests,
+      ledger,
+      tenants,
+      audit,
+      log: deps.log,
+      ...(deps.notifier ? { notifier: deps.notifier } : {}),
+    }),
+  );
+  group((s) =>
+    statementRoutes(s, { statements: stores.statements, utcOffsetMinutes, tenants, audit }),
+  );
+  group((s) =>
+    contractRoutes(s, { db, contracts: stores.contracts, tenants, audit, utcOffsetMinutes }),
+  );
+  const compliance = deps.compliance;
+  if (compliance) {
+    group((s) => complianceRoutes(s, { store: stores.compliance, audit, defaultRegion }));
+    group((s) =>
+      complianceReviewRoutes(s, { db, store: stores.compliance, compliance, messages, audit }),
+    );
+  }
+  const routing = deps.routing;
+  if (routing) group((s) => routingRoutes(s, { ...routing, audit }));
+  const channels = deps.channels;
+  if (channels) group((s) => channelRoutes(s, { ...channels, store: stores.channels, audit }));
+  const webhooks = deps.webhooks;
+  if (webhooks)
+    group((s) =>
+      webhookRoutes(s, {
+        ...webhooks,
+        endpoints: stores.webhookEndpoints,
+        deliveries: stores.webhookDeliveries,
+        audit,
+      }),
+    );
+  const events = deps.events;
+  if (events) group((s) => eventStreamRoutes(s, events));
+  const inbound = deps.inbound;
+  if (inbound)
+    group((s) => inboundRoutes(s, { ...inbound, store: stores.inbound, audit, tenants }));
+  group((s) => jobRoutes(s, { jobs: stores.scheduledJobs }));
+  group((s) => adminOverviewRoutes(s, { db, utcOffsetMinutes, clock: deps.clock }));
+  if (compliance)
+    group((s) =>
+      blockListRoutes(s, {
+        blockList: stores.blockList,
+        compliance: stores.compliance,
+        audit,
+        defaultRegion,
+      }),
+    );
+  group((s) =>
+    smppAccountRoutes(s, {
+      smppAccounts: stores.smppAccounts,
+      audit,
+      ...(deps.listeners ? { listeners: deps.listeners } : {}),
+    }),
+  );
+  // The groups are loaded now, so the routes (and deps.routes) exist when this returns.
+  await app.after();
   return app;
 }

@@ -10,9 +10,15 @@ import {
   type Permission,
 } from '../../core/security/access.ts';
 import { RateLimiter } from '../../core/security/rate-limit.ts';
-import type { ApiKeyRecord, Tenant, TenantStore } from '../../store/tenants.ts';
-import type { SessionRecord, User, UserStore } from '../../store/users.ts';
-import type { Actor } from '../../services/accounts.ts';
+import type {
+  Actor,
+  ApiKeyRecord,
+  SessionRecord,
+  Tenant,
+  TenantStore,
+  User,
+  UserStore,
+} from '../../services/accounts.ts';
 import { problem, sendProblem } from './problem.ts';
 
 export const SESSION_COOKIE = 'hy_session';

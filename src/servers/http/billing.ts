@@ -6,12 +6,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import { formatAmount, money, parseAmount } from '../../core/billing/money.ts';
 import { parsePlan, type PriceRule } from '../../core/billing/rating.ts';
-import type { AuditStore } from '../../store/audit.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
-import type { LedgerEntry, LedgerStore } from '../../store/ledger.ts';
-import type { PricePlanStore } from '../../store/price-plans.ts';
-import type { TenantStore } from '../../store/tenants.ts';
+import type {
+  AuditStore,
+  Database,
+  LedgerEntry,
+  LedgerStore,
+  PricePlanStore,
+} from '../../services/repositories.ts';
+import type { TenantStore } from '../../services/accounts.ts';
+import { lowBalanceThreshold, setLowBalanceThreshold } from '../../services/low-balance.ts';
+import { sentNotices } from '../../services/notification-log.ts';
 import { actorOf } from './auth.ts';
 import { iso } from './wire.ts';
 
@@ -48,17 +53,12 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
     async (req) => {
       const b = await deps.ledger.balance(req.tenant!.id);
       const c = req.tenant!.currency;
-      const t = await deps.db
-        .selectFrom('tenants')
-        .select('low_balance_threshold')
-        .where('id', '=', req.tenant!.id)
-        .executeTakeFirst();
-      const threshold = t?.low_balance_threshold ?? null;
+      const threshold = await lowBalanceThreshold(deps.db, req.tenant!.id);
       return {
         available: money(b.available, c),
         held: money(b.held, c),
         total: money(b.available + b.held, c),
-        lowBalanceThreshold: threshold === null ? null : money(Number(threshold), c),
+        lowBalanceThreshold: threshold === null ? null : money(threshold, c),
       };
     },
   );
@@ -118,19 +118,13 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
     async (req, reply) => {
       const threshold =
         req.body.threshold === null ? null : amountField(req.body.threshold, 'threshold');
-      await deps.db
-        .updateTable('tenants')
-        .set({ low_balance_threshold: threshold, low_balance_notified: 0 })
-        .where('id', '=', req.tenant!.id)
-        .execute();
-      await deps.audit.record({
-        tenantId: req.tenant!.id,
-        actor: actorOf(req),
-        action: 'billing.low_balance_threshold_set',
-        targetType: 'tenant',
-        targetId: req.tenant!.id,
-        details: { threshold: req.body.threshold },
-      });
+      await setLowBalanceThreshold(
+        deps,
+        req.tenant!.id,
+        threshold,
+        actorOf(req),
+        req.body.threshold,
+      );
       return reply.code(204).send();
     },
   );
@@ -147,13 +141,11 @@ export function billingRoutes(app: FastifyInstance, deps: BillingDeps): void {
     },
     async (req) => {
       const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100)));
-      let q = deps.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('tenant_id', '=', req.tenant!.id);
-      if (req.query.before) q = q.where('id', '<', Number(req.query.before));
-      if (req.query.kind) q = q.where('kind', '=', req.query.kind);
-      const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+      const rows = await sentNotices(deps.db, req.tenant!.id, {
+        limit,
+        ...(req.query.before ? { before: Number(req.query.before) } : {}),
+        ...(req.query.kind ? { kind: req.query.kind } : {}),
+      });
       return {
         data: rows.map((n) => ({
           id: Number(n.id),

@@ -1,14 +1,16 @@
-// The platform's block list on the wire, beside POST /v1/admin/block-list (compliance.ts): operators
-// page and search it and take numbers off it. A removal takes effect with the next message.
+// The platform's block list on the wire: operators add numbers, page and search the list and take
+// numbers off it. A change takes effect with the next message.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Kysely } from 'kysely';
 import { DomainError } from '../../core/errors.ts';
 import { normaliseNumber } from '../../core/phone.ts';
-import type { AuditStore } from '../../store/audit.ts';
-import { BlockListStore } from '../../store/block-list.ts';
-import type { Database } from '../../store/schema.ts';
+import {
+  blockedNumbers,
+  blockNumber,
+  unblockNumber,
+  type BlockListDeps,
+} from '../../services/block-list.ts';
 import { actorOf } from './auth.ts';
 import { iso, parseLimit } from './wire.ts';
 
@@ -20,10 +22,33 @@ const Entry = Type.Object({
 
 export function blockListRoutes(
   app: FastifyInstance,
-  deps: { db: Kysely<Database>; audit: AuditStore; defaultRegion: string },
+  deps: BlockListDeps & { defaultRegion: string },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const store = new BlockListStore(deps.db);
+
+  r.post(
+    '/v1/admin/block-list',
+    {
+      config: { access: 'admin.compliance' },
+      schema: {
+        summary: 'Block a number for every tenant',
+        tags: ['admin', 'compliance'],
+        body: Type.Object(
+          {
+            number: Type.String({ maxLength: 32 }),
+            reason: Type.String({ minLength: 1, maxLength: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const n = normaliseNumber(req.body.number, deps.defaultRegion);
+      if (!n.ok) throw new DomainError('invalid_number', n.detail, { field: 'numbers' });
+      await blockNumber(deps, n.e164, req.body.reason, actorOf(req));
+      return reply.code(204).send();
+    },
+  );
 
   r.get(
     '/v1/admin/block-list',
@@ -64,7 +89,7 @@ export function blockListRoutes(
         throw new DomainError('invalid_request', 'q is digits, a leading + allowed', {
           field: 'q',
         });
-      const rows = await store.list({
+      const rows = await blockedNumbers(deps, {
         limit,
         ...(q ? { contains: q } : {}),
         ...(req.query.after ? { after: req.query.after } : {}),
@@ -93,16 +118,7 @@ export function blockListRoutes(
     async (req, reply) => {
       const n = normaliseNumber(req.params.number, deps.defaultRegion);
       if (!n.ok) throw new DomainError('invalid_number', n.detail, { field: 'number' });
-      if (!(await store.remove(n.e164)))
-        throw new DomainError('not_found', `${n.e164} is not on the block list`);
-      await deps.audit.record({
-        tenantId: null,
-        actor: actorOf(req),
-        action: 'block_list.removed',
-        targetType: 'number',
-        targetId: n.e164,
-        details: {},
-      });
+      await unblockNumber(deps, n.e164, actorOf(req));
       return reply.code(204).send();
     },
   );

@@ -14,8 +14,7 @@ import {
 } from '../../core/channels/channel-config.ts';
 import type { Route } from '../../core/routing/routes.ts';
 import type { ChannelStatus } from '../../services/channel-manager.ts';
-import type { ChannelStore, StoredChannel } from '../../store/channels.ts';
-import type { AuditStore } from '../../store/audit.ts';
+import type { AuditStore, ChannelStore, StoredChannel } from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 
 export interface ChannelAdminDeps {

@@ -1,35 +1,21 @@
-// Compliance on the wire: tenants submit signatures and templates and manage opt-outs and
-// consents; operator reviewers decide signatures, templates and held messages, and keep the
-// content rules and the block list.
+// Compliance on the wire, the tenant's side: tenants submit signatures and templates and manage
+// opt-outs and consents (operators decide them: compliance-review.ts).
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import { MESSAGE_CLASSES } from '../../core/billing/rating.ts';
 import { normaliseNumber } from '../../core/phone.ts';
-import { compileRules, type ContentRule } from '../../core/compliance/content-filter.ts';
 import { parseSignature } from '../../core/compliance/signatures.ts';
 import { parseTemplate } from '../../core/compliance/templates.ts';
-import { DEFAULT_CAPS, type FrequencyCaps } from '../../core/compliance/frequency.ts';
-import type { ComplianceService } from '../../services/compliance.ts';
-import type { AuditStore } from '../../store/audit.ts';
-import type { ComplianceStore, ReviewItem, Signature, Template } from '../../store/compliance.ts';
-import type { MessageStore } from '../../store/messages.ts';
+import type { ComplianceStore, Signature, Template } from '../../services/compliance.ts';
+import type { AuditStore } from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.ts';
 import { iso } from './wire.ts';
 
-const Id = Type.Object({ id: Type.String() });
-const Decision = Type.Object(
-  {
-    decision: Type.String({ enum: ['approved', 'rejected'] }),
-    reason: Type.String({ maxLength: 500 }),
-  },
-  { additionalProperties: false },
-);
+export const Id = Type.Object({ id: Type.String() });
 // Lists come as JSON `{numbers, evidence}` or as CSV (`text/csv`: number[,evidence] per line, a header allowed).
 const NumbersJson = Type.Object(
   {
@@ -39,7 +25,7 @@ const NumbersJson = Type.Object(
   { additionalProperties: false },
 );
 
-const sigView = (s: Signature) => ({
+export const sigView = (s: Signature) => ({
   id: s.id,
   text: s.text,
   proofRef: s.proofRef,
@@ -49,7 +35,7 @@ const sigView = (s: Signature) => ({
   createdAt: iso(s.createdAt),
   reviewedAt: iso(s.reviewedAt),
 });
-const tplView = (t: Template) => ({
+export const tplView = (t: Template) => ({
   id: t.id,
   name: t.name,
   body: t.body,
@@ -59,20 +45,6 @@ const tplView = (t: Template) => ({
   reason: t.reason,
   createdAt: iso(t.createdAt),
   reviewedAt: iso(t.reviewedAt),
-});
-const revView = (r: ReviewItem) => ({
-  id: r.id,
-  tenantId: r.tenantId,
-  batchId: r.batchId,
-  messages: r.messages,
-  rule: r.ruleId,
-  category: r.category,
-  matched: r.matched,
-  status: r.status,
-  reason: r.reason,
-  createdAt: iso(r.createdAt),
-  decidedAt: iso(r.decidedAt),
-  expiresAt: iso(r.expiresAt),
 });
 
 const Numbers = Type.Union([NumbersJson, Type.String({ maxLength: 2_000_000 })]);
@@ -112,10 +84,7 @@ function listFrom(body: unknown): {
 }
 
 export interface ComplianceRouteDeps {
-  db: Kysely<Database>;
   store: ComplianceStore;
-  compliance: ComplianceService;
-  messages: MessageStore;
   audit: AuditStore;
   defaultRegion: string;
 }
@@ -357,293 +326,6 @@ export function complianceRoutes(app: FastifyInstance, deps: ComplianceRouteDeps
       }
       const added = await deps.store.addConsents(req.tenant!.id, rows);
       return reply.code(201).send({ added });
-    },
-  );
-
-  // Operator side.
-  for (const kind of ['signatures', 'templates'] as const) {
-    r.get(
-      `/v1/admin/${kind}`,
-      {
-        config: { access: 'admin.compliance' },
-        schema: {
-          tags: ['admin', 'compliance'],
-          querystring: Type.Object({
-            status: Type.Optional(Type.String({ enum: ['pending', 'approved', 'rejected'] })),
-          }),
-        },
-      },
-      async (req) => ({
-        data:
-          kind === 'signatures'
-            ? (await deps.store.signatures(undefined, req.query.status)).map((s) => ({
-                ...sigView(s),
-                tenantId: s.tenantId,
-              }))
-            : (await deps.store.templates(undefined, req.query.status)).map((t) => ({
-                ...tplView(t),
-                tenantId: t.tenantId,
-              })),
-      }),
-    );
-    r.post(
-      `/v1/admin/${kind}/:id/decision`,
-      {
-        config: { access: 'admin.compliance' },
-        schema: {
-          summary: `Approve or reject (once)`,
-          tags: ['admin', 'compliance'],
-          params: Id,
-          body: Decision,
-        },
-      },
-      async (req, reply) => {
-        if (req.body.decision === 'rejected' && !req.body.reason.trim())
-          throw new DomainError('invalid_request', 'a rejection needs a reason', {
-            field: 'reason',
-          });
-        const item =
-          kind === 'signatures'
-            ? await deps.store.signature(req.params.id)
-            : await deps.store.template(req.params.id);
-        if (!item)
-          throw new DomainError('not_found', `no such ${kind.slice(0, -1)} ${req.params.id}`);
-        if (
-          !(await deps.store.decide(
-            kind,
-            req.params.id,
-            req.body.decision as 'approved' | 'rejected',
-            req.body.reason,
-            actorOf(req).id,
-          ))
-        )
-          throw new DomainError('already_decided', `${req.params.id} was already ${item.status}`);
-        await deps.audit.record({
-          tenantId: item.tenantId,
-          actor: actorOf(req),
-          action: `${kind.slice(0, -1)}.${req.body.decision}`,
-          targetType: kind.slice(0, -1),
-          targetId: item.id,
-          details: { reason: req.body.reason },
-        });
-        return reply.code(204).send();
-      },
-    );
-  }
-
-  r.get(
-    '/v1/admin/content-rules',
-    { config: { access: 'admin.compliance' }, schema: { tags: ['admin', 'compliance'] } },
-    async () => ({ data: await deps.store.contentRules() }),
-  );
-  r.put(
-    '/v1/admin/content-rules',
-    {
-      config: { access: 'admin.compliance' },
-      schema: {
-        summary: 'Replace the prohibited-content list',
-        tags: ['admin', 'compliance'],
-        body: Type.Object(
-          {
-            rules: Type.Array(
-              Type.Object(
-                {
-                  id: Type.String({ maxLength: 64 }),
-                  term: Type.String({ maxLength: 100 }),
-                  category: Type.String(),
-                  action: Type.String(),
-                },
-                { additionalProperties: false },
-              ),
-              { maxItems: 200000 },
-            ),
-          },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (req, reply) => {
-      compileRules(req.body.rules as ContentRule[]); // refuses empty terms, unknown categories/actions, with the field
-      await deps.store.replaceContentRules(req.body.rules);
-      deps.compliance.invalidate();
-      await deps.audit.record({
-        tenantId: null,
-        actor: actorOf(req),
-        action: 'content_rules.replaced',
-        details: { count: req.body.rules.length },
-      });
-      return reply.code(204).send();
-    },
-  );
-
-  r.get(
-    '/v1/admin/reviews',
-    {
-      config: { access: 'admin.compliance' },
-      schema: {
-        summary: 'Held messages waiting for a reviewer',
-        tags: ['admin', 'compliance'],
-        querystring: Type.Object({
-          status: Type.Optional(
-            Type.String({ enum: ['pending', 'approved', 'rejected', 'expired'] }),
-          ),
-        }),
-      },
-    },
-    async (req) => ({
-      data: (await deps.store.reviewItems(req.query.status ?? 'pending')).map(revView),
-    }),
-  );
-  r.post(
-    '/v1/admin/reviews/:id/decision',
-    {
-      config: { access: 'admin.compliance' },
-      schema: {
-        summary: 'Approve (they are sent) or reject (they fail with content_rejected)',
-        tags: ['admin', 'compliance'],
-        params: Id,
-        body: Decision,
-      },
-    },
-    async (req) => {
-      if (req.body.decision === 'rejected' && !req.body.reason.trim())
-        throw new DomainError('invalid_request', 'a rejection needs a reason', { field: 'reason' });
-      const item = await deps.compliance.decideReview(
-        deps.messages,
-        req.params.id,
-        req.body.decision as 'approved' | 'rejected',
-        req.body.reason,
-        actorOf(req).id,
-      );
-      await deps.audit.record({
-        tenantId: item.tenantId,
-        actor: actorOf(req),
-        action: `review.${req.body.decision}`,
-        targetType: 'batch',
-        targetId: item.batchId,
-        details: { reason: req.body.reason },
-      });
-      return revView(item);
-    },
-  );
-
-  r.get(
-    '/v1/admin/tenants/:id/compliance',
-    {
-      config: { access: 'admin.compliance' },
-      schema: {
-        summary:
-          'A tenant’s policy in the shape PUT takes (frequencyCaps null: the defaults, given beside it)',
-        tags: ['admin', 'compliance'],
-        params: Id,
-      },
-    },
-    async (req) => {
-      const t = await deps.db
-        .selectFrom('tenants')
-        .select(['free_text_classes', 'frequency_caps'])
-        .where('id', '=', req.params.id)
-        .executeTakeFirst();
-      if (!t) throw new DomainError('not_found', `no tenant ${req.params.id}`);
-      return {
-        freeTextClasses: MESSAGE_CLASSES.filter((c) => t.free_text_classes.split(',').includes(c)),
-        frequencyCaps: t.frequency_caps
-          ? (JSON.parse(t.frequency_caps) as Record<string, FrequencyCaps>)
-          : null,
-        // What a class without its own caps gets (src/core/compliance/frequency.ts).
-        defaultFrequencyCaps: DEFAULT_CAPS,
-      };
-    },
-  );
-
-  r.put(
-    '/v1/admin/tenants/:id/compliance',
-    {
-      config: { access: 'admin.compliance' },
-      schema: {
-        summary: 'A tenant’s policy: classes allowed free text; frequency caps per class',
-        tags: ['admin', 'compliance'],
-        params: Id,
-        body: Type.Object(
-          {
-            freeTextClasses: Type.Optional(
-              Type.Array(Type.String({ enum: [...MESSAGE_CLASSES] }), { maxItems: 3 }),
-            ),
-            frequencyCaps: Type.Optional(
-              Type.Union([
-                Type.Null(),
-                Type.Record(
-                  Type.String({ enum: [...MESSAGE_CLASSES] }),
-                  Type.Object(
-                    {
-                      perMinute: Type.Integer({ minimum: 1 }),
-                      perHour: Type.Integer({ minimum: 1 }),
-                      perDay: Type.Integer({ minimum: 1 }),
-                      sameTextMinutes: Type.Integer({ minimum: 0 }),
-                    },
-                    { additionalProperties: false },
-                  ),
-                ),
-              ]),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (req, reply) => {
-      const b = req.body;
-      const set: { free_text_classes?: string; frequency_caps?: string | null } = {};
-      if (b.freeTextClasses) set.free_text_classes = [...new Set(b.freeTextClasses)].join(',');
-      if (b.frequencyCaps !== undefined)
-        set.frequency_caps = b.frequencyCaps === null ? null : JSON.stringify(b.frequencyCaps);
-      const r2 = await deps.db
-        .updateTable('tenants')
-        .set(set)
-        .where('id', '=', req.params.id)
-        .executeTakeFirst();
-      if (Number(r2.numUpdatedRows) !== 1)
-        throw new DomainError('not_found', `no tenant ${req.params.id}`);
-      await deps.audit.record({
-        tenantId: req.params.id,
-        actor: actorOf(req),
-        action: 'compliance.policy_set',
-        targetType: 'tenant',
-        targetId: req.params.id,
-        details: b as Record<string, unknown>,
-      });
-      return reply.code(204).send();
-    },
-  );
-
-  r.post(
-    '/v1/admin/block-list',
-    {
-      config: { access: 'admin.compliance' },
-      schema: {
-        summary: 'Block a number for every tenant',
-        tags: ['admin', 'compliance'],
-        body: Type.Object(
-          {
-            number: Type.String({ maxLength: 32 }),
-            reason: Type.String({ minLength: 1, maxLength: 500 }),
-          },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (req, reply) => {
-      const n = e164(req.body.number);
-      await deps.store.block(n, req.body.reason);
-      await deps.audit.record({
-        tenantId: null,
-        actor: actorOf(req),
-        action: 'block_list.added',
-        targetType: 'number',
-        targetId: n,
-        details: { reason: req.body.reason },
-      });
-      return reply.code(204).send();
     },
   );
 }

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { money } from '../../core/billing/money.ts';
-import type { Contract } from '../../store/contracts.ts';
-import { signContract, type ContractDeps } from '../../services/contracts.ts';
+import { signContract, type Contract, type ContractDeps } from '../../services/contracts.ts';
 import { actorOf } from './auth.ts';
 import { iso } from './wire.ts';
 

@@ -1,11 +1,12 @@
-// GET /v1/events/stream: the tenant's events as Server-Sent Events, as they happen. `id:` is
+// GET /v1/events/stream: the live stream (events/live-stream.ts) as Server-Sent Events. `id:` is
 // the message_events id, so a client that reconnects with Last-Event-ID gets exactly what came
-// after it. Reads stop at the event horizon, so ids are sent in order and none is skipped.
+// after it; a comment line every heartbeat keeps proxies from closing an idle stream.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { EventFeed } from '../../store/event-feed.ts';
-import type { EventHorizon } from '../../services/event-horizon.ts';
+import type { EventFeed } from '../../services/repositories.ts';
+import type { EventHorizon } from '../../events/horizon.ts';
+import { LiveStreams } from '../../events/live-stream.ts';
 import { problem, sendProblem } from './problem.ts';
 
 export interface EventStreamDeps {
@@ -17,7 +18,6 @@ export interface EventStreamDeps {
   pollMs: number;
 }
 
-const BATCH = 500;
 const EVENT_ID = '^[0-9]{1,15}$';
 
 const ProblemSchema = Type.Object(
@@ -33,7 +33,10 @@ const ProblemSchema = Type.Object(
 
 export function eventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const perTenant = new Map<string, number>();
+  const streams = new LiveStreams(deps.feed, deps.horizon, {
+    maxPerTenant: deps.maxPerTenant,
+    pollMs: deps.pollMs,
+  });
   const open = new Set<() => void>();
   // Hijacked replies are ours to end: the server cannot close while a stream is open.
   app.addHook('preClose', async () => {
@@ -69,7 +72,8 @@ export function eventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): 
     async (req, reply) => {
       const tenantId = req.tenant!.id;
       const resume = req.headers['last-event-id'] ?? req.query.lastEventId;
-      if ((perTenant.get(tenantId) ?? 0) >= deps.maxPerTenant)
+      const stream = await streams.open(tenantId, resume !== undefined ? Number(resume) : null);
+      if (!stream)
         return sendProblem(
           reply,
           problem(
@@ -79,8 +83,6 @@ export function eventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): 
           ),
           { 'Retry-After': '5' },
         );
-      let last = resume !== undefined ? Number(resume) : await deps.horizon.current();
-      perTenant.set(tenantId, (perTenant.get(tenantId) ?? 0) + 1);
 
       reply.hijack();
       const res = reply.raw;
@@ -90,20 +92,16 @@ export function eventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): 
         Connection: 'keep-alive',
         'X-Accel-Buffering': 'no',
       });
-      res.write(`retry: 2000\n: streaming events after ${last}\n\n`);
+      res.write(`retry: 2000\n: streaming events after ${stream.cursor}\n\n`);
 
       let closed = false;
-      let wake: (() => void) | null = null;
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), deps.heartbeatMs);
       const close = () => {
         if (closed) return;
         closed = true;
         clearInterval(heartbeat);
         open.delete(close);
-        const n = (perTenant.get(tenantId) ?? 1) - 1;
-        if (n > 0) perTenant.set(tenantId, n);
-        else perTenant.delete(tenantId);
-        wake?.();
+        stream.close();
         res.end();
       };
       open.add(close);
@@ -112,34 +110,16 @@ export function eventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): 
       // Gone before we listened: 'close' will not come again.
       if (res.destroyed) close();
 
-      const pause = (ms: number) =>
-        new Promise<void>((resolve) => {
-          const t = setTimeout(done, ms);
-          function done() {
-            clearTimeout(t);
-            wake = null;
-            resolve();
-          }
-          wake = done;
-        });
-
       try {
-        while (!closed) {
-          const upTo = await deps.horizon.current();
-          const page = await deps.feed.tenantEvents(tenantId, last, upTo, BATCH);
-          last = page.last;
-          if (closed) break;
-          if (page.events.length > 0) {
-            const text = page.events
-              .map((e) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e.envelope)}\n\n`)
-              .join('');
-            if (!res.write(text))
-              await new Promise<void>((resolve) => {
-                res.once('drain', resolve);
-                res.once('close', resolve);
-              });
-          }
-          if (!page.full) await pause(deps.pollMs);
+        for await (const events of stream.batches()) {
+          const text = events
+            .map((e) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e.envelope)}\n\n`)
+            .join('');
+          if (!res.write(text))
+            await new Promise<void>((resolve) => {
+              res.once('drain', resolve);
+              res.once('close', resolve);
+            });
         }
       } catch (err) {
         req.log.error({ err, tenant: tenantId }, 'event stream failed');

@@ -10,12 +10,12 @@ import { maskNumber } from '../../core/phone.ts';
 import { addressDigits, senderNumber } from '../../core/inbound/address.ts';
 import { normaliseKeyword } from '../../core/inbound/keywords.ts';
 import type { ExtensionCodes } from '../../services/extension-codes.ts';
-import type { AuditStore } from '../../store/audit.ts';
-import type { InboundStore, InboundView } from '../../store/inbound.ts';
-import type { TenantStore } from '../../store/tenants.ts';
+import type { AuditStore, InboundStore, InboundView } from '../../services/repositories.ts';
+import type { TenantStore } from '../../services/accounts.ts';
 import { actorOf } from './auth.ts';
-import { problem, sendProblem } from './problem.ts';
+import { problem, ProblemSchema, sendProblem } from './problem.ts';
 import { iso, parseLimit, parseTime } from './wire.ts';
+import { Nullable } from './message-schemas.ts';
 
 export interface InboundHttpDeps {
   store: InboundStore;
@@ -26,20 +26,6 @@ export interface InboundHttpDeps {
   optOutKeywords: readonly string[];
   defaultRegion: string;
 }
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
-
-const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);
 
 const RoutedBy = Nullable(
   Type.String({

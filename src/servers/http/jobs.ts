@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ScheduledJob, ScheduledJobStore } from '../../store/scheduled-jobs.ts';
+import type { ScheduledJob, ScheduledJobStore } from '../../services/repositories.ts';
 import { iso } from './wire.ts';
 
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);

@@ -12,8 +12,12 @@ import { DomainError } from '../../core/errors.ts';
 import { formatAmount } from '../../core/billing/money.ts';
 import { safeCell as safeCsvCell } from '../../reports/csv-cells.ts';
 import { translate, type Locale, type MessageKey } from '../../core/i18n/index.ts';
-import type { ListFilter, MessageStore, MessageView } from '../../store/messages.ts';
-import type { AuditStore } from '../../store/audit.ts';
+import type {
+  AuditStore,
+  ListFilter,
+  MessageStore,
+  MessageView,
+} from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 import { requestLocale } from './problem.ts';
 import { Include, ListFilters, listFilterOf, toApi, type CategoryRulesOf } from './messages.ts';

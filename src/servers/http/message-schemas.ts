@@ -197,14 +197,3 @@ export const EstimateSchema = Type.Object({
   notBefore: Nullable(Type.String()),
   issues: Type.Array(Type.Object({ code: Type.String(), detail: Type.String() })),
 });
-
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);

@@ -5,19 +5,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import { isId } from '../../core/ids.ts';
 import { isMessageStatus, MESSAGE_STATUSES } from '../../core/message/status.ts';
-import {
-  Accepted,
-  EstimateSchema,
-  Message,
-  Nullable,
-  ProblemSchema,
-  SendBody,
-} from './message-schemas.ts';
+import { Accepted, EstimateSchema, Message, Nullable, SendBody } from './message-schemas.ts';
 import { normaliseNumber } from '../../core/phone.ts';
 import { acceptMessages, type AcceptDeps } from '../../services/accept-messages.ts';
-import type { MessageStore, MessageView } from '../../store/messages.ts';
+import type {
+  AuditStore,
+  LedgerStore,
+  ListFilter,
+  MessageStore,
+  MessageView,
+} from '../../services/repositories.ts';
 import { localizedError } from '../../core/i18n/index.ts';
-import type { AuditStore } from '../../store/audit.ts';
 import { actorOf } from './auth.ts';
 
 import { iso, parseLimit, parseTime } from './wire.ts';
@@ -28,10 +26,9 @@ import {
   type CategoryRule,
 } from '../../core/failure-category.ts';
 import { MESSAGE_CLASSES } from '../../core/billing/rating.ts';
-import type { ListFilter } from '../../store/messages.ts';
-import type { LedgerStore } from '../../store/ledger.ts';
 import { estimateMessages } from '../../services/estimate-messages.ts';
 import { messageTimeline } from '../../services/message-timeline.ts';
+import { ProblemSchema } from './problem.ts';
 export const Include = Type.Optional(
   Type.String({
     enum: ['text'],

@@ -4,6 +4,7 @@
 // else the user's own locale, else the tenant's, else zh-CN (core/i18n); `code` is the same in
 // every language.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { DomainError, errorCatalog, type ErrorCode } from '../../core/errors.ts';
 import {
   DEFAULT_LOCALE,
@@ -13,6 +14,18 @@ import {
   type Locale,
 } from '../../core/i18n/index.ts';
 import { validationError } from './closed-schemas.ts';
+
+/** The problem document's schema, for the routes' documented error answers. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+  },
+  { additionalProperties: true },
+);
 
 export interface Problem {
   type: string;

@@ -8,7 +8,7 @@ import { normaliseNumber } from '../../core/phone.ts';
 import { cnCarrierOf } from '../../core/billing/cn-carrier.ts';
 import { MESSAGE_CLASSES, type MessageClass } from '../../core/billing/rating.ts';
 import { parseRoutes, routeFor, type Route } from '../../core/routing/routes.ts';
-import type { AuditStore } from '../../store/audit.ts';
+import type { AuditStore } from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 
 export interface RoutingDeps {

@@ -5,8 +5,7 @@ import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DomainError } from '../../core/errors.ts';
 import { hashPassword } from '../../security/passwords.ts';
-import type { AuditStore } from '../../store/audit.ts';
-import type { SmppAccount, SmppAccountStore } from '../../store/smpp-accounts.ts';
+import type { AuditStore, SmppAccount, SmppAccountStore } from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 
 import { iso } from './wire.ts';

@@ -7,9 +7,9 @@ import type { Statement } from '../../core/billing/statement.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { statementCsv, statementHtml, statementXlsx } from '../../reports/statement-files.ts';
 import { statementFor, type StatementDeps } from '../../services/statements.ts';
-import type { TenantStore } from '../../store/tenants.ts';
+import type { TenantStore } from '../../services/accounts.ts';
 import { actorOf } from './auth.ts';
-import type { AuditStore } from '../../store/audit.ts';
+import type { AuditStore } from '../../services/repositories.ts';
 
 const Format = Type.Object(
   { format: Type.Optional(Type.String({ enum: ['json', 'csv', 'xlsx', 'html'] })) },

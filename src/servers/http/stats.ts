@@ -4,27 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { money } from '../../core/billing/money.ts';
-import { MessageStats } from '../../store/message-stats.ts';
 import { TodayFigures } from '../../services/dashboard-figures.ts';
 import { systemClock, type Clock } from '../../core/schedule.ts';
-import type { Database } from '../../store/schema.ts';
+import type { Database } from '../../services/repositories.ts';
 import type { Kysely } from 'kysely';
 import { localizedError } from '../../core/i18n/index.ts';
 import { iso } from './wire.ts';
+import { ProblemSchema } from './problem.ts';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-
-const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);
 
 const Today = Type.Object({
   from: Type.String({ description: 'Start of the day (ISO-8601 UTC)' }),
@@ -64,7 +53,6 @@ export function statsRoutes(
   deps: { db: Kysely<Database>; utcOffsetMinutes: number; clock?: Clock },
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const stats = new MessageStats(deps.db);
   const clock = deps.clock ?? systemClock;
   const today = new TodayFigures(deps.db, { clock });
 
@@ -123,7 +111,7 @@ export function statsRoutes(
         );
       const current = Math.floor(Date.now() / MINUTE) * MINUTE;
       const since = current - (minutes - 1) * MINUTE;
-      const counts = await stats.finalsPerMinute(req.tenant!.id, since);
+      const counts = await today.finalsPerMinute(req.tenant!.id, since);
       return {
         buckets: Array.from({ length: minutes }, (_, i) => {
           const minute = since + i * MINUTE;

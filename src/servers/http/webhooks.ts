@@ -16,30 +16,18 @@ import {
   sendTestEvent,
   updateEndpoint,
   type WebhookAdminDeps,
-} from '../../services/webhook-endpoints.ts';
-import type { AuditStore } from '../../store/audit.ts';
+} from '../../events/webhooks/endpoints.ts';
 import {
   DELIVERY_STATUSES,
+  type AuditStore,
   type DeliveryStatus,
   type DeliveryView,
-} from '../../store/webhook-deliveries.ts';
-import type { WebhookEndpoint } from '../../store/webhooks.ts';
+  type WebhookEndpoint,
+} from '../../services/repositories.ts';
 import { actorOf } from './auth.ts';
 import { iso, parseLimit } from './wire.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
-
-const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);
+import { ProblemSchema } from './problem.ts';
+import { Nullable } from './message-schemas.ts';
 
 const Events = Type.Array(Type.String({ enum: [...EVENT_TYPES] }), {
   minItems: 1,

@@ -1,9 +1,17 @@
 // The deliver_sm the server sends a tenant: a delivery receipt (esm_class 0x04, the receipt text,
 // receipted_message_id and message_state TLVs) or an inbound message (esm_class 0). Plain field
-// objects for node-smpp's PDU; pure. Reference sms-domain.md §1.2–1.5, §2.6.
+// objects for node-smpp's PDU; pure. SMPP 3.4 §4.6.1, Appendix B.
 import { encodeUcs2 } from '../../core/message/encoding.ts';
 import { encodeGsm7, isGsm7Text } from '../../core/message/gsm7.ts';
-import { clientIds, receiptOutcome, receiptSnippet, receiptText } from './receipt.ts';
+import {
+  ESME_ROK,
+  ESME_RX_P_APPN,
+  ESME_RX_R_APPN,
+  commandStatusName,
+} from '../../protocols/smpp/command-status.ts';
+import type { DeliveryAnswer } from '../session/deliveries.ts';
+import { receiptOutcome, wantsReceipt } from '../session/receipt-outcome.ts';
+import { clientIds, receiptSnippet, receiptText } from './receipt.ts';
 
 export type DeliverFields = Record<string, unknown>;
 
@@ -61,7 +69,7 @@ export function receiptDeliverSms(r: ReceiptInput): DeliverFields[] {
       message_state: outcome.messageState,
     };
     if (outcome.stat !== 'DELIVRD' && errCode > 0 && errCode <= 0xffff)
-      // network_error_code: network type 3 (GSM) + the error code (reference §1.4).
+      // network_error_code: network type 3 (GSM) + the error code (SMPP 3.4 §5.3.2.31).
       fields.network_error_code = Buffer.from([3, errCode >> 8, errCode & 0xff]);
     return fields;
   });
@@ -131,4 +139,30 @@ export function refusedPartReceipt(p: {
     receipted_message_id: p.id,
     message_state: 8,
   };
+}
+
+/** An outbox item as the SMPP server reads it (the outbox store's items satisfy it). */
+export type SmppOutboxItem =
+  | (ReceiptInput & { kind: 'receipt'; eventId: number; receiptWanted: number })
+  | (InboundInput & { kind: 'inbound'; eventId: number });
+
+/** The deliver_sm for an outbox item: an inbound message, or the receipts the client asked for. */
+export function deliverSmsFor(item: SmppOutboxItem): DeliverFields[] {
+  if (item.kind === 'inbound') return [inboundDeliverSm(item)];
+  if (wantsReceipt(item.receiptWanted, item.status)) return receiptDeliverSms(item);
+  return [];
+}
+
+/**
+ * A deliver_sm_resp's (or generic_nack's) command_status as a delivery answer: ESME_ROK taken,
+ * ESME_RX_P_APPN / ESME_RX_R_APPN (SMPP 3.4 §5.1.3: permanent / reject) dropped, else retried.
+ */
+export function deliveryAnswer(status: number): DeliveryAnswer {
+  const verdict =
+    status === ESME_ROK
+      ? 'ok'
+      : status === ESME_RX_P_APPN || status === ESME_RX_R_APPN
+        ? 'drop'
+        : 'retry';
+  return { verdict, status: commandStatusName(status) };
 }

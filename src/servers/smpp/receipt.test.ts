@@ -5,14 +5,13 @@ import {
   clientIds,
   hongyanMessageId,
   partId,
-  receiptOutcome,
   receiptRequest,
   receiptSnippet,
   receiptText,
   smppDate,
   smppMessageId,
-  wantsReceipt,
 } from './receipt.ts';
+import { receiptOutcome, wantsReceipt } from '../session/receipt-outcome.ts';
 import {
   inboundDeliverSm,
   receiptDeliverSms,

@@ -12,11 +12,11 @@ import {
 import {
   decodeText,
   parseSubmitSm,
-  readUserData,
-  recipientOf,
+  readSubmitUserData as readUserData,
   supportedDataCoding,
   type SubmitSm,
 } from './submit-sm.ts';
+import { recipientOf } from '../session/submission.ts';
 
 /** A submit_sm as node-smpp writes it, as the server reads it: without the command_length. */
 function body(fields: Record<string, unknown>): Buffer {

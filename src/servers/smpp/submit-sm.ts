@@ -1,11 +1,12 @@
 // Reading a tenant's submit_sm from its raw bytes: the mandatory fields, the TLVs we use, the
 // user data (short_message or message_payload), its UDH and concatenation information, and the
-// text by data_coding. SMPP 3.4 §4.4.1, §5.2, §5.3 (reference sms-domain.md §1.2–1.4, §2.4).
+// text by data_coding. SMPP 3.4 §4.4.1, §5.2, §5.3.
 // Our own reader rather than node-smpp's decoded fields: node-smpp decodes text lossily (unknown
 // GSM codes become spaces, data_coding 1 is read as GSM) and hides a UDH that lies about its length.
 import { decodeGsm7 } from '../../core/message/gsm7.ts';
 import { decodeLatin1, decodeUcs2 } from '../../core/message/encoding.ts';
 import { checkText } from '../../core/message/text-check.ts';
+import { readUserData, type UserData } from '../session/user-data.ts';
 import {
   ESME_RINVCMDLEN,
   ESME_RINVDCS,
@@ -142,74 +143,23 @@ export function parseSubmitSm(body: Buffer): Parsed<SubmitSm> {
   };
 }
 
-export interface Concat {
-  /** 8- or 16-bit reference (UDH IEI 0x00 / 0x08), or SAR TLVs (16-bit). */
-  ref: number;
-  refBits: 8 | 16;
-  total: number;
-  /** 1-based. */
-  seq: number;
-}
-
-export interface UserData {
-  /** The text's bytes, UDH removed. */
-  bytes: Buffer;
-  concat: Concat | null;
-}
-
 /**
- * The user data of a submit_sm: short_message or message_payload (never both), with its UDH read
- * and removed when esm_class has UDHI (0x40). A UDH whose length octet or information elements
- * run past their bounds, or a concatenation element with a part number of 0 or above the total,
- * is ESME_RINVMSGLEN. Information elements other than concatenation are skipped.
+ * The user data of a submit_sm: short_message or message_payload (never both), its UDH read and
+ * removed when esm_class has UDHI (0x40), else the SAR TLVs (session/user-data.ts). A UDH or SAR
+ * that does not hold together is ESME_RINVMSGLEN.
  */
-export function readUserData(sm: SubmitSm): Parsed<UserData> {
+export function readSubmitUserData(sm: SubmitSm): Parsed<UserData> {
   // Message type bits (5–2) must be "default": ESME delivery / manual acknowledgements are not taken.
   if ((sm.esmClass & 0x3c) !== 0)
     return fail(ESME_RINVESMCLASS, `esm_class 0x${sm.esmClass.toString(16)} is not a message`);
   if (sm.shortMessage.length > 0 && sm.messagePayload !== null && sm.messagePayload.length > 0)
     return fail(ESME_RINVOPTPARNOTALLWD, 'short_message and message_payload are both filled');
-  const data = sm.messagePayload ?? sm.shortMessage;
-  if ((sm.esmClass & 0x40) === 0) {
-    const concat =
-      sm.sar === null
-        ? null
-        : { ref: sm.sar.ref, refBits: 16 as const, total: sm.sar.total, seq: sm.sar.seq };
-    if (concat && !validParts(concat))
-      return fail(ESME_RINVMSGLEN, `SAR segment ${concat.seq} of ${concat.total}`);
-    return { ok: true, value: { bytes: data, concat } };
-  }
-  if (data.length === 0) return fail(ESME_RINVMSGLEN, 'UDHI is set but there is no user data');
-  const udhl = data[0] as number;
-  if (1 + udhl > data.length)
-    return fail(ESME_RINVMSGLEN, `UDH length ${udhl} is longer than the ${data.length - 1} octets`);
-  let concat: Concat | null = null;
-  let o = 1;
-  while (o < 1 + udhl) {
-    if (o + 2 > 1 + udhl) return fail(ESME_RINVMSGLEN, 'UDH ends inside an information element');
-    const iei = data[o] as number;
-    const len = data[o + 1] as number;
-    if (o + 2 + len > 1 + udhl)
-      return fail(ESME_RINVMSGLEN, `UDH element 0x${iei.toString(16)} runs past the UDH`);
-    const v = data.subarray(o + 2, o + 2 + len);
-    if (iei === 0x00 || iei === 0x08) {
-      const size = iei === 0x00 ? 3 : 4;
-      if (len !== size)
-        return fail(ESME_RINVMSGLEN, `concatenation element of ${len} octets, not ${size}`);
-      concat =
-        iei === 0x00
-          ? { ref: v[0] as number, refBits: 8, total: v[1] as number, seq: v[2] as number }
-          : { ref: v.readUInt16BE(0), refBits: 16, total: v[2] as number, seq: v[3] as number };
-      if (!validParts(concat))
-        return fail(ESME_RINVMSGLEN, `concatenated part ${concat.seq} of ${concat.total}`);
-    }
-    o += 2 + len;
-  }
-  return { ok: true, value: { bytes: data.subarray(1 + udhl), concat } };
-}
-
-function validParts(c: Concat): boolean {
-  return c.total >= 1 && c.seq >= 1 && c.seq <= c.total;
+  const read = readUserData(
+    sm.messagePayload ?? sm.shortMessage,
+    (sm.esmClass & 0x40) !== 0,
+    sm.sar,
+  );
+  return read.ok ? read : fail(ESME_RINVMSGLEN, read.detail);
 }
 
 /** data_coding values taken: 0 (GSM 03.38, unpacked), 1 (IA5/ASCII), 3 (Latin-1), 8 (UCS-2), 0xF0–0xF3 (GSM, message class). */
@@ -260,22 +210,4 @@ function withoutTerminators(dataCoding: number, bytes: Uint8Array): Uint8Array {
   if (dataCoding === 8) while (end >= 2 && bytes[end - 1] === 0 && bytes[end - 2] === 0) end -= 2;
   else while (end > 0 && bytes[end - 1] === 0) end--;
   return bytes.subarray(0, end);
-}
-
-/**
- * The recipient as acceptMessages should read it. TON 1 (international) digits get their '+';
- * TON 0 (unknown) digits that are not a number of the default region are tried as international
- * (clients often send `8613800138000` with TON 0); others go as written (national forms,
- * `0086…`). `looksValid` is the caller's number check.
- */
-export function recipientOf(
-  destTon: number,
-  destAddr: string,
-  looksValid: (n: string) => boolean,
-): string {
-  const digits = destAddr.trim();
-  if (destTon === 1 && /^\d+$/.test(digits)) return `+${digits}`;
-  if (destTon === 0 && /^\d+$/.test(digits) && !looksValid(digits) && looksValid(`+${digits}`))
-    return `+${digits}`;
-  return digits;
 }

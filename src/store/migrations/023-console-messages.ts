@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
 
 // The console's message log (docs/http.md "Messages"): a failure category stored with the final
-// status (store/messages.ts recordChanges), so `?category=` is an index lookup, and one index per
+// status (store/settlement.ts recordChanges), so `?category=` is an index lookup, and one index per
 // list filter, each ending in `id` so a filtered page is read newest-first without sorting:
 // status, category, class, batch, client reference. Today's figures read by (tenant, created_at); receipts per minute
 // by (tenant, created_at) over final-status events only (a partial index: the busiest table pays

@@ -1,67 +1,68 @@
-// Receipts and inbound messages going back to tenants as deliver_sm, durably: each SMPP account
-// tails message_events from its cursor (store/smpp-outbox.ts) while one of its receiver or
-// transceiver binds is up, spreads the deliver_sm round-robin over those binds (a window each),
-// and moves the cursor only over events whose every deliver_sm was answered ESME_ROK. Nothing
-// bound: the events wait in the table, and go out when a receiver binds. A crash re-sends what
-// was acknowledged since the last cursor write (at least once, never lost).
+// Receipts and inbound messages going back to tenants over their sessions (SMPP deliver_sm, CMPP
+// DELIVER), durably: each account tails message_events from its cursor (the outbox store) while
+// one of its receiving sessions is up, spreads the deliveries round-robin over those sessions (a
+// window each), and moves the cursor only over events whose every delivery was acknowledged.
+// Nothing bound: the events wait in the table, and go out when a receiver binds. A crash re-sends
+// what was acknowledged since the last cursor write (at least once, never lost).
 //
 // PostgreSQL hands out event ids at insert, not at commit: id 101 can be visible while 100 is
 // still in flight. Accounts read only up to the commit horizon (core/webhooks/horizon.ts, shared
 // with the webhook fan-out), so the cursor never passes an event that commits later.
-import smpp, { type PDU } from 'smpp';
 import type { Logger } from '../../logger.ts';
 import { advanceHorizon, type Gap } from '../../core/webhooks/horizon.ts';
-import type { OutboxItem, SmppOutboxStore } from '../../store/smpp-outbox.ts';
-import { ESME_ROK, ESME_RX_P_APPN, ESME_RX_R_APPN, commandStatusName } from '../../protocols/smpp/command-status.ts';
-import { inboundDeliverSm, receiptDeliverSms, type DeliverFields } from './deliver-sm.ts';
 import { Fifo } from '../../core/fifo.ts';
-import { wantsReceipt } from './receipt.ts';
+
+/** An outbox event as the engine needs it; the protocol reads the rest. */
+export interface OutboxEvent {
+  eventId: number;
+}
+
+/** The outbox and its cursors, as the engine reads them (the outbox store satisfies it). */
+export interface OutboxReader<I extends OutboxEvent> {
+  ensureCursor(accountId: string, tenantId: string): Promise<number>;
+  saveCursor(accountId: string, eventId: number): Promise<void>;
+  eventIdsAfter(after: number, limit: number): Promise<number[]>;
+  fetch(
+    tenantId: string,
+    systemId: string,
+    after: number,
+    upTo: number,
+    limit: number,
+  ): Promise<I[]>;
+}
 
 /** A connection that can take deliveries, whatever the protocol. */
-export interface DeliveryBind<F = DeliverFields> {
+export interface DeliveryBind<F> {
   readonly id: number;
   /** Deliveries sent on this connection and not answered yet, by sequence number. */
   readonly deliveries: Map<number, Delivery<F>>;
   isOpen(): boolean;
 }
 
-/** A bind that can take deliver_sm (receiver or transceiver), as the server sees it. */
-export interface ReceiverBind extends DeliveryBind {
-  /** Sends (corked); false when the socket is gone. */
-  send(pdu: PDU): boolean;
-}
-
 /**
  * What differs between the protocols the engine delivers over (SMPP deliver_sm, CMPP DELIVER):
  * what to send for an outbox item, and how one goes out on a connection.
  */
-export interface DeliverProtocol<F, B extends DeliveryBind<F>> {
+export interface DeliverProtocol<I, F, B extends DeliveryBind<F>> {
   /** The deliveries for an outbox item; none when the client gets nothing for it. */
-  build(item: OutboxItem): F[];
+  build(item: I): F[];
   /** Sends one; its sequence number (the answer's key), or null when the connection cannot take it. */
   send(bind: B, fields: F): number | null;
 }
 
-/** SMPP: receipts and inbound messages as deliver_sm (deliver-sm.ts). */
-export const smppDeliverProtocol: DeliverProtocol<DeliverFields, ReceiverBind> = {
-  build(item) {
-    if (item.kind === 'inbound') return [inboundDeliverSm(item)];
-    if (wantsReceipt(item.receiptWanted, item.status)) return receiptDeliverSms(item);
-    return [];
-  },
-  send(bind, fields) {
-    const pdu = new smpp.PDU('deliver_sm', fields);
-    return bind.send(pdu) ? pdu.sequence_number : null;
-  },
-};
+/**
+ * The client's answer to a delivery: taken; refused for now (sent again later); or refused for
+ * good (dropped, e.g. SMPP 3.4 §5.1.3 ESME_RX_P_APPN / ESME_RX_R_APPN). `status` names it in logs.
+ */
+export type DeliveryAnswer = { verdict: 'ok' | 'retry' | 'drop'; status: string };
 
 interface Entry {
   eventId: number;
-  /** deliver_sm of this event not yet acknowledged (0: done). */
+  /** Deliveries of this event not yet acknowledged (0: done). */
   remaining: number;
 }
 
-export interface Delivery<F = DeliverFields> {
+export interface Delivery<F> {
   entry: Entry | null;
   fields: F;
   attempts: number;
@@ -70,18 +71,18 @@ export interface Delivery<F = DeliverFields> {
 }
 
 export interface DeliveryOptions {
-  /** Unanswered deliver_sm per bind. */
+  /** Unanswered deliveries per connection. */
   window: number;
-  /** An unanswered deliver_sm is sent again after this long. */
+  /** An unanswered delivery is sent again after this long. */
   responseTimeoutMs: number;
-  /** Give up on a deliver_sm the client keeps refusing after this many tries. */
+  /** Give up on a delivery the client keeps refusing after this many tries. */
   maxAttempts: number;
-  /** Events and deliver_sm held in memory per account. */
+  /** Events and deliveries held in memory per account. */
   maxBuffered: number;
   /** How long a missing event id may be an uncommitted transaction. */
   gapWaitMs: number;
   /**
-   * The process's event horizon when it has one (services/event-horizon.ts, shared with
+   * The process's event horizon when it has one (events/horizon.ts, shared with
    * webhooks and the live stream); otherwise the engine keeps its own.
    */
   horizon?: { current(): Promise<number> };
@@ -98,7 +99,7 @@ class Account<F, B> {
   delayed: Delivery<F>[] = [];
   rr = 0;
   fetching = false;
-  /** deliver_sm held in memory (queued, delayed or in flight). */
+  /** Deliveries held in memory (queued, delayed or in flight). */
   buffered = 0;
 
   constructor(
@@ -112,10 +113,7 @@ class Account<F, B> {
   }
 }
 
-export class DeliveryEngine<
-  F = DeliverFields,
-  B extends DeliveryBind<F> = ReceiverBind & DeliveryBind<F>,
-> {
+export class DeliveryEngine<I extends OutboxEvent, F, B extends DeliveryBind<F>> {
   readonly #accounts = new Map<string, Account<F, B>>();
   #horizon: number | null = null;
   readonly #gaps: Gap[] = [];
@@ -123,14 +121,10 @@ export class DeliveryEngine<
   readonly #counters = { sent: 0, acked: 0, retried: 0, dropped: 0 };
 
   constructor(
-    private readonly store: SmppOutboxStore,
+    private readonly store: OutboxReader<I>,
     private readonly opts: DeliveryOptions,
     private readonly log: Logger,
-    // The default is SMPP's; another protocol passes its own (B and F follow from it).
-    private readonly protocol: DeliverProtocol<
-      F,
-      B
-    > = smppDeliverProtocol as unknown as DeliverProtocol<F, B>,
+    private readonly protocol: DeliverProtocol<I, F, B>,
   ) {}
 
   stats(): { sent: number; acked: number; retried: number; dropped: number; queued: number } {
@@ -170,26 +164,22 @@ export class DeliveryEngine<
     this.#pump(a);
   }
 
-  /** deliver_sm_resp (or a generic_nack) for a deliver_sm of ours. */
-  answered(accountId: string, bind: B, sequence: number, status: number): void {
+  /** The client's answer (deliver_sm_resp, generic_nack, DELIVER_RESP) to a delivery of ours. */
+  answered(accountId: string, bind: B, sequence: number, answer: DeliveryAnswer): void {
     const d = bind.deliveries.get(sequence);
     if (!d) return; // late, after a timeout re-sent it
     bind.deliveries.delete(sequence);
     const a = this.#accounts.get(accountId);
     if (!a) return;
-    if (status === ESME_ROK) {
+    if (answer.verdict === 'ok') {
       this.#counters.acked++;
       this.#done(a, d);
-    } else if (
-      status === ESME_RX_P_APPN ||
-      status === ESME_RX_R_APPN ||
-      d.attempts >= this.opts.maxAttempts
-    ) {
-      // Permanent / reject application error, or refused too often: drop it (§4.6.2 ESME_RX_*).
+    } else if (answer.verdict === 'drop' || d.attempts >= this.opts.maxAttempts) {
+      // Refused for good, or refused too often: drop it.
       this.#counters.dropped++;
       this.log.warn(
-        { systemId: a.systemId, status: commandStatusName(status), attempts: d.attempts },
-        'smpp deliver_sm refused by the client; dropped',
+        { systemId: a.systemId, status: answer.status, attempts: d.attempts },
+        'delivery refused by the client; dropped',
       );
       this.#done(a, d);
     } else {
@@ -198,7 +188,7 @@ export class DeliveryEngine<
     this.#pump(a);
   }
 
-  /** deliver_sm that are not in the outbox (receipts for parts of a message never accepted). */
+  /** Deliveries that are not in the outbox (receipts for parts of a message never accepted). */
   sendUnrecorded(accountId: string, tenantId: string, systemId: string, fields: F[]) {
     const a = this.#account(accountId, tenantId, systemId);
     for (const f of fields) {
@@ -234,7 +224,7 @@ export class DeliveryEngine<
         const items = await this.store.fetch(a.tenantId, a.systemId, a.fetchedTo, horizon, limit);
         for (const item of items) this.#enqueue(a, item);
         // A short page read everything up to the horizon: what it skipped needs nothing.
-        const to = items.length < limit ? horizon : (items[items.length - 1] as OutboxItem).eventId;
+        const to = items.length < limit ? horizon : (items[items.length - 1] as I).eventId;
         if (to > a.fetchedTo) {
           a.entries.push({ eventId: to, remaining: 0 });
           a.fetchedTo = to;
@@ -242,7 +232,7 @@ export class DeliveryEngine<
         this.#advance(a);
         this.#pump(a);
       } catch (err) {
-        this.log.error({ err, systemId: a.systemId }, 'reading the smpp outbox failed');
+        this.log.error({ err, systemId: a.systemId }, 'reading the tenant outbox failed');
       } finally {
         a.fetching = false;
       }
@@ -279,7 +269,7 @@ export class DeliveryEngine<
         await this.store.saveCursor(a.id, cursor);
         a.saved = Math.max(a.saved, cursor);
       } catch (err) {
-        this.log.error({ err, systemId: a.systemId }, 'saving the smpp cursor failed');
+        this.log.error({ err, systemId: a.systemId }, 'saving the tenant outbox cursor failed');
       }
     }
   }
@@ -313,7 +303,7 @@ export class DeliveryEngine<
     }
   }
 
-  #enqueue(a: Account<F, B>, item: OutboxItem): void {
+  #enqueue(a: Account<F, B>, item: I): void {
     const fields = this.protocol.build(item);
     const entry: Entry = { eventId: item.eventId, remaining: fields.length };
     a.entries.push(entry);
@@ -342,7 +332,7 @@ export class DeliveryEngine<
     this.#counters.retried++;
     if (d.attempts >= this.opts.maxAttempts) {
       this.#counters.dropped++;
-      this.log.warn({ systemId: a.systemId, attempts: d.attempts }, 'smpp deliver_sm given up');
+      this.log.warn({ systemId: a.systemId, attempts: d.attempts }, 'delivery given up');
       this.#done(a, d);
       return;
     }

@@ -1,6 +1,6 @@
-// Concatenated submit_sm parts held until the message is complete (reference sms-domain.md §2.4:
-// the receiver reassembles by sender, recipient, reference and total). Bounded: at most
-// `maxPerScope` incomplete messages per SMPP account and `maxBytes` held overall; a message
+// Parts of a concatenated message (SMPP submit_sm, CMPP SUBMIT) held until the message is
+// complete (3GPP TS 23.040 §9.2.3.24.1: the receiver reassembles by sender, recipient, reference
+// and total). Bounded: at most `maxPerScope` incomplete messages per account and `maxBytes` held overall; a message
 // not complete within `ttlMs` is dropped. Parts may arrive in any order and on any bind of the
 // account; a part sent twice replaces the first. Pure: the caller passes the clock.
 
@@ -26,9 +26,9 @@ export interface Held<M> {
 export type AddResult<M> =
   | { kind: 'held'; held: Held<M> }
   | { kind: 'complete'; held: Held<M>; bytes: Buffer }
-  /** Every part must use the same data_coding as the first. */
+  /** Every part must use the same coding (data_coding, Msg_Fmt) as the first. */
   | { kind: 'mixed_coding'; held: Held<M> }
-  /** Over the bounds: refuse the part (ESME_RMSGQFUL). */
+  /** Over the bounds: refuse the part (SMPP ESME_RMSGQFUL, CMPP Result 8). */
   | { kind: 'full' };
 
 export interface ReassemblyOptions {
@@ -97,7 +97,7 @@ export class Reassembly<M> {
       this.#held.set(input.key, held);
       this.#perScope.set(input.scope, (this.#perScope.get(input.scope) ?? 0) + 1);
     }
-    // Copy: the PDU's buffer belongs to node-smpp's read.
+    // Copy: the PDU's buffer belongs to the socket's read.
     held.parts.set(input.seq, {
       seq: input.seq,
       bytes: Buffer.from(input.bytes),

@@ -1,5 +1,5 @@
-// submit_sm go through the same accept service as HTTP (services/accept-messages.ts), one
-// recipient each. Accepting costs a few statements and one transaction whatever the number of
+// Submits from tenant sessions (SMPP submit_sm, CMPP SUBMIT) go through the same accept service
+// as HTTP (services/accept-messages.ts), one recipient each. Accepting costs a few statements and one transaction whatever the number of
 // recipients, so submits that arrive together and share everything but the recipient (text,
 // class, account, source_addr, receipt wish) are accepted by one call with `partial: true`:
 // each recipient still gets its own answer (accepted, or refused with its own code), exactly as
@@ -12,9 +12,17 @@ import {
   type AcceptDeps,
   type RejectedRecipient,
 } from '../../services/accept-messages.ts';
-import type { MessageOrigin } from '../../store/messages.ts';
-import type { TenantStore } from '../../store/tenants.ts';
-import { ESME_ROK, ESME_RSYSERR, commandStatusFor } from '../../protocols/smpp/command-status.ts';
+
+type Tenant = Parameters<typeof acceptMessages>[1];
+/** How a message came in (stored on it): protocol, account, source address, receipt wish, parts. */
+export type MessageOrigin = NonNullable<
+  NonNullable<Parameters<typeof acceptMessages>[3]>['origin']
+>;
+
+/** The tenants an accept call is made for (the tenant store satisfies it). */
+export interface TenantLookup {
+  find(id: string): Promise<Tenant | undefined>;
+}
 
 export interface AcceptJob {
   tenantId: string;
@@ -23,8 +31,8 @@ export interface AcceptJob {
   text: string;
   class: string;
   origin: MessageOrigin;
-  /** The answer: ESME_ROK, or a command_status and the domain code it came from. */
-  done(status: number, code: string | null): void;
+  /** The answer: null when accepted, else the domain error code (each protocol maps it). */
+  done(code: string | null): void;
 }
 
 export interface AcceptBatcherOptions {
@@ -44,7 +52,7 @@ export class AcceptBatcher {
 
   constructor(
     private readonly deps: AcceptDeps,
-    private readonly tenants: TenantStore,
+    private readonly tenants: TenantLookup,
     private readonly opts: AcceptBatcherOptions,
     private readonly log: Logger,
     private readonly onAccepted: () => void = () => {},
@@ -83,8 +91,8 @@ export class AcceptBatcher {
       this.#inFlight += chunk.length;
       this.#accept(chunk)
         .catch((err: unknown) => {
-          this.log.error({ err }, 'smpp accept failed');
-          for (const job of chunk) job.done(ESME_RSYSERR, 'internal_error');
+          this.log.error({ err }, 'accepting tenant submits failed');
+          for (const job of chunk) job.done('internal_error');
         })
         .finally(() => {
           this.#calls--;
@@ -134,8 +142,7 @@ export class AcceptBatcher {
       const list = (err as DomainError).details?.rejected;
       if (!Array.isArray(list)) {
         // Refused as a whole (the text, the account's status, the balance…): the same for all.
-        const status = commandStatusFor(err.code);
-        for (const job of jobs) job.done(status, err.code);
+        for (const job of jobs) job.done(err.code);
         return;
       }
       accepted = new Set();
@@ -148,13 +155,13 @@ export class AcceptBatcher {
     );
     for (const job of jobs) {
       if (accepted.has(job.id)) {
-        job.done(ESME_ROK, null);
+        job.done(null);
         continue;
       }
       const code = refused.get(job) ?? 'internal_error';
       // The same number written two ways in one call: it goes again, alone, in the next batch.
       if (code === 'duplicate_recipient') this.push(job);
-      else job.done(commandStatusFor(code), code);
+      else job.done(code);
     }
   }
 

@@ -6,8 +6,8 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashPassword } from '../../security/passwords.ts';
-import type { SmppAccountStore } from '../../store/smpp-accounts.ts';
+import { hashPassword } from '../security/passwords.ts';
+import type { SmppAccountStore } from '../store/smpp-accounts.ts';
 
 export interface DemoSmpp {
   host: string;

@@ -2,19 +2,19 @@
 // cursor, then sends them. Concurrency is bounded per target (endpoint or callback origin), per
 // tenant and per node, and a claim never takes more of a target than it can soon send, so a
 // hanging endpoint ties up its own few slots and nothing else. Outcomes are written in batches.
-import type { Logger } from '../logger.ts';
-import { nextAttemptAt, type RetryPolicy } from '../core/webhooks/backoff.ts';
-import { checkTargetUrl } from '../core/webhooks/target-url.ts';
-import { newWebhookSecret } from '../security/webhook-signature.ts';
-import type { EventFeed } from '../store/event-feed.ts';
+import type { Logger } from '../../logger.ts';
+import { nextAttemptAt, type RetryPolicy } from '../../core/webhooks/backoff.ts';
+import { checkTargetUrl } from '../../core/webhooks/target-url.ts';
+import { newWebhookSecret } from '../../security/webhook-signature.ts';
+import type { EventFeed } from '../../store/event-feed.ts';
 import type {
   ClaimedDelivery,
   DeliveryOutcome,
   WebhookDeliveryStore,
-} from '../store/webhook-deliveries.ts';
-import type { WebhookStore } from '../store/webhooks.ts';
-import type { EventHorizon } from './event-horizon.ts';
-import { webhookHeaders, type WebhookSender } from './webhook-sender.ts';
+} from '../../store/webhook-deliveries.ts';
+import type { WebhookStore } from '../../store/webhooks.ts';
+import type { EventHorizon } from '../horizon.ts';
+import { webhookHeaders, type WebhookSender } from './sender.ts';
 
 export interface WebhookWorkerOptions {
   node: string;

@@ -5,8 +5,8 @@
 // wrong is an outcome to record.
 import http from 'node:http';
 import https from 'node:https';
-import { REFUSED_TARGET, type EgressPolicy } from '../net/egress-policy.ts';
-import { SIGNATURE_HEADER, signatureHeader } from '../security/webhook-signature.ts';
+import { REFUSED_TARGET, type EgressPolicy } from '../../net/egress-policy.ts';
+import { SIGNATURE_HEADER, signatureHeader } from '../../security/webhook-signature.ts';
 
 export const USER_AGENT = 'Hongyan-Webhooks/1';
 /** Read at most this much of an answer (so the connection can be reused), then hang up. */

@@ -1,14 +1,14 @@
 // Tenants manage their webhook endpoints: create (the secret is shown once), change, rotate
 // the secret, delete, send a test event now, and re-send a delivery.
-import { DomainError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
-import { envelope, type EventType } from '../core/webhooks/events.ts';
-import type { StatusSelector } from '../core/webhooks/status-filter.ts';
-import type { EgressPolicy } from '../net/egress-policy.ts';
-import { newWebhookSecret } from '../security/webhook-signature.ts';
-import type { DeliveryView, WebhookDeliveryStore } from '../store/webhook-deliveries.ts';
-import type { EndpointPatch, WebhookEndpoint, WebhookStore } from '../store/webhooks.ts';
-import { webhookHeaders, type WebhookSender } from './webhook-sender.ts';
+import { DomainError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { envelope, type EventType } from '../../core/webhooks/events.ts';
+import type { StatusSelector } from '../../core/webhooks/status-filter.ts';
+import type { EgressPolicy } from '../../net/egress-policy.ts';
+import { newWebhookSecret } from '../../security/webhook-signature.ts';
+import type { DeliveryView, WebhookDeliveryStore } from '../../store/webhook-deliveries.ts';
+import type { EndpointPatch, WebhookEndpoint, WebhookStore } from '../../store/webhooks.ts';
+import { webhookHeaders, type WebhookSender } from './sender.ts';
 
 /** Enough for every integration we know of; a tenant with more is probably looping. */
 export const MAX_ENDPOINTS_PER_TENANT = 20;
