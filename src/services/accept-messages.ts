@@ -18,27 +18,11 @@ import { matchView, type ComplianceService, type PreparedText } from './complian
 import type { MessageStore } from '../store/messages.ts';
 import type { MessageOrigin, NewMessage } from '../store/message-rows.ts';
 import type { Tenant } from '../store/tenants.ts';
-import { isStatusSelector, storedSelection } from '../core/webhooks/status-filter.ts';
-import { EgressPolicy } from '../net/egress-policy.ts';
-import { checkedUrl } from '../events/webhooks/endpoints.ts';
+import type { EgressPolicy } from '../net/egress-policy.ts';
+import { callbackOf, validate, type SendRequest } from './send-request.ts';
 import type { SendLimiter } from './send-limits.ts';
 
-export interface SendRequest {
-  to?: unknown;
-  text?: unknown;
-  clientRef?: unknown;
-  /** verification | notification | marketing: priced and checked differently. */
-  class?: unknown;
-  /** Accept the recipients the balance covers, reject the rest, instead of refusing the request. */
-  partial?: unknown;
-  /** An approved template and its parameters, instead of `text`. */
-  templateId?: unknown;
-  params?: unknown;
-  /** Status events of these messages go here instead of the tenant's webhook endpoints. */
-  callbackUrl?: unknown;
-  /** Which of those events: status selectors (`final`, `delivered`, …; default all). */
-  callbackStatuses?: unknown;
-}
+export type { SendRequest };
 
 export interface AcceptedMessage {
   id: string;
@@ -85,8 +69,6 @@ export interface AcceptOutcome {
   /** True when this answer is the stored one of an earlier request with the same key. */
   replayed: boolean;
 }
-
-const CLIENT_REF_MAX = 64;
 
 export async function acceptMessages(
   deps: AcceptDeps,
@@ -478,84 +460,6 @@ export async function screenRecipients(
     if (why) rejected.push({ to: r.to, code: why.code, detail: why.detail });
   }
   return rows.filter((r) => !refused.has(r.to));
-}
-
-/** The request's own shape: text, recipients, client reference, callback (malformed: throws). */
-export function readSendRequest(
-  deps: AcceptDeps,
-  req: SendRequest,
-): ReturnType<typeof validate> & ReturnType<typeof callbackOf> {
-  return { ...validate(deps, req), ...callbackOf(deps, req) };
-}
-
-function validate(
-  deps: AcceptDeps,
-  req: SendRequest,
-): { text: string | null; recipients: unknown[]; clientRef: string | null } {
-  // With a template, compliance renders the text.
-  if (req.templateId === undefined) {
-    if (req.text === undefined || req.text === null)
-      throw new DomainError('missing_text', 'the request has no "text"');
-    if (typeof req.text !== 'string')
-      throw new DomainError('invalid_request', '"text" must be a string');
-    if (req.text.trim() === '') throw new DomainError('empty_text', '"text" is empty');
-    assertSendableText(req.text);
-  }
-  if (req.to === undefined || req.to === null)
-    throw new DomainError('no_recipients', 'the request has no "to"');
-  const recipients = Array.isArray(req.to) ? req.to : [req.to];
-  if (recipients.length === 0) throw new DomainError('no_recipients', '"to" is an empty list');
-  if (recipients.length > deps.maxRecipients) {
-    throw new DomainError(
-      'too_many_recipients',
-      `${recipients.length} recipients; at most ${deps.maxRecipients} per request`,
-      { count: recipients.length, max: deps.maxRecipients },
-    );
-  }
-  let clientRef: string | null = null;
-  if (req.clientRef !== undefined && req.clientRef !== null) {
-    if (typeof req.clientRef !== 'string' || req.clientRef.length > CLIENT_REF_MAX) {
-      throw new DomainError(
-        'invalid_request',
-        `"clientRef" must be a string of at most ${CLIENT_REF_MAX} characters`,
-      );
-    }
-    clientRef = req.clientRef;
-  }
-  return { text: typeof req.text === 'string' ? req.text : null, recipients, clientRef };
-}
-
-const publicOnly = new EgressPolicy();
-
-function callbackOf(
-  deps: AcceptDeps,
-  req: SendRequest,
-): { callbackUrl: string | null; callbackStatuses: string | null } {
-  const statuses = req.callbackStatuses;
-  if (req.callbackUrl === undefined || req.callbackUrl === null) {
-    if (statuses !== undefined && statuses !== null)
-      throw new DomainError('invalid_request', '"callbackStatuses" needs a "callbackUrl"', {
-        field: 'callbackStatuses',
-      });
-    return { callbackUrl: null, callbackStatuses: null };
-  }
-  if (typeof req.callbackUrl !== 'string')
-    throw new DomainError('invalid_url', '"callbackUrl" must be a string', {
-      field: 'callbackUrl',
-    });
-  const callbackUrl = checkedUrl(deps.callbackPolicy ?? publicOnly, req.callbackUrl, 'callbackUrl');
-  if (statuses === undefined || statuses === null) return { callbackUrl, callbackStatuses: null };
-  if (
-    !Array.isArray(statuses) ||
-    statuses.length === 0 ||
-    !statuses.every((s): s is string => typeof s === 'string' && isStatusSelector(s))
-  )
-    throw new DomainError(
-      'invalid_request',
-      '"callbackStatuses" must be a non-empty list of: all, final, or status names',
-      { field: 'callbackStatuses' },
-    );
-  return { callbackUrl, callbackStatuses: storedSelection(statuses.filter(isStatusSelector)) };
 }
 
 function replay(

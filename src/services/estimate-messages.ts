@@ -9,13 +9,8 @@ import { fitBalance, payFromPackage, totalAmount } from '../core/billing/afforda
 import type { LedgerStore } from '../store/ledger.ts';
 import type { Tenant } from '../store/tenants.ts';
 import { checkContract } from './contracts.ts';
-import {
-  prepareSend,
-  readSendRequest,
-  screenRecipients,
-  type AcceptDeps,
-  type SendRequest,
-} from './accept-messages.ts';
+import { prepareSend, screenRecipients, type AcceptDeps } from './accept-messages.ts';
+import { readSendRequest, type SendRequest } from './send-request.ts';
 
 export interface EstimateDeps {
   accept: AcceptDeps;

@@ -10,7 +10,8 @@ import {
   ExtensionAllocator,
   extensionProblem,
 } from '../core/inbound/extension.ts';
-import type { ExtensionRow, InboundStore } from '../store/inbound.ts';
+import type { InboundStore } from '../store/inbound.ts';
+import type { ExtensionRow } from '../store/inbound-rows.ts';
 
 export interface ExtensionCodesOptions {
   /** Length of automatically assigned codes. */

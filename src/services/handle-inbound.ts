@@ -25,14 +25,14 @@ import {
 } from '../core/inbound/reassembly.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../store/schema.ts';
+import type { InboundStore } from '../store/inbound.ts';
 import type {
   HeldSegmentRow,
-  InboundStore,
   IncomingInbound,
   NewInbound,
   RoutedBy,
   SegmentKey,
-} from '../store/inbound.ts';
+} from '../store/inbound-rows.ts';
 import type { ComplianceService } from './compliance.ts';
 
 export interface InboundDeps {
@@ -70,8 +70,6 @@ type Routing = Pick<NewInbound, 'tenantId' | 'routedBy' | 'routeKey' | 'subCode'
 const UNASSIGNED: Routing = { tenantId: null, routedBy: null, routeKey: null, subCode: null };
 
 export class InboundHandler {
-  #timer: NodeJS.Timeout | null = null;
-
   constructor(private readonly deps: InboundDeps) {}
 
   /** Store a batch (segments held or completed, messages routed), in one transaction. */
@@ -192,20 +190,6 @@ export class InboundHandler {
     const retry = await store.unhandled(now - 60_000);
     await this.afterCommit(retry.map(recorded));
     return { expired: expired.length, retried: retry.length };
-  }
-
-  start(everyMs = 30_000): void {
-    this.#timer = setInterval(() => {
-      this.sweep().catch((err: unknown) =>
-        this.deps.log.error({ err }, 'sweeping inbound messages failed'),
-      );
-    }, everyMs);
-    this.#timer.unref();
-  }
-
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
   }
 
   #fromSet(key: SegmentKey, held: readonly HeldSegmentRow[], set: Assembled): Unrouted {

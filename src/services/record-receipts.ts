@@ -6,7 +6,7 @@ import type { ChannelInbound, ChannelReceipt } from '../channels/channel.ts';
 import { newId } from '../core/ids.ts';
 import { maskNumber } from '../core/phone.ts';
 import type { IncomingReceipt, ReceiptStore } from '../store/receipts.ts';
-import type { IncomingInbound } from '../store/inbound.ts';
+import type { IncomingInbound } from '../store/inbound-rows.ts';
 import type { RecordedInbound } from './handle-inbound.ts';
 
 /** Where inbound messages go: stored (one transaction), then what follows from them. */

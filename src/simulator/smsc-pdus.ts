@@ -3,7 +3,6 @@
 // a delivery receipt deliver_sm (§4.6.1; receipt text per Appendix B, message_state and
 // network_error_code TLVs per §5.3.2.35 and §5.3.2.31).
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Socket } from 'node:net';
 import smpp, { type PDU } from 'smpp';
 import { messageStateFromStat } from '../core/receipts.ts';
 import { chooseEncoding, dataCodingFor, encodeUcs2 } from '../core/message/encoding.ts';
@@ -173,55 +172,6 @@ export function receiptDeliverSm(
     fields.network_error_code = Buffer.from([3, errCode >> 8, errCode & 0xff]);
   }
   return fields;
-}
-
-/**
- * Hands every PDU body node-smpp reads on `socket` to `onBody`. node-smpp reads a PDU as read(4)
- * (command_length) then read(command_length - 4) and emits 'pdu' right after, so the last body
- * read is the PDU's raw bytes. A command_length below the 16-octet header would make node-smpp
- * mis-read or stall: throw, which node-smpp turns into 'error'.
- */
-export function captureRawBodies(socket: Socket, onBody: (body: Buffer) => void): void {
-  const read = socket.read.bind(socket);
-  socket.read = (size?: number) => {
-    const chunk: unknown = read(size);
-    if (Buffer.isBuffer(chunk)) {
-      if (size === 4) {
-        const length = chunk.readUInt32BE(0);
-        if (length < 16) throw new Error(`command_length ${length} is shorter than the PDU header`);
-      } else {
-        onBody(chunk);
-      }
-    }
-    return chunk;
-  };
-}
-
-/** Ends the connection with a generic_nack (best effort): after a parse error it is finished. */
-export function endWithNack(socket: Socket, status: number): void {
-  if (socket.destroyed) return;
-  if (socket.writable) {
-    const nack = new smpp.PDU('generic_nack', {
-      command_status: status,
-      sequence_number: 0,
-    }).toBuffer();
-    socket.end(nack, () => socket.destroy());
-    setTimeout(() => socket.destroy(), 1000).unref();
-  } else {
-    socket.destroy();
-  }
-}
-
-/** `<command>_resp` with an error status; generic_nack for commands that have no response. */
-export function refusal(pdu: PDU, status: number): PDU {
-  try {
-    return pdu.response({ command_status: status });
-  } catch {
-    return new smpp.PDU('generic_nack', {
-      command_status: status,
-      sequence_number: pdu.sequence_number,
-    });
-  }
 }
 
 /** The SMSC's message ids: unique per instance (a random prefix, then a counter), in submit_sm_resp

@@ -46,15 +46,13 @@ import {
 } from './carrier-core.ts';
 import {
   SmscMessageIds,
-  captureRawBodies,
-  endWithNack,
   inboundDeliverSm,
   ownedOf,
   owedReceiptOf,
-  refusal,
   receiptDeliverSm,
   submitEventOf,
 } from './smsc-pdus.ts';
+import { captureRawBodies, endWithNack, refusal } from '../protocols/smpp/wire.ts';
 import type { BindMode, SimulatorEvents, SimulatorOptions, SubmitEvent } from './smsc-types.ts';
 
 export type {

@@ -6,91 +6,19 @@ import type { Database } from './schema.ts';
 import type { Dialect } from './db.ts';
 import { chunks } from './json-rows.ts';
 import { DomainError } from '../core/errors.ts';
-import type { Concat, HeldSegment } from '../core/inbound/reassembly.ts';
 import type { BodyCipher } from '../security/body-cipher.ts';
+import type {
+  SegmentKey,
+  HeldSegmentRow,
+  NewInbound,
+  InboundView,
+  InboundFilter,
+  ExtensionRow,
+  KeywordRow,
+} from './inbound-rows.ts';
+import { inboundView } from './inbound-rows.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** One deliver_sm / CMPP_DELIVER as a channel reported it (a whole message or one segment). */
-export interface IncomingInbound {
-  id: string;
-  channelId: string;
-  from: string;
-  to: string;
-  /** The text of this segment (the UDH removed). */
-  text: string;
-  concat: Concat | null;
-  receivedAt: number;
-}
-
-/** A set of segments: one long message from one sender on one channel. */
-export interface SegmentKey {
-  channelId: string;
-  from: string;
-  ref: number;
-  total: number;
-}
-
-export interface HeldSegmentRow extends HeldSegment {
-  to: string;
-}
-
-export type RoutedBy = 'extension' | 'keyword' | 'recent';
-
-export interface NewInbound {
-  id: string;
-  channelId: string;
-  from: string;
-  to: string;
-  text: string;
-  receivedAt: number;
-  tenantId: string | null;
-  routedBy: RoutedBy | null;
-  routeKey: string | null;
-  subCode: string | null;
-  partsTotal: number;
-  partsReceived: number;
-}
-
-export type InboundView = NewInbound;
-
-export interface InboundFilter {
-  limit: number;
-  /** Only this tenant's; with `unassigned`, only those of no tenant. */
-  tenantId?: string;
-  unassigned?: boolean;
-  from?: string;
-  to?: string;
-  /** received_at ≥ since (epoch ms). */
-  since?: number;
-  /** The last id of the previous page (newest first). */
-  after?: string;
-}
-
-export interface ExtensionRow {
-  tenantId: string;
-  code: string;
-  assignedBy: 'auto' | 'operator';
-  updatedAt: number;
-}
-
-export interface KeywordRow {
-  keyword: string;
-  tenantId: string;
-  createdAt: number;
-}
-
-/**
- * The text of an inbound_messages row, for those who read the table themselves (the outbox
- * readers: webhooks, the live stream, the tenants' SMPP binds). Rows from before encryption, or
- * written without keys, have no key id and are returned as stored.
- */
-export function inboundText(
-  cipher: BodyCipher,
-  row: { id: string; text: string; text_key_id: string | null },
-): string {
-  return cipher.open(row.text, row.text_key_id, row.id);
-}
 
 const segmentAad = (k: SegmentKey, seq: number) =>
   `seg:${k.channelId}:${k.from}:${k.ref}:${k.total}:${seq}`;
@@ -290,7 +218,7 @@ export class InboundStore {
       .orderBy('received_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => this.#view(r));
+    return rows.map((r) => inboundView(this.cipher, r));
   }
 
   /** One of a tenant's inbound messages (another tenant's: undefined). */
@@ -301,7 +229,7 @@ export class InboundStore {
       .where('id', '=', id)
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
-    return r ? this.#view(r) : undefined;
+    return r ? inboundView(this.cipher, r) : undefined;
   }
 
   /** Newest first. */
@@ -314,7 +242,7 @@ export class InboundStore {
     if (f.since !== undefined) q = q.where('received_at', '>=', f.since);
     if (f.after !== undefined) q = q.where('id', '<', f.after);
     const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
-    return rows.map((r) => this.#view(r));
+    return rows.map((r) => inboundView(this.cipher, r));
   }
 
   async tenantName(tenantId: string): Promise<string | null> {
@@ -324,37 +252,6 @@ export class InboundStore {
       .where('id', '=', tenantId)
       .executeTakeFirst();
     return r?.name ?? null;
-  }
-
-  #view(r: {
-    id: string;
-    channel_id: string;
-    from: string;
-    to: string;
-    text: string;
-    text_key_id: string | null;
-    tenant_id: string | null;
-    received_at: number;
-    sub_code: string | null;
-    routed_by: string | null;
-    route_key: string | null;
-    parts_total: number;
-    parts_received: number;
-  }): InboundView {
-    return {
-      id: r.id,
-      channelId: r.channel_id,
-      from: r.from,
-      to: r.to,
-      text: inboundText(this.cipher, r),
-      tenantId: r.tenant_id,
-      receivedAt: Number(r.received_at),
-      subCode: r.sub_code,
-      routedBy: r.routed_by as RoutedBy | null,
-      routeKey: r.route_key,
-      partsTotal: Number(r.parts_total),
-      partsReceived: Number(r.parts_received),
-    };
   }
 
   // -------------------------------------------------------------------------------------------

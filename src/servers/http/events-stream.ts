@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { EventFeed } from '../../services/repositories.ts';
 import type { EventHorizon } from '../../events/horizon.ts';
 import { LiveStreams } from '../../events/live-stream.ts';
-import { problem, sendProblem } from './problem.ts';
+import { problem, ProblemSchema, sendProblem } from './problem.ts';
 
 export interface EventStreamDeps {
   feed: EventFeed;
@@ -19,17 +19,6 @@ export interface EventStreamDeps {
 }
 
 const EVENT_ID = '^[0-9]{1,15}$';
-
-const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    code: Type.String(),
-    detail: Type.String(),
-  },
-  { additionalProperties: true },
-);
 
 export function eventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -20,6 +20,7 @@ import {
   ESME_RSYSERR,
   ESME_RTHROTTLED,
 } from '../../protocols/smpp/command-status.ts';
+import { captureRawBodies, endWithNack, refusal } from '../../protocols/smpp/wire.ts';
 import { verifyPassword } from '../../security/passwords.ts';
 import type { AcceptDeps } from '../../services/accept-messages.ts';
 import type { TenantLookup } from '../session/accept-batcher.ts';
@@ -194,20 +195,7 @@ export class SmppServer extends TenantServer<SmppSessions> {
     });
     if (!this.kit.track(conn)) return;
 
-    // node-smpp reads read(4) (command_length) then read(command_length - 4) and emits 'pdu'
-    // right away, so the last body read is the PDU's raw bytes. A command_length under the header
-    // would make it mis-read: throw, which node-smpp turns into 'error'.
-    const read = socket.read.bind(socket);
-    socket.read = (size?: number) => {
-      const chunk: unknown = read(size);
-      if (Buffer.isBuffer(chunk)) {
-        if (size === 4) {
-          const length = chunk.readUInt32BE(0);
-          if (length < 16) throw new Error(`command_length ${length} is shorter than the header`);
-        } else conn.lastBody = chunk;
-      }
-      return chunk;
-    };
+    captureRawBodies(socket, (body) => (conn.lastBody = body));
 
     session.on('pdu', (pdu: PDU) => {
       this.kit.received(conn);
@@ -244,13 +232,7 @@ export class SmppServer extends TenantServer<SmppSessions> {
 
   /** A broken session: a generic_nack (best effort), then the socket goes. */
   #kill(conn: Conn, status: number): void {
-    const socket = conn.socket;
-    if (socket.destroyed) return;
-    if (socket.writable) {
-      const nack = new smpp.PDU('generic_nack', { command_status: status, sequence_number: 0 });
-      socket.end(nack.toBuffer(), () => socket.destroy());
-      setTimeout(() => socket.destroy(), 1000).unref();
-    } else socket.destroy();
+    endWithNack(conn.socket, status);
   }
 
   #onPdu(conn: Conn, pdu: PDU): void {
@@ -326,18 +308,6 @@ export class SmppServer extends TenantServer<SmppSessions> {
         conn.mode = mode;
         this.#send(conn, pdu.response({ system_id: SERVER_SYSTEM_ID }));
       },
-    });
-  }
-}
-
-/** `<command>_resp` with an error status; generic_nack for commands that have no response. */
-function refusal(pdu: PDU, status: number): PDU {
-  try {
-    return pdu.response({ command_status: status });
-  } catch {
-    return new smpp.PDU('generic_nack', {
-      command_status: status,
-      sequence_number: pdu.sequence_number,
     });
   }
 }
