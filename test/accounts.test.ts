@@ -1,3 +1,4 @@
+// Over 500 lines: one platform per database for the account lifecycle; split, each file would start its own.
 // Tenants, users, sessions, API keys and isolation, end to end over HTTP on both databases.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// Over 500 lines: one platform per database for every CMPP connect scenario; split, each file would start its own.
 // The CMPP server tenants connect to as SPs, end to end over real loopback sockets: our own
 // CmppChannel as the SP where it fits (CONNECT, SUBMIT, status reports, MO), raw sockets and the
 // codec for exact answers and bad input. Logins and their refusals, UCS-2 / ASCII / long

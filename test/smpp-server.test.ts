@@ -1,3 +1,4 @@
+// Over 500 lines: one platform per database for every SMPP bind scenario; split, each file would start its own.
 // The SMPP server tenants bind to, end to end over real loopback sockets with real smpp client
 // sessions: binds and their refusals, submits through the accept service (GSM, UCS-2,
 // concatenated parts, message_payload), the bad inputs of issue 7, receipts and inbound messages

@@ -1,3 +1,4 @@
+// Over 500 lines: one platform and receiver per database for every webhook scenario; split, each file would start its own.
 // Webhooks end to end, on both databases: endpoints (bad input, secrets shown once and sealed,
 // tenant isolation), signed message.status and inbound.received deliveries, per-message
 // callbackUrl, failed attempts (500, redirect, timeout, refused) retried then dead, re-send,

@@ -1,7 +1,8 @@
 // Whose fault was a failure? Carrier codes (SMPP command_status, receipt stat/err, CMPP Stat like
 // MK:0005 or DB:0102, SMGP UNDELIV_601) normalised into a few categories a tenant can act on
-// (contract 2 clause 8: carrier faults, handset faults, recipient refusal…). Defaults from
-// shared/reference §5.2; a channel may override them with its own rules, first match wins.
+// (carrier faults, handset faults, recipient refusal…). Defaults from the codes carriers publish
+// (SMPP 3.4 §5.1.3, CMPP 3.0 §7.4.3.3 Stat values); a channel may override them with its own rules,
+// first match wins.
 
 export const FAILURE_CATEGORIES = [
   'invalid_number',

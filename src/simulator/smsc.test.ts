@@ -1,3 +1,4 @@
+// Over 500 lines: the spec of one file (smsc.ts): outcome rules, sessions, options and the receipt journal share the client helpers below.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

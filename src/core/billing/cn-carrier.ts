@@ -1,5 +1,5 @@
 // Which Chinese carrier issued a mainland mobile number, by its network code (网号).
-// Source: MIIT H0 allocation table, March 2023 (shared/reference §4.7). Since number portability
+// Source: MIIT H0 allocation table, March 2023. Since number portability
 // (2019-12-01) this is a hint, good for pricing by carrier, not proof for routing.
 
 export type CnCarrier = 'mobile' | 'unicom' | 'telecom' | 'broadnet';

@@ -1,6 +1,7 @@
 // The two addresses of an inbound (MO) message: who sent it, and the number they replied to.
 // The reply address is the channel's service number (106…) followed by the extension code the
-// message they answered carried, and possibly more digits the user typed (sms-domain.md §4.1).
+// message they answered carried, and possibly more digits the user typed (the carriers' 106
+// service-number plan; MIIT 码号 rules).
 import { normaliseNumber } from '../phone.ts';
 
 /**

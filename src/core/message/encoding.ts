@@ -1,5 +1,6 @@
 // Choosing and applying the message encoding, and decoding inbound user data.
-// Source: docs reference sms-domain.md §1 (data_coding table) and §2.6 (UCS-2 vs UTF-16).
+// Source: SMPP 3.4 §5.2.19 (data_coding), 3GPP TS 23.038 §5 (UCS-2; characters beyond the BMP
+// travel as UTF-16 surrogate pairs).
 
 import { decodeGsm7, isGsm7Text } from './gsm7.ts';
 

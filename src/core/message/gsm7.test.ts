@@ -17,7 +17,7 @@ const hex = (bytes: Uint8Array): string =>
 const fromHex = (text: string): Uint8Array =>
   Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 
-// GSM 03.38 default alphabet written out independently of the module, by code (reference §2.1).
+// GSM 03.38 default alphabet written out independently of the module, by code (3GPP TS 23.038 §6.2.1).
 // prettier-ignore
 const DEFAULT_TABLE: Array<[number, string]> = [
   [0x00, '@'], [0x01, '£'], [0x02, '$'], [0x03, '¥'], [0x04, 'è'], [0x05, 'é'], [0x06, 'ù'],

@@ -1,5 +1,5 @@
 // GSM 03.38 / 3GPP TS 23.038 7-bit default alphabet, its extension table, and septet packing.
-// Source: docs reference sms-domain.md §2.1, §2.2, §2.5 (GSM 03.38 §6.1.2, §6.2.1; node-smpp gsmCoder).
+// Source: 3GPP TS 23.038 (GSM 03.38) §6.1.2 (packing), §6.2.1 (alphabet and extension table).
 // Hot path (~10k messages/s): every lookup is an array index built once at module load.
 
 /** GSM 03.38: 0x1B escapes to the extension table (3GPP 23.038; the 1996 edition left it unused). */

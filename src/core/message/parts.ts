@@ -1,5 +1,6 @@
 // Splitting a message into SMS parts with an 8-bit-reference concatenation UDH.
-// Source: docs reference sms-domain.md §2.3 (segment sizes), §2.4 (UDH layout), §2.6 (where to cut).
+// Source: 3GPP TS 23.040 §9.2.3.24 (UDH, IEI 00 concatenation) and §9.2.3.24.1; segment sizes
+// follow from 140 octets of user data less the 6-octet UDH.
 
 import { DomainError } from '../errors.ts';
 import { dataCodingFor, encodeUcs2, type Encoding } from './encoding.ts';

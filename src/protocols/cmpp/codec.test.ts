@@ -1,3 +1,4 @@
+// Over 500 lines: the spec of one file (codec.ts): byte-exact PDUs of CMPP 2.0 and 3.0, one test per layout or rule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
