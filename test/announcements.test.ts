@@ -3,9 +3,8 @@
 // local SMTP server), in their language; withdrawing stops showing it and stops its mailing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import { databases } from './support/databases.ts';
-import { freePort } from './support/embedded-postgres.ts';
+import { header, startMailbox, type Mailbox } from './support/mailbox.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import {
   browser,
@@ -14,34 +13,6 @@ import {
   registerCompany,
   type Browser,
 } from './support/people.ts';
-
-interface Mail {
-  to: string[];
-  data: string;
-}
-
-/** A header of a raw mail, unfolded, with RFC 2047 encoded words decoded. */
-function header(mail: Mail, name: string): string | undefined {
-  const head = mail.data.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  const line = head
-    .split(/\r?\n/)
-    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  if (line === undefined) return undefined;
-  return line
-    .slice(name.length + 1)
-    .trim()
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toLowerCase() === 'b'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
 
 const HOUR = 3600_000;
 
@@ -59,39 +30,18 @@ async function staff(admin: Browser, t: TestPlatform, email: string, role: strin
 for (const database of databases) {
   describe(`announcements on ${database.dialect}`, () => {
     let t: TestPlatform;
-    let smtp: SMTPServer;
-    const mails: Mail[] = [];
+    let mailbox: Mailbox;
+    let mails: Mailbox['mails'];
     let admin: Browser;
     let a: Awaited<ReturnType<typeof registerCompany>>;
     let b: Awaited<ReturnType<typeof registerCompany>>;
 
     before(async () => {
-      const port = await freePort();
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        onData(stream, session, done) {
-          let data = '';
-          stream.on('data', (c: Buffer) => (data += c.toString()));
-          stream.on('end', () => {
-            mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-            done();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+      mailbox = await startMailbox();
+      mails = mailbox.mails;
       t = await startTestPlatform(database, {
         limits: { keyPerSecond: 1000, keyBurst: 1000, tenantPerSecond: 1000, tenantBurst: 1000 },
-        notifications: {
-          smtp: {
-            host: '127.0.0.1',
-            port,
-            secure: false,
-            user: null,
-            password: null,
-            from: 'noreply@hongyan.test',
-          },
-        },
+        notifications: { smtp: mailbox.smtp },
       });
       admin = await operatorAdmin(t, `ann-${database.dialect}@operator.test`);
       a = await registerCompany(t, `anna${database.dialect}`);
@@ -103,7 +53,7 @@ for (const database of databases) {
     });
     after(async () => {
       await t.stop();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await mailbox.close();
     });
 
     test('bad input is refused with the field, and nothing is written', async () => {

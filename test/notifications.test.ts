@@ -3,80 +3,30 @@
 // Every notice is in the tenant's language: zh-CN unless the tenant (or the operator) chose en.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import { databases } from './support/databases.ts';
-import { freePort } from './support/embedded-postgres.ts';
+import { header, startMailbox, type Mailbox } from './support/mailbox.ts';
 import { startTestPlatform, waitFor, type TestPlatform } from './support/platform.ts';
 import { operatorAdmin, registerCompany } from './support/people.ts';
 import { OPERATOR_TENANT_ID } from '../src/platform.ts';
 
 const DAY = 24 * 3600_000;
 
-interface Mail {
-  to: string[];
-  data: string;
-}
-
-/** A header of a raw mail, unfolded, with RFC 2047 encoded words (=?UTF-8?B?…?=) decoded. */
-function header(mail: Mail, name: string): string | undefined {
-  const head = mail.data.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  const line = head
-    .split(/\r?\n/)
-    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  if (line === undefined) return undefined;
-  return line
-    .slice(name.length + 1)
-    .trim()
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toLowerCase() === 'b'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
-
 for (const database of databases) {
   describe(`low-balance notifications on ${database.dialect}`, () => {
     let t: TestPlatform;
-    let smtp: SMTPServer;
-    const mails: Mail[] = [];
+    let mailbox: Mailbox;
+    let mails: Mailbox['mails'];
 
     before(async () => {
-      const port = await freePort();
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        onData(stream, session, done) {
-          let data = '';
-          stream.on('data', (c: Buffer) => (data += c.toString()));
-          stream.on('end', () => {
-            mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-            done();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+      mailbox = await startMailbox();
+      mails = mailbox.mails;
       t = await startTestPlatform(database, {
-        notifications: {
-          smtp: {
-            host: '127.0.0.1',
-            port,
-            secure: false,
-            user: null,
-            password: null,
-            from: 'noreply@hongyan.test',
-          },
-        },
+        notifications: { smtp: mailbox.smtp },
       });
     });
     after(async () => {
       await t.stop();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await mailbox.close();
     });
 
     test('crossing below the threshold notifies once by email and SMS, in Chinese by default; a recharge re-arms it', async () => {

@@ -5,10 +5,9 @@
 // mail server answered does not get the email sent twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SMTPServer } from 'smtp-server';
 import { ulid } from 'ulid';
 import { databases } from './support/databases.ts';
-import { freePort } from './support/embedded-postgres.ts';
+import { startMailbox, type Mailbox } from './support/mailbox.ts';
 import { startTestPlatform, waitFinal, waitFor, type TestPlatform } from './support/platform.ts';
 import { operatorAdmin, registerCompany, type Browser } from './support/people.ts';
 import type { Clock } from '../src/core/schedule.ts';
@@ -214,39 +213,18 @@ for (const database of databases) {
   describe(`announcement emails on ${database.dialect}: the lease and the record`, () => {
     const clock = new TestClock(Date.now());
     let t: TestPlatform;
-    let smtp: SMTPServer;
+    let mailbox: Mailbox;
     let admin: Browser;
     let c: Awaited<ReturnType<typeof registerCompany>>;
     let notifier: Notifier;
-    const mails: string[] = [];
-    // While set, the SMTP server waits for it before accepting a mail's data.
-    let hold: Promise<void> | null = null;
+    // The mails received; mailbox.hold makes the server slow to accept one.
+    let mails: Mailbox['mails'];
     const LEASE = 10 * MINUTE;
 
     before(async () => {
-      const port = await freePort();
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        onData(stream, session, done) {
-          stream.resume();
-          stream.on('end', () => {
-            void (hold ?? Promise.resolve()).then(() => {
-              mails.push(session.envelope.rcptTo.map((r) => r.address).join());
-              done();
-            });
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-      const smtpSettings = {
-        host: '127.0.0.1',
-        port,
-        secure: false,
-        user: null,
-        password: null,
-        from: 'noreply@hongyan.test',
-      };
+      mailbox = await startMailbox();
+      mails = mailbox.mails;
+      const smtpSettings = mailbox.smtp;
       // A clock the test does not move: the scheduler's own announcements run is over at start.
       t = await startTestPlatform(database, { notifications: { smtp: smtpSettings } }, { clock });
       admin = await operatorAdmin(t, `rf12-ann-${database.dialect}@operator.test`);
@@ -259,7 +237,7 @@ for (const database of databases) {
     after(async () => {
       notifier.close();
       await t.stop();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await mailbox.close();
     });
 
     const announce = async (title: string) => {
@@ -290,12 +268,12 @@ for (const database of databases) {
       // The run began 20 minutes before this claim (earlier emails took that long).
       const runStart = clock.now() - 20 * MINUTE;
       let release!: () => void;
-      hold = new Promise<void>((resolve) => (release = resolve));
+      mailbox.hold = new Promise<void>((resolve) => (release = resolve));
       const run = mailAnnouncements(store, notifier, opts, runStart, clock);
       await waitFor(async () => (await row(id))?.status === 'sending', 10_000, 'the claim');
       assert.equal(Number((await row(id))!.lease_until), clock.now() + LEASE);
       release();
-      hold = null;
+      mailbox.hold = null;
       const out = await run;
       assert.equal(out.sent, 1, JSON.stringify(out));
       assert.equal((await row(id))!.status, 'sent');
