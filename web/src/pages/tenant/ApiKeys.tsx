@@ -8,7 +8,6 @@ import {
   Checkbox,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Radio,
   Select,
@@ -28,6 +27,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
 import { KEY_SCOPES, type ApiKey } from './developer/types.ts';
 import { ToneTag } from '../../components/ToneTag.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 
 interface NewKey {
   name?: string;
@@ -254,7 +254,10 @@ function CreateKey({
   );
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={t('developer:apiKeys.create')}
       onCancel={() => {
@@ -262,12 +265,8 @@ function CreateKey({
         onClose();
       }}
       okText={t('common:action.create')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       forceRender
     >
-      <ProblemAlert error={error} />
       <Form<NewKey>
         form={form}
         name="api-key"
@@ -338,6 +337,6 @@ function CreateKey({
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -2,7 +2,7 @@
 // a form to apply for a new one, and the default signature (GET/POST /v1/signatures,
 // POST /v1/signatures/:id/default).
 import { useMemo, useState } from 'react';
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Table } from 'antd';
+import { App, Button, Form, Input, Popconfirm, Select, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
@@ -14,6 +14,7 @@ import { useFormSubmit } from '../../lib/form-problem.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ReviewStatusTag } from './compliance/ReviewStatusTag.tsx';
 import { ToneTag } from '../../components/ToneTag.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 
 interface Signature {
   id: string;
@@ -190,17 +191,16 @@ function SubmitSignature({
   );
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={t('compliance:signatures.submitTitle')}
       okText={t('common:action.submit')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       onCancel={onClose}
       destroyOnHidden
     >
-      <ProblemAlert error={error} />
       <Form form={form} layout="vertical" name="signature" onFinish={submit} preserve={false}>
         <Form.Item
           name="text"
@@ -220,6 +220,6 @@ function SubmitSignature({
           <Input maxLength={200} />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -9,7 +9,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Popconfirm,
   Space,
   Switch,
@@ -28,6 +27,7 @@ import { ConnectInfo } from './smpp/ConnectInfo.tsx';
 import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
 import { BIND_TYPES, type SmppAccount } from './developer/types.ts';
 import { ToneTag } from '../../components/ToneTag.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 
 interface NewAccount {
   systemId: string;
@@ -257,7 +257,10 @@ function CreateAccount({
   );
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={t('developer:smpp.create')}
       onCancel={() => {
@@ -265,12 +268,8 @@ function CreateAccount({
         onClose();
       }}
       okText={t('common:action.create')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       forceRender
     >
-      <ProblemAlert error={error} />
       <Form<NewAccount>
         form={form}
         name="smpp-account"
@@ -370,7 +369,7 @@ function CreateAccount({
           </Form.Item>
         ) : null}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -399,7 +398,10 @@ function CmppSecret({
   );
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={account !== null}
       title={`${account?.cmpp ? t('developer:smpp.changeCmpp') : t('developer:smpp.setCmpp')} · ${account?.systemId ?? ''}`}
       onCancel={() => {
@@ -407,12 +409,8 @@ function CmppSecret({
         onClose();
       }}
       okText={t('common:action.save')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       forceRender
     >
-      <ProblemAlert error={error} />
       <Form form={form} name="cmpp-secret" layout="vertical" onFinish={submit}>
         <Form.Item
           label={t('developer:smpp.cmppSecret')}
@@ -429,6 +427,6 @@ function CmppSecret({
           <Input.Password maxLength={32} autoComplete="new-password" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -2,19 +2,19 @@
 // reviewer's note, and a form to apply for one (GET/POST /v1/templates). The form lists the
 // variables found as the text is typed, with the server's own parser (src/core/compliance).
 import { useMemo, useState } from 'react';
-import { App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Form, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { parseTemplate } from '@core/compliance/templates.ts';
 import { api } from '../../api/client.ts';
 import { PageState } from '../../components/PageState.tsx';
-import { ProblemAlert } from '../../components/ProblemAlert.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { useFormSubmit } from '../../lib/form-problem.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ReviewStatusTag } from './compliance/ReviewStatusTag.tsx';
 import { ToneTag } from '../../components/ToneTag.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 
 const CLASSES = ['verification', 'notification', 'marketing'] as const;
 
@@ -196,18 +196,17 @@ function SubmitTemplate({
   );
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={t('compliance:templates.submitTitle')}
       okText={t('common:action.submit')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       onCancel={onClose}
       width={640}
       destroyOnHidden
     >
-      <ProblemAlert error={error} />
       <Form<Fields>
         form={form}
         layout="vertical"
@@ -259,6 +258,6 @@ function SubmitTemplate({
           )}
         </div>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

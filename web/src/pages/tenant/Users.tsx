@@ -27,6 +27,7 @@ import { markProblemField } from '../../lib/form-problem.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { SecretOnce, type ShownSecret } from '../../components/SecretOnce.tsx';
 import { ToneTag, type Tone } from '../../components/ToneTag.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
 
 const ROLE_COLOURS: Record<string, Tone> = {
   owner: 'gold',
@@ -298,7 +299,10 @@ function InviteUser({
   }
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={t('account:users.invite')}
       onCancel={() => {
@@ -306,13 +310,9 @@ function InviteUser({
         onClose();
       }}
       okText={t('common:action.create')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       forceRender
       width={560}
     >
-      <ProblemAlert error={error} />
       <Form<Invite>
         form={form}
         name="invite"
@@ -342,7 +342,7 @@ function InviteUser({
           <Select options={roleOptions(t)} optionLabelProp="title" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

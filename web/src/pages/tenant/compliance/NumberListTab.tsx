@@ -25,6 +25,7 @@ import { useApi } from '../../../lib/useApi.ts';
 import { postCsv, splitNumbers } from './csvImport.ts';
 import { saveDownload } from '../../../lib/download.ts';
 import { useFormSubmit } from '../../../lib/form-problem.ts';
+import { FormModal } from '../../../components/FormModal.tsx';
 
 export type NumberListKind = 'optOuts' | 'consents';
 
@@ -223,17 +224,16 @@ function AddNumbers({
   );
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={t(kind === 'optOuts' ? 'compliance:optOuts.add' : 'compliance:optOuts.addConsent')}
       okText={t('common:action.submit')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       onCancel={onClose}
       destroyOnHidden
     >
-      <ProblemAlert error={error} />
       <Form form={form} layout="vertical" name={`add-${kind}`} onFinish={submit} preserve={false}>
         <Form.Item
           name="numbers"
@@ -262,7 +262,7 @@ function AddNumbers({
           </Form.Item>
         ) : null}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

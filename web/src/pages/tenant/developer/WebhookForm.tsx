@@ -1,11 +1,11 @@
 // Add or change a webhook endpoint: URL, events, the statuses it hears of, description, enabled.
 import { useEffect } from 'react';
-import { Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
+import { Checkbox, Form, Input, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
-import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useFormSubmit } from '../../../lib/form-problem.ts';
 import { EVENT_TYPES, STATUS_SELECTORS, type WebhookEndpoint } from './types.ts';
+import { FormModal } from '../../../components/FormModal.tsx';
 
 interface Values {
   url: string;
@@ -87,18 +87,17 @@ export function WebhookForm({
   }, [open, editing, form]);
 
   return (
-    <Modal
+    <FormModal
+      form={form}
+      busy={busy}
+      error={error}
       open={open}
       title={editing ? t('developer:webhooks.edit') : t('developer:webhooks.create')}
       onCancel={onClose}
       okText={editing ? t('common:action.save') : t('common:action.create')}
-      cancelText={t('common:action.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
       forceRender
       width={600}
     >
-      <ProblemAlert error={error} />
       <Form<Values> form={form} name="webhook" layout="vertical" onFinish={submit}>
         <Form.Item
           label={t('developer:webhooks.url')}
@@ -152,6 +151,6 @@ export function WebhookForm({
           <Switch />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
