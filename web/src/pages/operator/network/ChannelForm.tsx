@@ -1,7 +1,7 @@
 // Add or change a carrier channel (POST / PATCH /v1/admin/channels): the options the API takes for
 // SMPP, CMPP or the built-in simulator. The password is write-only: shown as set, sent only when
 // typed. A refusal marks the field the server names (422 invalid_channel, 400 unknown option).
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { Col, Collapse, Form, Input, InputNumber, Modal, Row, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
@@ -80,7 +80,8 @@ export function ChannelForm({
   const [saving, setSaving] = useState(false);
   const kind = (Form.useWatch('kind', form) as Kind | undefined) ?? channel?.kind ?? 'smpp';
 
-  useEffect(() => {
+  // Before the dialog is painted: a value typed into the opening dialog is never reset under it.
+  useLayoutEffect(() => {
     if (!open) return;
     setError(null);
     form.resetFields();

@@ -1,5 +1,5 @@
 // Add or change a webhook endpoint: URL, events, the statuses it hears of, description, enabled.
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import { Checkbox, Form, Input, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client.ts';
@@ -63,7 +63,8 @@ export function WebhookForm({
     },
   );
 
-  useEffect(() => {
+  // Before the dialog is painted: a value typed into the opening dialog is never reset under it.
+  useLayoutEffect(() => {
     if (!open) return;
     setError(null);
     form.resetFields();
