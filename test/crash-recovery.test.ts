@@ -55,7 +55,12 @@ for (const database of databases) {
       await sim.stop();
     });
 
+    // Fresh ports on every start: a port chosen before the kill may be taken by another test's
+    // process by the time of the restart (seen once: the restarted node died on EADDRINUSE).
     async function startHongyan(): Promise<void> {
+      env.HONGYAN_HTTP_PORT = String(await freePort());
+      env.HONGYAN_SMPP_PORT = String(await freePort());
+      env.HONGYAN_CMPP_PORT = String(await freePort());
       child = await startHongyanProcess(env);
     }
 
